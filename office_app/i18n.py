@@ -1,0 +1,129 @@
+"""One mechanism for every string a person reads: gettext catalogues read with Babel.
+
+The Serbian Cyrillic catalogue is not kept by hand: it is the Latin one transliterated with
+cyrtranslit, placeholders left untouched. A translator is chosen per call, so a document can be
+printed in the customer's language while the clerk's GUI stays in another.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+import cyrtranslit
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+from office_app.paths import TRANSLATIONS
+
+DOMAIN = "office_app"
+DEFAULT_LANGUAGE = "sr_Latn"
+#: UI language code -> its own name, shown in the language menu.
+LANGUAGES: dict[str, str] = {
+    "sr_Latn": "Crnogorski / srpski (latinica)",
+    "sr_Cyrl": "Српски (ћирилица)",
+    "sq": "Shqip",
+    "en": "English",
+}
+#: Babel locale used for numbers; English keeps the office's local number format.
+NUMBER_LOCALES = {"sr_Latn": "sr_Latn_ME", "sr_Cyrl": "sr_Cyrl_ME", "sq": "sq_XK",
+                  "en": "sr_Latn_ME"}
+DATE_FORMAT = "%d.%m.%Y"
+_PLACEHOLDER = re.compile(r"(\{[^}]*\}|%\([^)]*\)[a-z]|%[sd]|<[^>]*>|&\w+;)")
+
+Translate = Callable[[str], str]
+
+
+def to_cyrillic(text: str) -> str:
+    """Transliterate Latin to Serbian Cyrillic, leaving placeholders and markup alone."""
+    parts = _PLACEHOLDER.split(text)
+    return "".join(p if _PLACEHOLDER.fullmatch(p) else cyrtranslit.to_cyrillic(p, "sr")
+                   for p in parts)
+
+
+def _po_path(language: str):  # type: ignore[no-untyped-def]
+    return TRANSLATIONS / f"{language}.po"
+
+
+@lru_cache(maxsize=None)
+def _catalog(language: str) -> dict[str, str]:
+    if language == "en":
+        return {}
+    if language == "sr_Cyrl":
+        return {k: to_cyrillic(v) for k, v in _catalog("sr_Latn").items()}
+    path = _po_path(language)
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=None)
+    return {str(m.id): str(m.string) for m in catalog
+            if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
+
+
+class Translator:
+    """gettext for one language; untranslated strings fall back to the English msgid."""
+
+    def __init__(self, language: str) -> None:
+        if language not in LANGUAGES:
+            language = DEFAULT_LANGUAGE
+        self.language = language
+        self._messages = _catalog(language)
+
+    def gettext(self, msg_id: str, **params: object) -> str:
+        text = self._messages.get(msg_id, msg_id)
+        return text.format(**params) if params else text
+
+    __call__ = gettext
+
+    def money(self, amount: Decimal | None, currency: str = "€") -> str:
+        return "" if amount is None else f"{self.number(amount, 2)} {currency}"
+
+    def number(self, value: Decimal | int | None, decimals: int | None = None) -> str:
+        if value is None:
+            return ""
+        fmt = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+        return format_decimal(value, format=fmt, locale=NUMBER_LOCALES[self.language],
+                              decimal_quantization=decimals is not None)
+
+    @staticmethod
+    def date(value: date | None) -> str:
+        return "" if value is None else value.strftime(DATE_FORMAT)
+
+    @staticmethod
+    def datetime(value: datetime | None) -> str:
+        return "" if value is None else value.strftime(DATE_FORMAT + " %H:%M")
+
+
+@lru_cache(maxsize=None)
+def translator(language: str) -> Translator:
+    return Translator(language)
+
+
+_current = translator(DEFAULT_LANGUAGE)
+
+
+def set_language(language: str) -> Translator:
+    """Switch the UI language of this process."""
+    global _current
+    _current = translator(language)
+    return _current
+
+
+def current() -> Translator:
+    return _current
+
+
+def _(msg_id: str, **params: object) -> str:
+    """Translate into the current UI language."""
+    return _current.gettext(msg_id, **params)
+
+
+def tr_error(error: object, language: str | None = None) -> str:
+    """Translate a DomainError or FieldError (anything with msg_id and params). String
+    parameters that are message ids themselves (field labels, roles) are translated too."""
+    t = translator(language) if language else _current
+    params = {k: t.gettext(v) if isinstance(v, str) else v
+              for k, v in error.params.items()}  # type: ignore[attr-defined]
+    return t.gettext(error.msg_id, **params)  # type: ignore[attr-defined]

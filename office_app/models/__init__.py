@@ -1,0 +1,13 @@
+"""SQLAlchemy models, one module per register. Importing this package registers them all."""
+from office_app.models.base import Base
+from office_app.models.customers import Customer, CustomerStatusChange
+from office_app.models.metering import Meter, MeterInstallation, MeteringPoint, PointHolding
+from office_app.models.network import MeterReader, Zone
+from office_app.models.numbering import Counter
+from office_app.models.office import Office
+from office_app.models.users import AuditEntry, User
+
+__all__ = [
+    "AuditEntry", "Base", "Counter", "Customer", "CustomerStatusChange", "Meter",
+    "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "PointHolding", "User", "Zone",
+]

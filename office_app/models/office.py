@@ -1,0 +1,24 @@
+"""The office itself: one row with what documents print in their header."""
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from office_app.models.base import Base
+
+UTILITIES = ("electricity", "water")
+
+
+class Office(Base):
+    __tablename__ = "office"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(120))
+    utility: Mapped[str] = mapped_column(String(12), default="electricity")
+    address: Mapped[str] = mapped_column(String(160), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    tax_number: Mapped[str] = mapped_column(String(20), default="")
+    bank_account: Mapped[str] = mapped_column(String(40), default="")
+    country: Mapped[str] = mapped_column(String(2), default="ME")

@@ -1,0 +1,74 @@
+"""Roles and what they may do. The GUI hides tabs by these, and every service checks them
+again, so a cashier calling a register-editing service is refused even without the GUI."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from office_app.errors import N_, PermissionDenied
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    CASHIER = "cashier"
+    CLERK = "clerk"
+    LEGAL = "legal"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: N_("Administrator"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.CASHIER: N_("Cashier"),
+    Role.CLERK: N_("Data-entry clerk"),
+    Role.LEGAL: N_("Legal office"),
+    Role.AUDITOR: N_("Auditor (read only)"),
+}
+
+
+class Permission(enum.StrEnum):
+    VIEW_CUSTOMERS = "view_customers"
+    EDIT_CUSTOMERS = "edit_customers"
+    SET_CUSTOMER_STATUS = "set_customer_status"
+    EDIT_NETWORK = "edit_network"          # zones and meter readers
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+    UPGRADE_SCHEMA = "upgrade_schema"
+
+
+_ALL = frozenset(Permission)
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: _ALL,
+    Role.SUPERVISOR: frozenset({
+        Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS, Permission.SET_CUSTOMER_STATUS,
+        Permission.EDIT_NETWORK, Permission.VIEW_AUDIT}),
+    Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS}),
+    Role.CASHIER: frozenset({Permission.VIEW_CUSTOMERS}),
+    Role.LEGAL: frozenset({Permission.VIEW_CUSTOMERS}),
+    Role.AUDITOR: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_AUDIT}),
+}
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The logged-in user on whose behalf a service runs."""
+
+    user_id: int
+    code: str
+    login: str
+    full_name: str
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(
+                N_("Your role ({role}) does not allow this: {permission}."),
+                role=self.role.value, permission=permission.value)
+
+
+#: The operator used by batch commands run by the IT service on the server.
+SYSTEM = Operator(user_id=0, code="SYSTEM", login="system", full_name="System", role=Role.ADMIN)

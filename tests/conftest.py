@@ -1,0 +1,133 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, operators for each role.
+
+PostgreSQL runs on 127.0.0.1:5432 with trust authentication (OFFICE_TEST_PG_URL overrides the
+server URL). Each test process makes its own database and drops it at the end. When CI is set,
+a PostgreSQL that cannot be reached fails the run instead of skipping.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from office_app.db import Database, upgrade  # noqa: E402
+from office_app.models import Base  # noqa: E402
+from office_app.services.office import OfficeInfo, save_office  # noqa: E402
+from office_app.services.permissions import Operator, Role  # noqa: E402
+
+PG_SERVER = os.environ.get("OFFICE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = create_engine(f"{PG_SERVER}/postgres", connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return str(exc).splitlines()[0]
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    problem = _pg_available()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI but cannot be reached: {problem}")
+        pytest.skip(f"PostgreSQL not reachable: {problem}")
+    name = f"office_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield f"{PG_SERVER}/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'office.sqlite3'}"
+
+
+_migrated: dict[str, Database] = {}
+
+
+def _database(url: str) -> Database:
+    db = _migrated.get(url)
+    if db is None:
+        db = Database(url)
+        upgrade(db)
+        _migrated[url] = db
+    return db
+
+
+def _empty(db: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.is_postgres:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """An empty, migrated database with the demo office's header row; both backends."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    database = _database(url)
+    _empty(database)
+    with database.unit_of_work() as s:
+        save_office(s, OfficeInfo("01", "Test office", "electricity", "Njegoševa 1, Bar",
+                                  "+382 30 000 000", "office@example.me", "02005123",
+                                  "510-0000000012345-59", "ME"))
+    yield database
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Database:
+    database = _database(sqlite_url)
+    _empty(database)
+    return database
+
+
+def make_operator(role: Role, code: str | None = None) -> Operator:
+    return Operator(user_id=1, code=code or role.value[:3].upper() + "1", login=role.value,
+                    full_name=role.value.title(), role=role)
+
+
+@pytest.fixture
+def admin() -> Operator:
+    return make_operator(Role.ADMIN, "ADM1")
+
+
+@pytest.fixture
+def clerk() -> Operator:
+    return make_operator(Role.CLERK, "CLK1")
+
+
+@pytest.fixture
+def supervisor() -> Operator:
+    return make_operator(Role.SUPERVISOR, "SUP1")
+
+
+@pytest.fixture
+def cashier() -> Operator:
+    return make_operator(Role.CASHIER, "CSH1")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    for db in _migrated.values():
+        db.dispose()
+
+
+ROOT = Path(__file__).resolve().parent.parent
