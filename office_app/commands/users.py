@@ -1,0 +1,71 @@
+"""`office-app users add|list|disable`: user accounts, for the IT service."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from office_app.cli import add_db_option
+from office_app.commands import fail, open_database
+from office_app.errors import DomainError
+from office_app.i18n import tr_error
+from office_app.services import users
+from office_app.services.permissions import SYSTEM, Role
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("users", help="user accounts")
+    actions = parser.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a user")
+    add.add_argument("login")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--name", default="", help="full name")
+    add.add_argument("--code", default="", help="operator code (default: the login)")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input instead of a prompt")
+    add.set_defaults(handler=_add)
+    listing = actions.add_parser("list", help="list users")
+    listing.set_defaults(handler=_list)
+    disable = actions.add_parser("disable", help="disable a user")
+    disable.add_argument("login")
+    disable.set_defaults(handler=_disable)
+    for p in (add, listing, disable):
+        add_db_option(p)
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        fail("The passwords do not match.")
+    return first
+
+
+def _add(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        info = users.add_user(db, SYSTEM, args.login, args.role, _password(args), args.name,
+                              args.code)
+    except DomainError as exc:
+        fail(tr_error(exc, "en"))
+    print(f"Added {info.login} ({info.role.value}, operator code {info.code})")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    for u in users.list_users(db, SYSTEM):
+        state = "active" if u.active else "disabled"
+        print(f"{u.login:<16} {u.code:<8} {u.role.value:<11} {state:<9} {u.full_name}")
+    return 0
+
+
+def _disable(args: argparse.Namespace) -> int:
+    db = open_database(args)
+    try:
+        users.set_active(db, SYSTEM, args.login, False)
+    except DomainError as exc:
+        fail(tr_error(exc, "en"))
+    print(f"Disabled {args.login}")
+    return 0

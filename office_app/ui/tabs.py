@@ -1,0 +1,32 @@
+"""The main window's tabs. A tab is listed here only when its register really works; it is shown
+to a user whose role has its permission. Each tab package exposes ``create_tab(context)``
+returning a QWidget with a ``refresh()`` method."""
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from office_app.errors import N_
+from office_app.services.permissions import Permission
+from office_app.ui.context import AppContext
+
+
+@dataclass(frozen=True)
+class TabSpec:
+    key: str
+    title: str          # msgid, translated when the window is built
+    module: str         # package with create_tab(context)
+    permission: Permission
+
+    def factory(self) -> Callable[[AppContext], QWidget]:
+        return importlib.import_module(self.module).create_tab  # type: ignore[no-any-return]
+
+
+TAB_SPECS: list[TabSpec] = [
+    TabSpec("customers", N_("Customers"), "office_app.ui.customers", Permission.VIEW_CUSTOMERS),
+    TabSpec("network", N_("Zones and readers"), "office_app.ui.network", Permission.EDIT_NETWORK),
+    TabSpec("users", N_("Users"), "office_app.ui.users", Permission.MANAGE_USERS),
+]
