@@ -24,6 +24,14 @@ from office_app.errors import DatabaseUnavailable, N_
 from office_app.paths import ROOT
 
 
+def normalise_url(url: str) -> str:
+    """Plain postgresql:// URLs use psycopg2, the driver this project installs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
@@ -55,8 +63,8 @@ class Database:
     """An engine and its session factory; the thing services are given."""
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
-        self.url = url
-        self.engine = make_engine(url, **engine_kwargs)
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
