@@ -9,7 +9,11 @@ import argparse
 import importlib
 import sys
 
+from sqlalchemy.exc import OperationalError
+
 from office_app import __version__
+from office_app.errors import DomainError
+from office_app.i18n import tr_error
 
 COMMAND_MODULES = [
     "office_app.commands.db",
@@ -43,7 +47,14 @@ def main(argv: list[str] | None = None) -> int:
         from office_app.ui.app import run_gui
 
         return run_gui(getattr(args, "db", None), args.language)
-    return int(handler(args) or 0)
+    try:
+        return int(handler(args) or 0)
+    except DomainError as exc:
+        print(f"office-app: {tr_error(exc, 'en')}", file=sys.stderr)
+        return 1
+    except OperationalError as exc:
+        print(f"office-app: the database cannot be reached: {exc.orig}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
