@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from office_app.errors import DatabaseUnavailable, N_
+from office_app.errors import N_, DatabaseUnavailable
 from office_app.paths import ROOT
 
 

@@ -3,7 +3,8 @@
 field it names."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 
@@ -11,7 +12,7 @@ from typing import Any
 class FieldError:
     field: str | None
     msg_id: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)
 
 
 class DomainError(Exception):

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 import cyrtranslit
 from babel.messages.pofile import read_po
@@ -47,7 +47,7 @@ def _po_path(language: str):  # type: ignore[no-untyped-def]
     return TRANSLATIONS / f"{language}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(language: str) -> dict[str, str]:
     if language == "en":
         return {}
@@ -96,7 +96,7 @@ class Translator:
         return "" if value is None else value.strftime(DATE_FORMAT + " %H:%M")
 
 
-@lru_cache(maxsize=None)
+@cache
 def translator(language: str) -> Translator:
     return Translator(language)
 

@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per register. Importing this package registers them all."""
 from office_app.models.base import Base
 from office_app.models.customers import Customer, CustomerStatusChange
-from office_app.models.metering import Meter, MeterInstallation, MeteringPoint, PointHolding
+from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, PointHolding
 from office_app.models.network import MeterReader, Zone
 from office_app.models.numbering import Counter
 from office_app.models.office import Office

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import FromClause
 
 from office_app.errors import N_, FieldError
 
@@ -21,7 +21,8 @@ LABELS: dict[str, str] = {
 }
 
 
-def check_text(table: Table, values: dict[str, Any], required: tuple[str, ...]) -> list[FieldError]:
+def check_text(table: FromClause, values: dict[str, Any],
+               required: tuple[str, ...]) -> list[FieldError]:
     """Missing required text and text longer than its column, one error per field."""
     errors: list[FieldError] = []
     for name, value in values.items():

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, func, select, union
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
-from office_app.models import Customer, Meter, MeterInstallation, MeteringPoint, PointHolding, Zone
+from office_app.models import Customer, Meter, MeteringPoint, MeterInstallation, PointHolding, Zone
 from office_app.services.permissions import Operator, Permission
 from office_app.services.validation import fold
 

@@ -15,7 +15,13 @@ from sqlalchemy import func, select
 
 from office_app.db import Database
 from office_app.errors import (
-    N_, AuthenticationError, Conflict, FieldError, NotFound, PermissionDenied, ValidationError,
+    N_,
+    AuthenticationError,
+    Conflict,
+    FieldError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
 )
 from office_app.i18n import LANGUAGES
 from office_app.models import User

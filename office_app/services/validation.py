@@ -15,7 +15,6 @@ from stdnum.rs import pib as rs_pib
 from office_app.errors import N_
 
 
-
 class Invalid(ValueError):
     """A typed value is wrong; ``msg_id`` and ``params`` say how, for translation."""
 
@@ -64,8 +63,8 @@ def tax_number(value: str, country: str = "ME") -> str:
         if country in ("RS", "BA") and len(digits) == 9:
             return str(rs_pib.validate(digits))
     except StdnumError:
-        raise Invalid(N_(
-            "Tax number (PIB): the check digit does not match; check for a typing error.")) from None
+        raise Invalid(N_("Tax number (PIB): the check digit does not match; "
+                         "check for a typing error.")) from None
     if country == "BA" and re.fullmatch(r"\d{12,13}", digits):
         return digits
     if country == "XK" and re.fullmatch(r"\d{9}", digits):

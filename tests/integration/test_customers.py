@@ -9,7 +9,10 @@ from office_app.db import Database
 from office_app.errors import Conflict, PermissionDenied, ValidationError
 from office_app.services import audit
 from office_app.services.customers import (
-    CustomerInput, create_customer, get_customer, update_customer,
+    CustomerInput,
+    create_customer,
+    get_customer,
+    update_customer,
 )
 from office_app.services.permissions import Operator
 from office_app.services.search import CustomerQuery, customer_rows, search_customer_ids
