@@ -7,6 +7,7 @@ a PostgreSQL that cannot be reached fails the run instead of skipping.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,8 @@ from office_app.models import Base  # noqa: E402
 from office_app.services.office import OfficeInfo, save_office  # noqa: E402
 from office_app.services.permissions import Operator, Role  # noqa: E402
 
+TEST_OFFICE = OfficeInfo("01", "Test office", "electricity", "Njegoševa 1, Bar", "+382 30 000 000",
+                         "office@example.me", "02005123", "510-0000000012345-59", "ME")
 PG_SERVER = os.environ.get("OFFICE_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 
 
@@ -53,51 +56,62 @@ def pg_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'office.sqlite3'}"
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (cheaper than migrating, and it needs no
+    DELETE on append-only tables)."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: Path, tmp_path: Path) -> str:
+    path = tmp_path / "office.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 _migrated: dict[str, Database] = {}
 
 
-def _database(url: str) -> Database:
+def _postgres(url: str) -> Database:
+    """The session's PostgreSQL database, migrated once and emptied before each test."""
     db = _migrated.get(url)
     if db is None:
         db = Database(url)
         upgrade(db)
         _migrated[url] = db
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                          + " RESTART IDENTITY CASCADE"))
     return db
 
 
-def _empty(db: Database) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with db.engine.begin() as conn:
-        if db.is_postgres:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                              + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
+def _fresh(request: pytest.FixtureRequest, backend: str) -> Iterator[Database]:
+    if backend == "postgresql":
+        yield _postgres(request.getfixturevalue("pg_url"))
+        return
+    database = Database(request.getfixturevalue("sqlite_url"))
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request: pytest.FixtureRequest) -> Iterator[Database]:
-    """An empty, migrated database with the demo office's header row; both backends."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    database = _database(url)
-    _empty(database)
-    with database.unit_of_work() as s:
-        save_office(s, OfficeInfo("01", "Test office", "electricity", "Njegoševa 1, Bar",
-                                  "+382 30 000 000", "office@example.me", "02005123",
-                                  "510-0000000012345-59", "ME"))
-    yield database
+    """An empty, migrated database with the test office's header row; both backends."""
+    for database in _fresh(request, request.param):
+        with database.unit_of_work() as s:
+            save_office(s, TEST_OFFICE)
+        yield database
 
 
 @pytest.fixture
-def sqlite_db(sqlite_url: str) -> Database:
-    database = _database(sqlite_url)
-    _empty(database)
-    return database
+def sqlite_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """An empty migrated SQLite database (GUI tests, quick checks)."""
+    yield from _fresh(request, "sqlite")
 
 
 def make_operator(role: Role, code: str | None = None) -> Operator:
