@@ -2,9 +2,18 @@
 
 Each entry is ``(title msgid, factory)``; the factory takes the AppContext and returns a QWidget
 with a ``load(customer_id: int) -> None`` method. The detail view shows every page as a sub-tab
-after its own sections and calls ``load`` whenever another customer is shown. A package appends
-its page here at import time of this module (edit this list), e.g. the reading book's
-"Energy card" and billing's "Financial card".
+after its own sections and calls ``load`` whenever another customer is shown (also after the
+customer was edited). A page is shown to every role that sees the customer tab; hide what a role
+may not see inside the page.
+
+To add a page, append an entry to CUSTOMER_PAGES below whose factory imports its own package
+lazily (so the customer tab never imports other tabs at load time), e.g.::
+
+    def _energy_card(context: AppContext) -> QWidget:
+        from office_app.ui.readings.energy_card import EnergyCardWidget
+        return EnergyCardWidget(context)
+
+    CUSTOMER_PAGES.append((N_("Energy card"), _energy_card))
 """
 from __future__ import annotations
 
