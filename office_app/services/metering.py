@@ -416,28 +416,50 @@ def install_meter(db: Database, operator: Operator, point_id: int, meter_id: int
         meter = s.get(Meter, meter_id)
         if meter is None:
             raise NotFound(N_("Meter {id} does not exist."), id=meter_id)
-        elsewhere = s.scalar(select(MeteringPoint.number).join(
-            MeterInstallation, MeterInstallation.point_id == MeteringPoint.id).where(
-            MeterInstallation.meter_id == meter_id, MeterInstallation.removed_on.is_(None)))
-        if elsewhere:
-            raise Conflict(N_("Meter: {meter} is still on metering point {point}; remove it "
-                              "there first."), "meter", meter=meter.number, point=elsewhere)
-        if s.scalar(select(MeterInstallation.id).where(
-                MeterInstallation.point_id == point_id, MeterInstallation.removed_on.is_(None))):
-            raise Conflict(N_("Meter: point {point} already has a meter; remove or replace it "
-                              "first."), "meter", point=point.number)
-        last_removed = s.scalar(select(func.max(MeterInstallation.removed_on)).where(
-            MeterInstallation.point_id == point_id))
-        if last_removed and installed_on < last_removed:
-            raise ValidationError([FieldError("installed_on", N_(
-                "Installed on: cannot be before {date}, when the previous meter was removed."),
-                {"date": last_removed.strftime("%d.%m.%Y")})])
-        s.add(MeterInstallation(meter_id=meter_id, point_id=point_id, installed_on=installed_on,
-                                created_by=operator.code))
-        audit.record(s, operator, "metering_point", point.id, _holder_id(s, point.id),
-                     "install", {"meter": None}, {"meter": meter.number})
-        s.flush()
+        _install(s, operator, point, meter, installed_on)
         return _point_record(s, point)
+
+
+def install_new_meter(db: Database, operator: Operator, point_id: int, data: MeterInput,
+                      installed_on: date) -> PointRecord:
+    """Register a new meter and put it on a point in one transaction: either both happen or,
+    on any error (invalid meter data, number taken, point already metered), neither does."""
+    operator.require(Permission.EDIT_CUSTOMERS)
+    with db.unit_of_work() as s:
+        point = _get_point(s, point_id)
+        values = _meter_values(s, data, None)
+        meter = Meter(created_by=operator.code, **values)
+        s.add(meter)
+        s.flush()
+        audit.record(s, operator, "meter", meter.id, _holder_id(s, point.id), "create", None,
+                     values)
+        _install(s, operator, point, meter, installed_on)
+        return _point_record(s, point)
+
+
+def _install(s: Session, operator: Operator, point: MeteringPoint, meter: Meter,
+             installed_on: date) -> None:
+    elsewhere = s.scalar(select(MeteringPoint.number).join(
+        MeterInstallation, MeterInstallation.point_id == MeteringPoint.id).where(
+        MeterInstallation.meter_id == meter.id, MeterInstallation.removed_on.is_(None)))
+    if elsewhere:
+        raise Conflict(N_("Meter: {meter} is still on metering point {point}; remove it "
+                          "there first."), "meter", meter=meter.number, point=elsewhere)
+    if s.scalar(select(MeterInstallation.id).where(
+            MeterInstallation.point_id == point.id, MeterInstallation.removed_on.is_(None))):
+        raise Conflict(N_("Meter: point {point} already has a meter; remove or replace it "
+                          "first."), "meter", point=point.number)
+    last_removed = s.scalar(select(func.max(MeterInstallation.removed_on)).where(
+        MeterInstallation.point_id == point.id))
+    if last_removed and installed_on < last_removed:
+        raise ValidationError([FieldError("installed_on", N_(
+            "Installed on: cannot be before {date}, when the previous meter was removed."),
+            {"date": last_removed.strftime("%d.%m.%Y")})])
+    s.add(MeterInstallation(meter_id=meter.id, point_id=point.id, installed_on=installed_on,
+                            created_by=operator.code))
+    audit.record(s, operator, "metering_point", point.id, _holder_id(s, point.id),
+                 "install", {"meter": None}, {"meter": meter.number})
+    s.flush()
 
 
 def remove_meter(db: Database, operator: Operator, point_id: int,
