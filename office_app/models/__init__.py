@@ -5,9 +5,19 @@ from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, 
 from office_app.models.network import MeterReader, Zone
 from office_app.models.numbering import Counter
 from office_app.models.office import Office
+from office_app.models.readings import (
+    BillingPeriod,
+    FieldRecord,
+    MeterPhoto,
+    MeterReplacement,
+    Reading,
+    ReadingSettings,
+)
 from office_app.models.users import AuditEntry, User
 
 __all__ = [
     "AuditEntry", "Base", "Counter", "Customer", "CustomerStatusChange", "Meter",
     "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "PointHolding", "User", "Zone",
+    "BillingPeriod", "FieldRecord", "MeterPhoto", "MeterReplacement", "Reading",
+    "ReadingSettings",
 ]
