@@ -35,6 +35,8 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
     UPGRADE_SCHEMA = "upgrade_schema"
+    KEY_READINGS = "key_readings"          # key books, import, field records, meter events
+    MANAGE_PERIODS = "manage_periods"      # billing orders: open, close, plausibility rules
 
 
 _ALL = frozenset(Permission)
@@ -42,8 +44,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL,
     Role.SUPERVISOR: frozenset({
         Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS, Permission.SET_CUSTOMER_STATUS,
-        Permission.EDIT_NETWORK, Permission.VIEW_AUDIT}),
-    Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS}),
+        Permission.EDIT_NETWORK, Permission.VIEW_AUDIT, Permission.KEY_READINGS,
+        Permission.MANAGE_PERIODS}),
+    Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS,
+                           Permission.KEY_READINGS}),
     Role.CASHIER: frozenset({Permission.VIEW_CUSTOMERS}),
     Role.LEGAL: frozenset({Permission.VIEW_CUSTOMERS}),
     Role.AUDITOR: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_AUDIT}),
