@@ -309,29 +309,35 @@ def transfer_point(db: Database, operator: Operator, point_id: int, customer_id:
     """The point passes to ``customer_id`` from ``on_date``; the old holding is closed."""
     operator.require(Permission.EDIT_CUSTOMERS)
     with db.unit_of_work() as s:
-        point = _get_point(s, point_id)
-        if s.get(Customer, customer_id) is None:
-            raise NotFound(N_("Customer {id} does not exist."), id=customer_id)
-        current = s.scalar(select(PointHolding).where(PointHolding.point_id == point_id,
-                                                      PointHolding.valid_to.is_(None)))
-        if current is not None:
-            if current.customer_id == customer_id:
-                raise Conflict(N_("New holder: the customer already holds this point."),
-                               "customer_id")
-            if on_date <= current.valid_from:
-                raise ValidationError([FieldError("on_date", N_(
-                    "Transfer date: must be after {date}, when the current holder took over."),
-                    {"date": current.valid_from.strftime("%d.%m.%Y")})])
-            current.valid_to = on_date
-            audit.record(s, operator, "metering_point", point.id, current.customer_id,
-                         "transfer", {"holder": current.customer_id}, {"holder": customer_id})
-        s.add(PointHolding(point_id=point.id, customer_id=customer_id, valid_from=on_date,
-                           created_by=operator.code))
-        s.flush()
-        audit.record(s, operator, "metering_point", point.id, customer_id, "transfer",
-                     {"holder": current.customer_id if current else None},
-                     {"holder": customer_id})
-        return _point_record(s, point)
+        return _point_record(s, transfer_in(s, operator, point_id, customer_id, on_date))
+
+
+def transfer_in(s: Session, operator: Operator, point_id: int, customer_id: int,
+                on_date: date) -> MeteringPoint:
+    """``transfer_point`` inside the caller's unit of work (a transfer with its reading)."""
+    point = _get_point(s, point_id)
+    if s.get(Customer, customer_id) is None:
+        raise NotFound(N_("Customer {id} does not exist."), id=customer_id)
+    current = s.scalar(select(PointHolding).where(PointHolding.point_id == point_id,
+                                                  PointHolding.valid_to.is_(None)))
+    if current is not None:
+        if current.customer_id == customer_id:
+            raise Conflict(N_("New holder: the customer already holds this point."),
+                           "customer_id")
+        if on_date <= current.valid_from:
+            raise ValidationError([FieldError("on_date", N_(
+                "Transfer date: must be after {date}, when the current holder took over."),
+                {"date": current.valid_from.strftime("%d.%m.%Y")})])
+        current.valid_to = on_date
+        audit.record(s, operator, "metering_point", point.id, current.customer_id,
+                     "transfer", {"holder": current.customer_id}, {"holder": customer_id})
+    s.add(PointHolding(point_id=point.id, customer_id=customer_id, valid_from=on_date,
+                       created_by=operator.code))
+    s.flush()
+    audit.record(s, operator, "metering_point", point.id, customer_id, "transfer",
+                 {"holder": current.customer_id if current else None},
+                 {"holder": customer_id})
+    return point
 
 
 # --- meters -----------------------------------------------------------------------------------
@@ -427,12 +433,7 @@ def install_new_meter(db: Database, operator: Operator, point_id: int, data: Met
     operator.require(Permission.EDIT_CUSTOMERS)
     with db.unit_of_work() as s:
         point = _get_point(s, point_id)
-        values = _meter_values(s, data, None)
-        meter = Meter(created_by=operator.code, **values)
-        s.add(meter)
-        s.flush()
-        audit.record(s, operator, "meter", meter.id, _holder_id(s, point.id), "create", None,
-                     values)
+        meter = new_meter_in(s, operator, point, data)
         _install(s, operator, point, meter, installed_on)
         return _point_record(s, point)
 
@@ -467,18 +468,49 @@ def remove_meter(db: Database, operator: Operator, point_id: int,
     operator.require(Permission.EDIT_CUSTOMERS)
     with db.unit_of_work() as s:
         point = _get_point(s, point_id)
-        installation = s.scalar(select(MeterInstallation).where(
-            MeterInstallation.point_id == point_id, MeterInstallation.removed_on.is_(None)))
-        if installation is None:
-            raise Conflict(N_("Meter: point {point} has no meter."), "meter", point=point.number)
-        if removed_on < installation.installed_on:
-            raise ValidationError([FieldError("removed_on", N_(
-                "Removed on: cannot be before {date}, when the meter was installed."),
-                {"date": installation.installed_on.strftime("%d.%m.%Y")})])
-        installation.removed_on = removed_on
-        installation.updated_at, installation.updated_by = utcnow(), operator.code
-        meter = s.get(Meter, installation.meter_id)
-        audit.record(s, operator, "metering_point", point.id, _holder_id(s, point.id),
-                     "remove", {"meter": meter.number if meter else None}, {"meter": None})
-        s.flush()
+        remove_in(s, operator, point, removed_on)
         return _point_record(s, point)
+
+
+def remove_in(s: Session, operator: Operator, point: MeteringPoint, removed_on: date) -> Meter:
+    """Take the point's meter off on ``removed_on`` inside the caller's unit of work (a meter
+    replacement with its readings); returns the removed meter."""
+    installation = s.scalar(select(MeterInstallation).where(
+        MeterInstallation.point_id == point.id, MeterInstallation.removed_on.is_(None)))
+    if installation is None:
+        raise Conflict(N_("Meter: point {point} has no meter."), "meter", point=point.number)
+    if removed_on < installation.installed_on:
+        raise ValidationError([FieldError("removed_on", N_(
+            "Removed on: cannot be before {date}, when the meter was installed."),
+            {"date": installation.installed_on.strftime("%d.%m.%Y")})])
+    installation.removed_on = removed_on
+    installation.updated_at, installation.updated_by = utcnow(), operator.code
+    meter = s.get(Meter, installation.meter_id)
+    assert meter is not None
+    audit.record(s, operator, "metering_point", point.id, _holder_id(s, point.id),
+                 "remove", {"meter": meter.number}, {"meter": None})
+    s.flush()
+    return meter
+
+
+def install_in(s: Session, operator: Operator, point: MeteringPoint, meter: Meter,
+               installed_on: date) -> None:
+    """``install_meter`` inside the caller's unit of work."""
+    _install(s, operator, point, meter, installed_on)
+
+
+def new_meter_in(s: Session, operator: Operator, point: MeteringPoint,
+                 data: MeterInput) -> Meter:
+    """Register a new meter (checked like ``create_meter``) inside the caller's unit of work."""
+    values = _meter_values(s, data, None)
+    meter = Meter(created_by=operator.code, **values)
+    s.add(meter)
+    s.flush()
+    audit.record(s, operator, "meter", meter.id, _holder_id(s, point.id), "create", None,
+                 values)
+    return meter
+
+
+def point_in(s: Session, point_id: int) -> MeteringPoint:
+    """The point, or NotFound."""
+    return _get_point(s, point_id)
