@@ -1,0 +1,136 @@
+"""The customer record extract (004 §24.1) on both databases: what a reader looks for in the PDF."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from office_app.db import Database
+from office_app.errors import NotFound
+from office_app.services import audit, metering, network
+from office_app.services.customers import CustomerInput, create_customer, update_customer
+from office_app.services.extract import AUDIT_ACTION, customer_extract, gather_extract
+from office_app.services.metering import MeterInput, PointInput
+from office_app.services.permissions import Operator, Role
+from tests.conftest import make_operator
+
+JMBG = "0101990710008"
+
+
+@pytest.fixture
+def customer(db: Database, supervisor: Operator, clerk: Operator) -> dict:
+    zone = network.save_zone(db, supervisor, "z03", "Šušanj")
+    reader = network.save_reader(db, supervisor, "r12", "Željko Ćirović")
+    record = create_customer(db, clerk, CustomerInput(
+        surname="Đurović Šćekić", given_name="Milica", personal_number=JMBG,
+        address="Njegoševa 12", place="Bar", postal_code="85000", phone="+382 67 123 456",
+        email="milica@example.me", household_members=4, contract_signed=date(2019, 3, 4),
+        contract_effective=date(2019, 3, 15), registered_on=date(2019, 3, 4)))
+    record = update_customer(db, supervisor, record.id, replace(
+        record.as_input(), status="I", status_date=date(2024, 5, 6)))
+    point = metering.create_point(db, clerk, record.id, PointInput(
+        number="100245", address="Njegoševa 12", place="Bar", zone_id=zone.id,
+        reader_id=reader.id, reading_code=17), date(2019, 3, 15))
+    old = metering.create_meter(db, clerk, MeterInput(number="E-1001", type="ISKRA ME162"))
+    metering.install_meter(db, clerk, point.id, old.id, date(2019, 3, 15))
+    metering.remove_meter(db, clerk, point.id, date(2023, 9, 1))
+    new = metering.create_meter(db, clerk, MeterInput(
+        number="E-778899", type="ISKRA MT174", two_rate=True, constant=Decimal("40"),
+        production_date=date(2022, 1, 10), calibration_date=date(2023, 2, 1),
+        nominal_current="10(60) A", nominal_voltage="3x230/400 V", seal_numbers="P-44 17"))
+    metering.install_meter(db, clerk, point.id, new.id, date(2023, 9, 1))
+    return {"record": record, "point": point}
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_names_with_diacritics_and_every_identifier_come_back(
+        db: Database, clerk: Operator, customer: dict) -> None:
+    text = _text(customer_extract(db, clerk, customer["record"].id))
+    assert "Đurović Šćekić" in text and "Milica" in text and "Njegoševa 12" in text
+    for expected in (customer["record"].code, JMBG, "100245", "E-778899", "E-1001",
+                     "Izvod iz registra kupaca", "Test office"):
+        assert expected in text
+    assert "milica@example.me" in text and "P-44 17" in text
+
+
+def test_dates_print_as_dd_mm_yyyy(db: Database, clerk: Operator, customer: dict) -> None:
+    text = _text(customer_extract(db, clerk, customer["record"].id, "en"))
+    for day in ("04.03.2019", "15.03.2019", "06.05.2024", "01.09.2023", "10.01.2022"):
+        assert day in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+
+
+def test_cyrillic_document_has_cyrillic_labels_and_data_as_entered(
+        db: Database, clerk: Operator, customer: dict) -> None:
+    text = _text(customer_extract(db, clerk, customer["record"].id, "sr_Cyrl"))
+    assert "Извод из регистра купаца" in text
+    assert "Мјерно мјесто" in text and "Бројило" in text
+    for expected in (JMBG, "100245", "E-778899", "Đurović Šćekić"):
+        assert expected in text
+
+
+def test_language_defaults_to_the_customers_document_language(
+        db: Database, clerk: Operator, customer: dict) -> None:
+    record = update_customer(db, clerk, customer["record"].id, replace(
+        customer["record"].as_input(), language="sq"))
+    text = _text(customer_extract(db, clerk, record.id))
+    assert "Konsumatori" in text or "konsumatorit" in text
+
+
+def test_cashier_may_print_and_the_audit_log_says_who(
+        db: Database, supervisor: Operator, customer: dict) -> None:
+    cashier = make_operator(Role.CASHIER, "CSH7")
+    pdf = customer_extract(db, cashier, customer["record"].id, "sq")
+    assert pdf.startswith(b"%PDF")
+    printed = [h for h in audit.customer_history(db, supervisor, customer["record"].id)
+               if h.action == AUDIT_ACTION]
+    assert [(h.operator_code, h.new_value) for h in printed] == [("CSH7", "sq")]
+
+
+def test_footer_names_operator_and_pages(db: Database, clerk: Operator, customer: dict) -> None:
+    text = _text(customer_extract(db, clerk, customer["record"].id, "en"))
+    assert "operator CLK1" in text and "Page 1 of" in text
+    assert "religion, ethnicity, sex, political views" in text
+
+
+def test_previous_holder_sees_own_period_but_not_the_new_holder(
+        db: Database, clerk: Operator, customer: dict) -> None:
+    other = create_customer(db, clerk, CustomerInput(
+        surname="Kovačević", given_name="Sanja", address="Obala 3", place="Bar"))
+    metering.transfer_point(db, clerk, customer["point"].id, other.id, date(2025, 1, 1))
+    data = gather_extract(db, clerk, customer["record"].id)
+    assert [p.current for p in data.points] == [False]
+    assert [(h.valid_from, h.valid_to) for h in data.points[0].held] == [
+        (date(2019, 3, 15), date(2025, 1, 1))]
+    text = _text(customer_extract(db, clerk, customer["record"].id, "en"))
+    assert "no longer held" in text and "Kovačević" not in text
+    assert "Kovačević" in _text(customer_extract(db, clerk, other.id, "en"))
+
+
+def test_unknown_customer_is_not_found_and_not_audited(db: Database, clerk: Operator) -> None:
+    with pytest.raises(NotFound):
+        customer_extract(db, clerk, 999999)
+
+
+def test_first_page_renders_as_a4_with_ink(db: Database, clerk: Operator,
+                                           customer: dict) -> None:
+    document = pdfium.PdfDocument(customer_extract(db, clerk, customer["record"].id))
+    try:
+        page = document[0]
+        width, height = page.get_size()
+        assert (round(width), round(height)) == (595, 842)
+        image = page.render(scale=1).to_pil().convert("L")
+        page.close()
+    finally:
+        document.close()
+    # Not blank: the header, title and sections put ink on the page.
+    assert image.getextrema()[0] < 80
