@@ -37,6 +37,12 @@ class Permission(enum.StrEnum):
     UPGRADE_SCHEMA = "upgrade_schema"
     KEY_READINGS = "key_readings"          # key books, import, field records, meter events
     MANAGE_PERIODS = "manage_periods"      # billing orders: open, close, plausibility rules
+    VIEW_LEDGER = "view_ledger"            # invoices and financial cards
+    PRINT_INVOICES = "print_invoices"      # batch print, copies, statements, card copies
+    MANAGE_TARIFFS = "manage_tariffs"      # tariffs, VAT and statutory interest rates
+    RUN_BILLING = "run_billing"            # billing run, monthly interest run
+    CORRECT_INVOICES = "correct_invoices"  # credit and debit notes
+    POST_PAYMENTS = "post_payments"        # payments, subsidies, compensations on the card
 
 
 _ALL = frozenset(Permission)
@@ -45,12 +51,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset({
         Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS, Permission.SET_CUSTOMER_STATUS,
         Permission.EDIT_NETWORK, Permission.VIEW_AUDIT, Permission.KEY_READINGS,
-        Permission.MANAGE_PERIODS}),
+        Permission.MANAGE_PERIODS, Permission.VIEW_LEDGER, Permission.PRINT_INVOICES,
+        Permission.MANAGE_TARIFFS, Permission.RUN_BILLING, Permission.CORRECT_INVOICES,
+        Permission.POST_PAYMENTS}),
     Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS,
-                           Permission.KEY_READINGS}),
-    Role.CASHIER: frozenset({Permission.VIEW_CUSTOMERS}),
-    Role.LEGAL: frozenset({Permission.VIEW_CUSTOMERS}),
-    Role.AUDITOR: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_AUDIT}),
+                           Permission.KEY_READINGS, Permission.VIEW_LEDGER,
+                           Permission.PRINT_INVOICES}),
+    Role.CASHIER: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_LEDGER,
+                             Permission.PRINT_INVOICES, Permission.POST_PAYMENTS}),
+    Role.LEGAL: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_LEDGER,
+                           Permission.PRINT_INVOICES}),
+    Role.AUDITOR: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_AUDIT,
+                             Permission.VIEW_LEDGER}),
 }
 
 
