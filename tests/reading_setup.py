@@ -2,7 +2,7 @@
 year of monthly history, and the period 2025-03 open.
 
 - P-100 household, two-rate meter E-100 (constant 1, 6 digits): 300 VT + 100 MT a month
-- P-200 household, single-rate meter E-200 (constant 1, 5 digits) at 99900, about to roll over: 200 a month
+- P-200 household, single-rate meter E-200 (constant 1, 5 digits) at 99900: 200 a month
 - P-300 business, two-rate meter E-300 (constant 40, peak constant 2): 50 + 25 units a month
 """
 from __future__ import annotations
