@@ -17,6 +17,7 @@ from office_app.i18n import tr_error
 
 COMMAND_MODULES = [
     "office_app.commands.db",
+    "office_app.commands.demo",
     "office_app.commands.users",
 ]
 
