@@ -155,7 +155,7 @@ def subsection(title: str) -> Paragraph:
 def field_grid(fields: Sequence[tuple[str, str]], columns: int = 2) -> Table:
     """Label/value pairs in ``columns`` columns, filled row by row; empty values print EMPTY."""
     st = styles()
-    label_w = 34 * mm if columns == 2 else 26 * mm
+    label_w = 34 * mm if columns <= 2 else 26 * mm
     value_w = CONTENT_WIDTH / columns - label_w
     rows: list[list[Any]] = []
     for start in range(0, len(fields), columns):

@@ -107,9 +107,12 @@ def test_to_cyrillic_leaves_placeholders_alone() -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="office_app.i18n.to_cyrillic transliterates product "
-                   "names and file patterns too ('SQLite (*.db)' -> 'СQЛите (*.дб)'), which "
-                   "breaks the Cyrillic file dialog's filter; it should protect them like "
-                   "placeholders. Remove this mark when fixed.")
-def test_technical_words_and_file_patterns_stay_latin() -> None:
+                   "names, file patterns and key names too ('SQLite (*.db)' -> 'СQЛите (*.дб)'),"
+                   " which breaks the Cyrillic file dialogs' filters and default file names; it "
+                   "should protect them like placeholders. Remove this mark when fixed.")
+def test_technical_words_file_patterns_and_keys_stay_latin() -> None:
     assert to_cyrillic("SQLite baze (*.sqlite3 *.db)") == "SQLite базе (*.sqlite3 *.db)"
+    assert to_cyrillic("PDF dokumenti (*.pdf)") == "PDF документи (*.pdf)"
+    assert to_cyrillic("izvod-{code}.pdf") == "извод-{code}.pdf"
     assert to_cyrillic("PostgreSQL server") == "PostgreSQL сервер"
+    assert to_cyrillic("Novi kupac (Ctrl+N)") == "Нови купац (Ctrl+N)"
