@@ -134,3 +134,15 @@ def test_first_page_renders_as_a4_with_ink(db: Database, clerk: Operator,
         document.close()
     # Not blank: the header, title and sections put ink on the page.
     assert image.getextrema()[0] < 80
+
+
+def test_business_extract_shows_pib_account_and_no_points(db: Database, clerk: Operator) -> None:
+    business = create_customer(db, clerk, CustomerInput(
+        kind="business", category="commercial", name="Pekara Šćepanović d.o.o.",
+        tax_number="02005123", bank_account="510-1234567-90", billing_number="N-4471",
+        address="Bulevar revolucije 5", place="Bar", language="sr_Cyrl"))
+    text = _text(customer_extract(db, clerk, business.id))
+    for expected in ("Pekara Šćepanović d.o.o.", "02005123", "510-0000001234567-90", "N-4471",
+                     "ПИБ", "Жиро рачун", "Купац нема ниједно мјерно мјесто."):
+        assert expected in text
+    assert "ЈМБГ" not in text
