@@ -1,0 +1,579 @@
+"""The customer register tab driven like a clerk drives it: typing, keys and dialogs."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from office_app.db import Database
+from office_app.i18n import DEFAULT_LANGUAGE, set_language
+from office_app.services import metering, network
+from office_app.services.customers import CustomerInput, create_customer
+from office_app.services.metering import MeterInput, PointInput
+from office_app.services.permissions import SYSTEM, Operator, Role
+from office_app.services.search import CustomerQuery, search_customer_ids
+from office_app.services.users import UserInfo
+from office_app.ui.context import AppContext
+from office_app.ui.customers import create_tab, pages
+from office_app.ui.customers.widget import CustomerRegisterWidget
+from office_app.ui.operations import SyncRunner
+
+VALID_JMBG = "0101990710008"
+
+
+def _context(db: Database, role: Role) -> AppContext:
+    code = role.value[:3].upper() + "1"
+    operator = Operator(1, code, role.value, role.value.title(), role)
+    user = UserInfo(1, role.value, code, role.value.title(), role, True, None, "en")
+    return AppContext(db=db, operator=operator, user=user, runner=SyncRunner())
+
+
+@pytest.fixture
+def office(sqlite_db: Database) -> dict[str, Any]:
+    """Three customers; one holds a point with a meter, one is disconnected (I)."""
+    zone = network.save_zone(sqlite_db, SYSTEM, "Z01", "Topolica")
+    reader = network.save_reader(sqlite_db, SYSTEM, "R07", "Marko Vujović")
+    milica = create_customer(sqlite_db, SYSTEM, CustomerInput(
+        surname="Đurović", given_name="Milica", personal_number=VALID_JMBG,
+        address="Njegoševa 12", place="Bar"))
+    jovan = create_customer(sqlite_db, SYSTEM, CustomerInput(
+        surname="Radulović", given_name="Jovan", address="Vladimira Rolovića 3", place="Bar",
+        status="I", status_date=date(2024, 3, 12)))
+    pekara = create_customer(sqlite_db, SYSTEM, CustomerInput(
+        kind="business", category="commercial", name="Pekara Šćepanović d.o.o.",
+        tax_number="02005123", address="Bulevar revolucije 5", place="Sutomore"))
+    point = metering.create_point(sqlite_db, SYSTEM, jovan.id, PointInput(
+        number="100200", address="Vladimira Rolovića 3", place="Bar", zone_id=zone.id,
+        reader_id=reader.id, reading_code=10), date(2020, 1, 1))
+    metering.install_new_meter(sqlite_db, SYSTEM, point.id, MeterInput(
+        number="E-778899", type="ISKRA ME162", constant=Decimal(1)), date(2020, 1, 1))
+    return {"zone": zone, "reader": reader, "milica": milica, "jovan": jovan,
+            "pekara": pekara, "point": point}
+
+
+@pytest.fixture
+def make_tab(sqlite_db: Database, qtbot: QtBot) -> Callable[..., CustomerRegisterWidget]:
+    def make(role: Role = Role.CLERK) -> CustomerRegisterWidget:
+        tab = create_tab(_context(sqlite_db, role))
+        assert isinstance(tab, CustomerRegisterWidget)
+        qtbot.addWidget(tab)
+        tab.resize(1200, 800)
+        tab.show()
+        tab.activateWindow()
+        qtbot.waitActive(tab)
+        qtbot.waitUntil(tab.search.hasFocus)     # where the cursor is when the tab opens
+        return tab
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _english_and_no_page_leaks() -> Iterator[None]:
+    """Messages are checked in English; pages a test adds are taken away again."""
+    before = list(pages.CUSTOMER_PAGES)
+    set_language("en")
+    yield
+    set_language(DEFAULT_LANGUAGE)
+    pages.CUSTOMER_PAGES[:] = before
+
+
+def in_dialog(trigger: Callable[[], Any], interact: Callable[[Any], None]) -> None:
+    """Run ``trigger``, which must open a modal dialog, then ``interact`` with that dialog;
+    the dialog is closed afterwards whatever happens, and a failure inside is raised here."""
+    problems: list[BaseException] = []
+    handled: list[bool] = []
+
+    def handle() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            return
+        handled.append(True)
+        try:
+            interact(dialog)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, outside the event loop
+            problems.append(exc)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, handle)
+    trigger()
+    if problems:
+        raise problems[0]
+    assert handled, "no dialog was opened"
+
+
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type like a user; letters outside ASCII (č ć đ š ž) go as key events with their text,
+    since QTest can only map ASCII characters to keys."""
+    for char in text:
+        if char.isascii():
+            qtbot.keyClick(widget, char)
+        else:
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(
+                    kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
+
+
+def type_into(qtbot: QtBot, dialog: Any, values: dict[str, str]) -> None:
+    for name, text in values.items():
+        widget = dialog.field(name)
+        widget.clear()
+        type_text(qtbot, widget, text)
+
+
+def settle(tab: CustomerRegisterWidget, qtbot: QtBot) -> None:
+    """Wait until the typing pause is over and the search ran (SyncRunner: at once)."""
+    qtbot.waitUntil(lambda: not tab._search_timer.isActive())
+
+
+def names(tab: CustomerRegisterWidget, qtbot: QtBot) -> list[str]:
+    model = tab.model
+    for row in range(model.rowCount()):
+        model.data(model.index(row, 1))
+    qtbot.waitUntil(lambda: all(model.record_at(r) is not None for r in range(model.rowCount())))
+    return [model.data(model.index(r, 1)) for r in range(model.rowCount())]
+
+
+def choose(tab: CustomerRegisterWidget, qtbot: QtBot, customer_id: int) -> None:
+    row = tab.model.row_of(customer_id)
+    assert row is not None
+    tab.table.setFocus()
+    tab.table.selectRow(row)
+    qtbot.waitUntil(lambda: tab.detail.record is not None
+                    and tab.detail.record.id == customer_id)
+
+
+# --- searching ------------------------------------------------------------------------------
+
+def test_search_as_you_type_after_a_pause(make_tab: Callable[..., CustomerRegisterWidget],
+                                          office: dict, qtbot: QtBot) -> None:
+    tab = make_tab()
+    assert tab.model.rowCount() == 3 and tab.count.text() == "3 customers"
+    qtbot.keyClicks(tab.search, "djurov")      # without diacritics: đ is typed dj
+    assert tab.model.rowCount() == 3           # debounced: nothing ran yet
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    assert names(tab, qtbot) == ["Đurović Milica"]
+    assert tab.count.text() == "1 customer"
+    tab.search.clear()
+    qtbot.keyClicks(tab.search, "E-7788")       # meter number
+    settle(tab, qtbot)
+    assert names(tab, qtbot) == ["Radulović Jovan"]
+    row = tab.model.record_at(0)
+    assert (row.points, row.meters, row.zones) == ("100200", "E-778899", "Z01")
+
+
+def test_filters_and_sql_sorting(make_tab: Callable[..., CustomerRegisterWidget], office: dict,
+                                 qtbot: QtBot) -> None:
+    tab = make_tab()
+    tab.status.set_value("I")
+    assert names(tab, qtbot) == ["Radulović Jovan"]
+    status = tab.model.index(0, 5)
+    assert tab.model.data(status) == "I 12.03.2024"
+    assert "disconnected" in tab.model.data(status, Qt.ItemDataRole.ToolTipRole)
+    tab.status.set_value(None)
+    tab.category.set_value("commercial")
+    assert names(tab, qtbot) == ["Pekara Šćepanović d.o.o."]
+    tab.category.set_value(None)
+    tab.zone.set_value(office["zone"].id)
+    assert names(tab, qtbot) == ["Radulović Jovan"]
+    tab.zone.set_value(None)
+    tab.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    assert names(tab, qtbot) == ["Pekara Šćepanović d.o.o.", "Radulović Jovan",
+                                 "Đurović Milica"]
+    tab.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)   # place
+    assert names(tab, qtbot)[-1] == "Pekara Šćepanović d.o.o."                        # Sutomore
+    # The JMBG column is not sortable in SQL: the header click changes nothing.
+    tab.table.horizontalHeader().setSortIndicator(6, Qt.SortOrder.DescendingOrder)
+    assert tab.table.horizontalHeader().sortIndicatorSection() == 3
+
+
+def test_customer_model_passes_qtmodeltester(make_tab: Callable[..., CustomerRegisterWidget],
+                                             office: dict, qtmodeltester: Any,
+                                             qtbot: QtBot) -> None:
+    tab = make_tab()
+    names(tab, qtbot)
+    qtmodeltester.check(tab.model)
+
+
+def test_keyboard_search_down_enter_escape(make_tab: Callable[..., CustomerRegisterWidget],
+                                          office: dict, qtbot: QtBot) -> None:
+    tab = make_tab()
+    qtbot.keyClicks(tab.search, "Pekara")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    qtbot.keyClick(tab.search, Qt.Key.Key_Down)
+    assert tab.table.hasFocus() and tab.current_customer_id() == office["pekara"].id
+    qtbot.keyClick(tab.table, Qt.Key.Key_Return)
+    assert tab.detail.record is not None and tab.detail.record.id == office["pekara"].id
+    assert tab.detail.info.values["tax_number"].text() == "02005123"
+    assert tab.detail.info.values["personal_number"].isHidden() or \
+        not tab.detail.info.values["personal_number"].isVisible()
+    assert tab.detail.tabs.hasFocus()
+    qtbot.keyClick(tab.detail.tabs, Qt.Key.Key_Escape)
+    assert tab.table.hasFocus()
+    qtbot.keyClick(tab.table, Qt.Key.Key_Up)
+    assert tab.search.hasFocus()
+
+
+# --- creating and editing -------------------------------------------------------------------
+
+def test_create_a_customer_through_the_dialog(make_tab: Callable[..., CustomerRegisterWidget],
+                                              sqlite_db: Database, office: dict,
+                                              qtbot: QtBot) -> None:
+    tab = make_tab()
+    seen: dict[str, Any] = {}
+
+    def fill(dialog: Any) -> None:
+        seen["focus"] = dialog.focusWidget().objectName()
+        type_into(qtbot, dialog, {"surname": "Šćekić", "given_name": "Đorđe",
+                                  "personal_number": "0202985710017",
+                                  "address": "Obala 13. jula 7", "place": "Bar",
+                                  "phone": "+382 69 555 111",
+                                  "contract_signed": "01.02.2025"})
+        qtbot.keyClick(dialog.field("place"), Qt.Key.Key_Return)   # Enter saves
+
+    in_dialog(lambda: qtbot.keyClick(tab.search, Qt.Key.Key_N,
+                                     Qt.KeyboardModifier.ControlModifier), fill)
+    assert seen["focus"] == "surname"
+    found = search_customer_ids(sqlite_db, SYSTEM, CustomerQuery(text="Šćekić"))
+    assert len(found) == 1
+    assert names(tab, qtbot) == ["Šćekić Đorđe"]          # the new customer is shown
+    assert tab.detail.record is not None and tab.detail.record.id == found[0]
+    assert tab.detail.record.contract_signed == date(2025, 2, 1)
+    assert tab.detail.info.values["phone"].text() == "+382 69 555 111"
+
+
+def test_invalid_jmbg_is_shown_next_to_the_field_and_nothing_is_saved(
+        make_tab: Callable[..., CustomerRegisterWidget], sqlite_db: Database,
+        qtbot: QtBot) -> None:
+    tab = make_tab()
+    seen: dict[str, Any] = {}
+
+    def fill(dialog: Any) -> None:
+        type_into(qtbot, dialog, {"surname": "Perović", "given_name": "Ana",
+                                  "personal_number": "0101990710007", "address": "Obala 3",
+                                  "place": "Bar"})
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        seen["visible"] = dialog.isVisible()
+        seen["jmbg"] = dialog.error_text("personal_number")
+        seen["surname"] = dialog.error_text("surname")
+        seen["focus"] = dialog.focusWidget().objectName()
+
+    in_dialog(tab.new_button.click, fill)
+    assert seen["visible"] is True
+    assert "JMBG" in seen["jmbg"] and "check digit" in seen["jmbg"]
+    assert seen["surname"] == "" and seen["focus"] == "personal_number"
+    assert search_customer_ids(sqlite_db, SYSTEM, CustomerQuery()) == []
+
+
+def test_business_fields_and_errors(make_tab: Callable[..., CustomerRegisterWidget],
+                                    sqlite_db: Database, qtbot: QtBot) -> None:
+    tab = make_tab()
+    seen: dict[str, Any] = {}
+
+    def fill(dialog: Any) -> None:
+        dialog.field("kind").set_value("business")
+        seen["jmbg_hidden"] = not dialog.field_visible("personal_number")
+        seen["category"] = dialog.field("category").value()
+        type_into(qtbot, dialog, {"name": "Hotel Sidro d.o.o.", "tax_number": "02005124",
+                                  "bank_account": "510-1234567-91", "address": "Obala 1",
+                                  "place": "Bar"})
+        dialog.submit()
+        seen["pib"] = dialog.error_text("tax_number")
+        seen["account"] = dialog.error_text("bank_account")
+
+    in_dialog(tab.new_button.click, fill)
+    assert seen["jmbg_hidden"] and seen["category"] == "commercial"
+    assert "PIB" in seen["pib"] and "check digits" in seen["account"]
+    assert search_customer_ids(sqlite_db, SYSTEM, CustomerQuery()) == []
+
+
+def test_edit_a_customer_with_f2(make_tab: Callable[..., CustomerRegisterWidget],
+                                 sqlite_db: Database, office: dict, qtbot: QtBot) -> None:
+    tab = make_tab(Role.SUPERVISOR)
+    choose(tab, qtbot, office["milica"].id)
+    seen: dict[str, Any] = {}
+
+    def change(dialog: Any) -> None:
+        seen["surname"] = dialog.field("surname").text()
+        seen["status_enabled"] = dialog.field("status").isEnabled()
+        type_into(qtbot, dialog, {"address": "Njegoševa 14"})
+        dialog.field("status").set_value("T")
+        qtbot.keyClick(dialog.field("address"), Qt.Key.Key_Return)
+
+    in_dialog(lambda: qtbot.keyClick(tab.table, Qt.Key.Key_F2), change)
+    assert seen == {"surname": "Đurović", "status_enabled": True}
+    assert tab.detail.info.values["address"].text() == "Njegoševa 14"
+    assert tab.detail.info.values["status"].text() == "T"
+    row = tab.model.row_of(office["milica"].id)
+    assert row is not None
+    qtbot.waitUntil(lambda: tab.model.data(tab.model.index(row, 2)) == "Njegoševa 14")
+    # The audit log shows the change to a supervisor.
+    tab.detail.tabs.setCurrentWidget(tab.detail.audit)
+    audit = tab.detail.audit
+    assert audit is not None
+    texts = [(audit.model.data(audit.model.index(r, 4)), audit.model.data(audit.model.index(r, 6)))
+             for r in range(audit.model.rowCount())]
+    assert ("Address", "Njegoševa 14") in texts
+
+
+def test_clerk_cannot_change_status_letters(make_tab: Callable[..., CustomerRegisterWidget],
+                                            office: dict, qtbot: QtBot) -> None:
+    tab = make_tab(Role.CLERK)
+    choose(tab, qtbot, office["jovan"].id)
+    seen: dict[str, Any] = {}
+
+    def look(dialog: Any) -> None:
+        seen["enabled"] = dialog.field("status").isEnabled()
+        seen["value"] = dialog.field("status").value()
+        type_into(qtbot, dialog, {"phone": "+382 68 000 000"})
+        dialog.submit()                      # status unchanged: the save goes through
+        seen["saved"] = not dialog.isVisible()
+
+    in_dialog(tab.detail.edit_button.click, look)
+    assert seen == {"enabled": False, "value": "I", "saved": True}
+    assert tab.detail.audit is None          # clerks see no audit log
+
+
+def test_cashier_sees_the_register_read_only(make_tab: Callable[..., CustomerRegisterWidget],
+                                             office: dict, qtbot: QtBot) -> None:
+    tab = make_tab(Role.CASHIER)
+    assert not tab.new_button.isVisible()
+    choose(tab, qtbot, office["jovan"].id)
+    assert not tab.detail.edit_button.isVisible()
+    opened: list[QWidget] = []
+    QTimer.singleShot(50, lambda: opened.append(QApplication.activeModalWidget()))
+    qtbot.keyClick(tab.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(tab.table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: bool(opened))
+    assert opened == [None]
+    tab.detail.tabs.setCurrentWidget(tab.detail.points)
+    assert set(tab.detail.points.actions_) == {"meter_history", "holders", "flats"}
+    assert tab.detail.points.model.rowCount() == 1
+
+
+# --- metering points and meters -------------------------------------------------------------
+
+def test_add_a_point_and_install_a_meter(make_tab: Callable[..., CustomerRegisterWidget],
+                                         sqlite_db: Database, office: dict,
+                                         qtbot: QtBot) -> None:
+    tab = make_tab()
+    choose(tab, qtbot, office["milica"].id)
+    points = tab.detail.points
+    tab.detail.tabs.setCurrentWidget(points)
+    assert points.model.rowCount() == 0
+
+    def new_point(dialog: Any) -> None:
+        assert dialog.field("address").text() == "Njegoševa 12"   # the customer's address
+        type_into(qtbot, dialog, {"number": "100300", "reading_code": "25"})
+        dialog.field("zone_id").set_value(office["zone"].id)
+        dialog.field("reader_id").set_value(office["reader"].id)
+        dialog.submit()
+        assert not dialog.isVisible(), dialog.general_error.text()
+
+    in_dialog(points.actions_["new_point"].trigger, new_point)
+    assert points.model.rowCount() == 1
+    point = points.current_point()
+    assert point is not None and point.number == "100300" and point.meter is None
+    assert points.actions_["install"].isEnabled()
+
+    def install(dialog: Any) -> None:
+        type_into(qtbot, dialog, {"number": "E-100", "type": "Iskra MT174",
+                                  "nominal_current": "10(60) A", "installed_on": "01.03.2025"})
+        dialog.field("number").editingFinished.emit()
+        assert dialog.field("type").isEnabled()                   # a new meter
+        dialog.field("two_rate").setChecked(True)
+        dialog.submit()
+        assert not dialog.isVisible(), dialog.general_error.text()
+
+    in_dialog(points.actions_["install"].trigger, install)
+    point = points.current_point()
+    assert point is not None and point.meter is not None
+    assert (point.meter.number, point.meter.two_rate, point.meter_installed_on) == (
+        "E-100", True, date(2025, 3, 1))
+    assert not points.actions_["install"].isEnabled()
+    assert search_customer_ids(sqlite_db, SYSTEM, CustomerQuery(text="E-100")) == [
+        office["milica"].id]
+    row = tab.model.row_of(office["milica"].id)
+    assert row is not None
+    qtbot.waitUntil(lambda: tab.model.data(tab.model.index(row, 9)) == "E-100")
+
+
+def test_installing_a_meter_already_on_another_point_names_the_meter(
+        make_tab: Callable[..., CustomerRegisterWidget], sqlite_db: Database, office: dict,
+        qtbot: QtBot) -> None:
+    metering.create_point(sqlite_db, SYSTEM, office["milica"].id, PointInput(
+        number="100301", address="Njegoševa 12", place="Bar", zone_id=office["zone"].id,
+        reader_id=office["reader"].id, reading_code=11))
+    tab = make_tab()
+    choose(tab, qtbot, office["milica"].id)
+    points = tab.detail.points
+    tab.detail.tabs.setCurrentWidget(points)
+    seen: dict[str, Any] = {}
+
+    def install(dialog: Any) -> None:
+        type_into(qtbot, dialog, {"number": "E-778899"})
+        dialog.field("number").editingFinished.emit()
+        seen["type"] = dialog.field("type").text()
+        seen["editable"] = dialog.field("type").isEnabled()
+        dialog.submit()
+        seen["error"] = dialog.error_text("number")
+
+    in_dialog(points.actions_["install"].trigger, install)
+    assert seen["type"] == "ISKRA ME162" and seen["editable"] is False
+    assert "100200" in seen["error"]
+    assert points.current_point() is not None and points.current_point().meter is None
+
+
+def test_transfer_a_point_and_see_its_holders(make_tab: Callable[..., CustomerRegisterWidget],
+                                              sqlite_db: Database, office: dict,
+                                              qtbot: QtBot) -> None:
+    tab = make_tab()
+    choose(tab, qtbot, office["jovan"].id)
+    points = tab.detail.points
+    tab.detail.tabs.setCurrentWidget(points)
+
+    def transfer(dialog: Any) -> None:
+        type_into(qtbot, dialog, {"code": office["milica"].code, "on_date": "01.06.2025"})
+        dialog.field("code").editingFinished.emit()
+        assert "Đurović" in dialog.holder.text()
+        dialog.submit()
+        assert not dialog.isVisible(), dialog.general_error.text()
+
+    in_dialog(points.actions_["transfer"].trigger, transfer)
+    assert points.model.rowCount() == 0
+    assert [p.number for p in metering.points_of_customer(
+        sqlite_db, SYSTEM, office["milica"].id)] == ["100200"]
+    choose(tab, qtbot, office["milica"].id)
+    seen: dict[str, Any] = {}
+
+    def holders(dialog: Any) -> None:
+        model = dialog.model
+        seen["rows"] = [(model.data(model.index(r, 0)), model.data(model.index(r, 3)))
+                        for r in range(model.rowCount())]
+
+    in_dialog(points.actions_["holders"].trigger, holders)
+    assert seen["rows"] == [(office["milica"].code, "now"),
+                            (office["jovan"].code, "01.06.2025")]
+
+
+def test_edit_and_remove_a_meter(make_tab: Callable[..., CustomerRegisterWidget],
+                                 sqlite_db: Database, office: dict, qtbot: QtBot) -> None:
+    tab = make_tab()
+    choose(tab, qtbot, office["jovan"].id)
+    points = tab.detail.points
+    tab.detail.tabs.setCurrentWidget(points)
+
+    def edit(dialog: Any) -> None:
+        type_into(qtbot, dialog, {"constant": "40", "digits": "12"})
+        dialog.submit()
+        assert "Digits" in dialog.error_text("digits")
+        type_into(qtbot, dialog, {"digits": "6", "seal_numbers": "P-11, P-12"})
+        dialog.submit()
+        assert not dialog.isVisible(), dialog.general_error.text()
+
+    in_dialog(points.actions_["edit_meter"].trigger, edit)
+    meter = metering.find_meter(sqlite_db, SYSTEM, "E-778899")
+    assert (meter.constant, meter.seal_numbers) == (Decimal(40), "P-11, P-12")
+
+    def remove(dialog: Any) -> None:
+        type_into(qtbot, dialog, {"removed_on": "01.01.2019"})
+        dialog.submit()
+        assert "installed" in dialog.error_text("removed_on")
+        type_into(qtbot, dialog, {"removed_on": "15.05.2025"})
+        dialog.submit()
+        assert not dialog.isVisible()
+
+    in_dialog(points.actions_["remove_meter"].trigger, remove)
+    assert points.current_point() is not None and points.current_point().meter is None
+    history = metering.meter_history(sqlite_db, SYSTEM, office["point"].id)
+    assert [(h.meter_number, h.removed_on) for h in history] == [
+        ("E-778899", date(2025, 5, 15))]
+
+
+def test_building_common_point_lists_its_flats(make_tab: Callable[..., CustomerRegisterWidget],
+                                               sqlite_db: Database, office: dict,
+                                               qtbot: QtBot) -> None:
+    common = metering.create_point(sqlite_db, SYSTEM, office["pekara"].id, PointInput(
+        number="Z-1", address="Bulevar revolucije 5", place="Bar", zone_id=office["zone"].id,
+        reader_id=office["reader"].id, reading_code=1, kind="common"))
+    metering.create_point(sqlite_db, SYSTEM, office["milica"].id, PointInput(
+        number="F-1", address="Bulevar revolucije 5/1", place="Bar", zone_id=office["zone"].id,
+        reader_id=office["reader"].id, reading_code=2, common_point_number="Z-1"))
+    tab = make_tab(Role.AUDITOR)
+    choose(tab, qtbot, office["pekara"].id)
+    points = tab.detail.points
+    tab.detail.tabs.setCurrentWidget(points)
+    assert points.current_point() is not None and points.current_point().id == common.id
+    assert points.actions_["flats"].isEnabled()
+    seen: dict[str, Any] = {}
+
+    def flats(dialog: Any) -> None:
+        seen["rows"] = [dialog.model.data(dialog.model.index(r, 0))
+                        for r in range(dialog.model.rowCount())]
+
+    in_dialog(points.actions_["flats"].trigger, flats)
+    assert seen["rows"] == ["F-1"]
+
+
+# --- extension points and documents ---------------------------------------------------------
+
+class _EnergyCard(QLabel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: list[int] = []
+
+    def load(self, customer_id: int) -> None:
+        self.loaded.append(customer_id)
+
+
+def test_pages_from_other_packages_are_loaded_when_opened(
+        make_tab: Callable[..., CustomerRegisterWidget], office: dict, qtbot: QtBot) -> None:
+    made: list[_EnergyCard] = []
+    pages.CUSTOMER_PAGES.append(("Energy card", lambda context: made.append(_EnergyCard())
+                                 or made[-1]))
+    tab = make_tab()
+    choose(tab, qtbot, office["jovan"].id)
+    assert made and made[0].loaded == []           # not loaded while hidden
+    tab.detail.tabs.setCurrentWidget(made[0])
+    assert made[0].loaded == [office["jovan"].id]
+    choose(tab, qtbot, office["milica"].id)
+    assert made[0].loaded == [office["jovan"].id, office["milica"].id]
+
+
+def test_print_record_extract(make_tab: Callable[..., CustomerRegisterWidget], office: dict,
+                              qtbot: QtBot, tmp_path: Path,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "extract.pdf"
+    opened: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(target), "PDF"))
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    tab = make_tab(Role.CASHIER)
+    choose(tab, qtbot, office["jovan"].id)
+    assert tab.detail.extract_button is not None
+    tab.detail.print_extract("en")
+    assert target.read_bytes().startswith(b"%PDF")
+    assert opened == [str(target)]
+
+
+def test_dialogs_close_with_escape(make_tab: Callable[..., CustomerRegisterWidget],
+                                   office: dict, qtbot: QtBot) -> None:
+    tab = make_tab()
+    seen: dict[str, Any] = {}
+
+    def escape(dialog: Any) -> None:
+        qtbot.keyClick(dialog.field("surname"), Qt.Key.Key_Escape)
+        seen["open"] = dialog.isVisible()
+        seen["result"] = dialog.result()
+
+    in_dialog(tab.new_button.click, escape)
+    assert seen == {"open": False, "result": QDialog.DialogCode.Rejected}
