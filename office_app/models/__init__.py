@@ -1,6 +1,20 @@
 """SQLAlchemy models, one module per register. Importing this package registers them all."""
 from office_app.models.base import Base
+from office_app.models.billing import (
+    BillingHold,
+    BillingRun,
+    CorrectionNote,
+    InterestRate,
+    Invoice,
+    InvoiceLine,
+    InvoicePrint,
+    OtherCharge,
+    PointBillingProfile,
+    Tariff,
+    VatRate,
+)
 from office_app.models.customers import Customer, CustomerStatusChange
+from office_app.models.ledger import InterestCharge, LedgerEntry
 from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, PointHolding
 from office_app.models.network import MeterReader, Zone
 from office_app.models.numbering import Counter
@@ -20,4 +34,7 @@ __all__ = [
     "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "PointHolding", "User", "Zone",
     "BillingPeriod", "FieldRecord", "MeterPhoto", "MeterReplacement", "Reading",
     "ReadingSettings",
+    "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
+    "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
+    "VatRate",
 ]
