@@ -1,0 +1,17 @@
+"""The zones-and-readers tab: the small registers of zones (transformer areas) and meter
+readers, edited in dialogs."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from office_app.ui.context import AppContext
+
+
+def create_tab(context: AppContext) -> QWidget:
+    """The tab widget; it has ``refresh()``."""
+    from office_app.ui.network.widget import NetworkWidget
+
+    return NetworkWidget(context)
+
+
+__all__ = ["create_tab"]
