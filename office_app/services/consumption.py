@@ -114,6 +114,8 @@ class ChainReading:
     peak_constant: Decimal | None
     digits: int
     two_rate: bool
+    flags: str = ""
+    remark: str = ""
 
     @property
     def estimated(self) -> bool:
@@ -242,12 +244,20 @@ def chain_select() -> Select:
                    Reading.read_on, Reading.kind, Reading.source, Reading.vt, Reading.mt,
                    Reading.peak, Reading.vt_reactive, Reading.mt_reactive, Reading.check_state,
                    Reading.remark_code, Meter.constant, Meter.peak_load_constant, Meter.digits,
-                   Meter.two_rate)
+                   Meter.two_rate, Reading.flags, Reading.remark)
             .join(Meter, Meter.id == Reading.meter_id))
 
 
 def to_chain(row: Sequence) -> ChainReading:
     return ChainReading(*row)
+
+
+def chain_reading(r: Reading, m: Meter) -> ChainReading:
+    """A loaded reading and its meter as chain data."""
+    return ChainReading(r.id, r.point_id, m.id, m.number, r.period, r.read_on, r.kind,
+                        r.source, r.vt, r.mt, r.peak, r.vt_reactive, r.mt_reactive,
+                        r.check_state, r.remark_code, m.constant, m.peak_load_constant,
+                        m.digits, m.two_rate, r.flags, r.remark)
 
 
 def point_chain(session: Session, point_id: int, include_pending: bool = True,
@@ -286,7 +296,7 @@ def _period_readings(session: Session, period: str,
     return found
 
 
-def _openings(session: Session, period: str,
+def openings(session: Session, period: str,
               point_ids: Sequence[int]) -> dict[int, ChainReading]:
     """The last usable reading before ``period`` for each point."""
     found: dict[int, ChainReading] = {}
@@ -349,11 +359,11 @@ def period_consumption(session: Session, period: str,
     ``unresolved_implausible``); estimates and field-confirmed readings are used."""
     in_period = _period_readings(session, period, point_ids)
     ids = sorted(in_period)
-    openings = _openings(session, period, ids)
+    opening = openings(session, period, ids)
     holders = _Holders(session, ids)
     lines: list[ConsumptionLine] = []
     for point_id in ids:
-        lines += lines_for_point(point_id, period, openings.get(point_id), in_period[point_id],
+        lines += lines_for_point(point_id, period, opening.get(point_id), in_period[point_id],
                                  holders)
     return lines
 
