@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ from office_app.services.consumption import (
     step,
     to_chain,
 )
-from office_app.services.periods import require_open, settings_in
+from office_app.services.periods import PlausibilitySettings, require_open, settings_in
 from office_app.services.permissions import Operator, Permission
 from office_app.services.plausibility import Assessment, Finding, assess, daily_average
 
@@ -126,7 +127,7 @@ def parse_register(text: str, name: str, digits: int) -> Decimal | None:
 Registers = tuple[Decimal | None, Decimal | None, Decimal | None]
 
 
-def _registers(entry: ReadingEntry, meter: Meter) -> Registers:
+def _registers(entry: ReadingEntry, meter: MeterSpec) -> Registers:
     errors: list[FieldError] = []
     values: dict[str, Decimal | None] = {}
     for name in ("vt", "mt", "peak"):
@@ -214,14 +215,6 @@ def history(s: Session, point_id: int, until: date, months: int,
     return [to_chain(r) for r in rows]
 
 
-def _last_before(s: Session, point_id: int, exclude_id: int | None) -> ChainReading | None:
-    stmt = chain_select().where(Reading.point_id == point_id, Reading.check_state != "pending")
-    if exclude_id is not None:
-        stmt = stmt.where(Reading.id != exclude_id)
-    row = s.execute(stmt.order_by(Reading.read_on.desc(), Reading.id.desc()).limit(1)).first()
-    return to_chain(row) if row else None
-
-
 def book_reading(s: Session, point_id: int, period: str) -> Reading | None:
     """The point's regular reading of the period (the last one when there are several)."""
     return s.scalar(select(Reading).where(
@@ -262,7 +255,7 @@ def estimate_usage(past: list[ChainReading], period: str, day: date,
     return expected * share, expected * (1 - share)
 
 
-def estimate_registers(past: list[ChainReading], meter: Meter, period: str, day: date,
+def estimate_registers(past: list[ChainReading], meter: MeterSpec, period: str, day: date,
                        months: int) -> tuple[Decimal, Decimal | None]:
     """Registers of an estimate: the last reading plus the previous period's consumption in
     register units (whole units, past the digit count wrapping round)."""
@@ -286,12 +279,47 @@ def estimate_registers(past: list[ChainReading], meter: Meter, period: str, day:
 
 # --- keying -----------------------------------------------------------------------------------
 
-def _candidate(ctx: PointContext, entry: ReadingEntry, source: str, vt: Decimal,
-               mt: Decimal | None, peak: Decimal | None) -> ChainReading:
-    m = ctx.meter
-    return ChainReading(0, ctx.point.id, m.id, m.number, entry.period, entry.read_on, "regular",
-                        source, vt, mt, peak, None, None, "ok", entry.remark_code, m.constant,
-                        m.peak_load_constant, m.digits, m.two_rate)
+class MeterSpec(Protocol):
+    """What keying needs of a meter (a Meter row or a prefetched record)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def digits(self) -> int: ...
+    @property
+    def constant(self) -> Decimal: ...
+    @property
+    def two_rate(self) -> bool: ...
+    @property
+    def peak_load_constant(self) -> Decimal | None: ...
+
+
+def evaluate(point_id: int, meter: MeterSpec, entry: ReadingEntry, past: list[ChainReading],
+             settings: PlausibilitySettings, others: int) -> tuple[ChainReading, Assessment]:
+    """Parse and judge one entry against the point's usable readings (``past``, in chain
+    order, without the reading it replaces): the reading to store and what is wrong with it.
+    Raises ValidationError for bad input, Conflict when an estimate has nothing to go on."""
+    last = past[-1] if past else None
+    if last is not None and entry.read_on < last.read_on:
+        raise ValidationError([FieldError("read_on", N_(
+            "Reading date: cannot be before the last reading on {date}."),
+            {"date": last.read_on.strftime("%d.%m.%Y")})])
+    vt, mt, peak = _registers(entry, meter)
+    source = _source(entry)
+    if source == "estimate":
+        vt, mt = estimate_registers(past, meter, entry.period, entry.read_on,
+                                    settings.history_months)
+    assert vt is not None
+    candidate = ChainReading(0, point_id, meter.id, meter.number, entry.period, entry.read_on,
+                             "regular", source, vt, mt, peak, None, None, "ok",
+                             entry.remark_code, meter.constant, meter.peak_load_constant,
+                             meter.digits, meter.two_rate, "", entry.remark.strip())
+    if source == "estimate":
+        use = step(last, candidate).total if last and last.meter_id == meter.id else None
+        return candidate, Assessment(use, None, None, ())
+    return candidate, assess(candidate, past, settings, date.today(), others)
 
 
 def _source(entry: ReadingEntry) -> str:
@@ -328,27 +356,10 @@ def _key(s: Session, operator: Operator, ctx: PointContext, entry: ReadingEntry,
     settings = settings_in(s)
     exclude = existing.id if existing else None
     past = history(s, ctx.point.id, entry.read_on, settings.history_months, exclude)
-    last = _last_before(s, ctx.point.id, exclude)
-    if last is not None and entry.read_on < last.read_on:
-        raise ValidationError([FieldError("read_on", N_(
-            "Reading date: cannot be before the last reading on {date}."),
-            {"date": last.read_on.strftime("%d.%m.%Y")})])
-    vt, mt, peak = _registers(entry, ctx.meter)
-    source = _source(entry)
-    if source == "estimate":
-        vt, mt = estimate_registers(past, ctx.meter, entry.period, entry.read_on,
-                                    settings.history_months)
-    assert vt is not None
-    candidate = _candidate(ctx, entry, source, vt, mt, peak)
-    if source == "estimate":
-        previous = past[-1] if past else None
-        use = step(previous, candidate).total if previous else None
-        assessment = Assessment(use, None, None, ())
-    else:
-        others = _others_in_period(s, ctx.point.id, entry.period, exclude)
-        assessment = assess(candidate, past, settings, date.today(), others)
-        if not assessment.plausible and not confirm:
-            return KeyResult(False, None, assessment)
+    others = _others_in_period(s, ctx.point.id, entry.period, exclude)
+    candidate, assessment = evaluate(ctx.point.id, ctx.meter, entry, past, settings, others)
+    if not assessment.plausible and not confirm:
+        return KeyResult(False, None, assessment)
     reading = _store(s, operator, ctx, entry, existing, candidate, assessment)
     return KeyResult(True, state_of(reading, assessment.consumption), assessment)
 

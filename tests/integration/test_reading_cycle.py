@@ -170,3 +170,24 @@ def test_termination_final_reading_and_status_n(db: Database, clerk: Operator,
     assert books.list_books(db, clerk, PERIOD)[0].points == 2
     with pytest.raises(Conflict):
         key_reading(db, clerk, ReadingEntry(book.points["P-300"], PERIOD, DAY, "1650", "1025"))
+
+
+def test_energy_card_shows_replacement_and_estimate(db: Database, clerk: Operator,
+                                                    book: Book) -> None:
+    from office_app.services.energy_card import energy_card
+
+    meter_events.replace_meter(db, clerk, ReplacementInput(
+        book.points["P-100"], date(2025, 3, 15), Registers("13750", "6260"),
+        Registers("0", "0"), new_meter=MeterInput(number="E-101", type="ISKRA ME162",
+                                                  two_rate=True, digits=6)))
+    _key(db, clerk, book, "P-100", "160", "45")
+    card = energy_card(db, clerk, book.customers["P-100"])
+    tail = [(r.kind, r.meter_number, r.old_vt, r.new_vt, r.vt_quantity, r.mt_quantity)
+            for r in card.rows[-3:]]
+    assert tail == [("final", "E-100", D(13600), D(13750), D(150), D(60)),
+                    ("initial", "E-101", None, D(0), None, None),
+                    ("regular", "E-101", D(0), D(160), D(160), D(45))]
+    assert card.periods[-1].period == PERIOD and card.periods[-1].total == D(415)
+    assert card.unit == "kWh" and not card.business
+    business = energy_card(db, clerk, book.customers["P-300"], months=None)
+    assert business.has_peak and business.rows[-1].peak_load == D(61)

@@ -1,0 +1,371 @@
+"""Importing readings from a handheld terminal or a remote-reading system.
+
+The file format (UTF-8, optionally with a byte-order mark; fields separated by ``;`` or ``,``;
+the first line names the columns, in any order)::
+
+    point;date;vt;mt;peak;remark_code;remark
+    100245;31.03.2025;012345;004567;;;
+    100246;2025-03-31;;;;N;dog in the yard
+
+- ``point`` the metering point number, ``date`` dd.mm.yyyy or yyyy-mm-dd, ``vt`` required
+  unless the remark code is N (no access: the office estimates). ``mt`` for two-rate meters,
+  ``peak`` for meters with a peak-load register, ``remark_code`` one of the book's codes
+  (S marks a self-reading), ``remark`` free text. Only point, date and vt are required columns.
+- Every line is checked like a keyed one (digits, registers of the meter, the date against
+  the last reading) and judged by the same plausibility rules. Plausible lines are taken;
+  implausible ones are taken too but wait for a field re-check (a device does not make
+  keying errors, so there is nobody to re-key them) and appear on the implausible readings
+  report; bad lines are refused with their line number.
+- A file that cannot be read as a whole (not UTF-8, no header, a required column missing, a
+  line with too many or too few fields) is refused entirely: nothing is posted.
+- A point on two lines with the same values: the first is taken, the repeat refused. With
+  different values: every line of that point is refused (which one is right is for the
+  field to say).
+- A line equal to a reading the point already has in the period is skipped, so the same file
+  can be imported twice without doubling anything. A different one adds a second reading
+  ("several readings in one period"), which is implausible.
+- All taken lines are written in one transaction after every line was checked; with
+  ``all_or_nothing`` a single refused line refuses the whole file.
+"""
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, insert, select
+from sqlalchemy.orm import Session
+
+from office_app.db import Database
+from office_app.errors import N_, DomainError, FieldError
+from office_app.models import Meter, MeteringPoint, MeterInstallation, PointHolding, Reading
+from office_app.models.base import utcnow
+from office_app.services.consumption import ChainReading, chain_select, to_chain
+from office_app.services.periods import (
+    PlausibilitySettings,
+    check_label,
+    require_open,
+    settings_in,
+)
+from office_app.services.permissions import Operator, Permission
+from office_app.services.readings import REMARKS, ReadingEntry, evaluate
+
+COLUMNS = ("point", "date", "vt", "mt", "peak", "remark_code", "remark")
+REQUIRED = ("point", "date", "vt")
+MAX_LINES = 1_000_000
+_CHUNK = 5000
+
+
+class ImportRefused(DomainError):
+    """The file as a whole cannot be imported; ``problems`` lists line numbers and reasons."""
+
+    def __init__(self, msg_id: str, problems: Sequence[tuple[int, FieldError]] = (),
+                 **params: object) -> None:
+        super().__init__(msg_id, None, **params)
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    number: int
+    point: str
+    read_on: date | None
+    vt: str
+    mt: str
+    peak: str
+    remark_code: str
+    remark: str
+    date_text: str = ""
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """outcome: taken, implausible (taken, waits for the field), skipped (already there),
+    refused (with the reasons)."""
+
+    line: int
+    point: str
+    outcome: str
+    messages: tuple[FieldError, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    period: str
+    lines: list[LineResult] = field(default_factory=list)
+    written: bool = False
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for r in self.lines if r.outcome == outcome)
+
+    @property
+    def taken(self) -> int:
+        return self.count("taken") + self.count("implausible")
+
+    @property
+    def refused(self) -> int:
+        return self.count("refused")
+
+
+# --- reading the file -------------------------------------------------------------------------
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ImportRefused(N_("The file is not UTF-8 text (line {line}); export it as UTF-8 "
+                               "and import it again."), line=line) from None
+
+
+def _header(first: str) -> tuple[str, list[str]]:
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    names = [c.strip().lower() for c in next(csv.reader([first], delimiter=delimiter))]
+    missing = [c for c in REQUIRED if c not in names]
+    unknown = [c for c in names if c not in COLUMNS]
+    if missing or unknown or len(set(names)) != len(names):
+        raise ImportRefused(N_(
+            "Line 1 must name the columns ({columns}); missing: {missing}; unknown: {unknown}."),
+            columns=", ".join(COLUMNS), missing=", ".join(missing) or "-",
+            unknown=", ".join(unknown) or "-")
+    return delimiter, names
+
+
+def _date(text: str) -> date | None:
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
+        try:
+            return datetime.strptime(text.strip().rstrip("."), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_file(data: bytes) -> list[ImportLine]:
+    """The file's lines; ImportRefused when the file as a whole is malformed."""
+    text = _decode(data)
+    lines = text.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise ImportRefused(N_("The file is empty."))
+    if len(lines) > MAX_LINES:
+        raise ImportRefused(N_("The file has more than {limit} lines; split it."),
+                            limit=MAX_LINES)
+    delimiter, names = _header(lines[0])
+    parsed, problems = [], []
+    for number, row in enumerate(csv.reader(lines[1:], delimiter=delimiter), start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(names):
+            problems.append((number, FieldError(None, N_(
+                "Line {line}: {found} fields instead of {expected}."),
+                {"line": number, "found": len(row), "expected": len(names)})))
+            continue
+        values = dict(zip(names, (c.strip() for c in row), strict=True))
+        parsed.append(ImportLine(number, values["point"], _date(values["date"]), values["vt"],
+                                 values.get("mt", ""), values.get("peak", ""),
+                                 values.get("remark_code", "").upper(),
+                                 values.get("remark", ""), values["date"]))
+    if problems:
+        raise ImportRefused(N_("The file is malformed in {count} lines; nothing was "
+                               "imported."), problems, count=len(problems))
+    return parsed
+
+
+# --- duplicates -------------------------------------------------------------------------------
+
+def _key(line: ImportLine) -> tuple:
+    return (line.read_on, line.vt, line.mt, line.peak, line.remark_code)
+
+
+def split_duplicates(lines: list[ImportLine]) -> tuple[list[ImportLine], list[LineResult]]:
+    """Lines to check, and the refusals of repeated points."""
+    by_point: dict[str, list[ImportLine]] = defaultdict(list)
+    for line in lines:
+        by_point[line.point].append(line)
+    keep, refused = [], []
+    for point, group in by_point.items():
+        first = group[0]
+        if all(_key(g) == _key(first) for g in group):
+            keep.append(first)
+            refused += [LineResult(g.number, point, "refused", (FieldError("point", N_(
+                "Repeats line {first} for point {point}."),
+                {"first": first.number, "point": point}),))
+                for g in group[1:]]
+        else:
+            numbers = ", ".join(str(g.number) for g in group)
+            refused += [LineResult(g.number, point, "refused", (FieldError("point", N_(
+                "Point {point} appears on lines {lines} with different values."),
+                {"point": point, "lines": numbers}),)) for g in group]
+    return sorted(keep, key=lambda x: x.number), refused
+
+
+# --- checking against the database ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _MeterRecord:
+    id: int
+    number: str
+    digits: int
+    constant: Decimal
+    two_rate: bool
+    peak_load_constant: Decimal | None
+
+
+@dataclass(frozen=True)
+class _Target:
+    point_id: int
+    meter: _MeterRecord | None
+    installed_on: date | None
+    holder: int | None
+
+
+def _targets(s: Session, numbers: Sequence[str]) -> dict[str, _Target]:
+    stmt = (select(MeteringPoint.number, MeteringPoint.id, Meter.id, Meter.number,
+                   Meter.digits, Meter.constant, Meter.two_rate, Meter.peak_load_constant,
+                   MeterInstallation.installed_on, PointHolding.customer_id)
+            .outerjoin(MeterInstallation, and_(MeterInstallation.point_id == MeteringPoint.id,
+                                               MeterInstallation.removed_on.is_(None)))
+            .outerjoin(Meter, Meter.id == MeterInstallation.meter_id)
+            .outerjoin(PointHolding, and_(PointHolding.point_id == MeteringPoint.id,
+                                          PointHolding.valid_to.is_(None)))
+            .where(MeteringPoint.number.in_(numbers)))
+    found = {}
+    for number, pid, mid, mnum, digits, constant, two, peak, installed, holder in s.execute(stmt):
+        meter = _MeterRecord(mid, mnum, digits, constant, two, peak) if mid else None
+        found[number] = _Target(pid, meter, installed, holder)
+    return found
+
+
+def _chains(s: Session, ids: Sequence[int], since: date) -> dict[int, list[ChainReading]]:
+    found: dict[int, list[ChainReading]] = defaultdict(list)
+    rows = s.execute(chain_select().where(Reading.point_id.in_(ids), Reading.read_on >= since,
+                                          Reading.check_state != "pending")
+                     .order_by(Reading.point_id, Reading.read_on, Reading.id))
+    for row in rows:
+        found[row[1]].append(to_chain(row))
+    return found
+
+
+def _in_period(s: Session, ids: Sequence[int], period: str) -> dict[int, list[Reading]]:
+    found: dict[int, list[Reading]] = defaultdict(list)
+    for r in s.scalars(select(Reading).where(Reading.point_id.in_(ids), Reading.period == period,
+                                             Reading.kind == "regular")):
+        found[r.point_id].append(r)
+    return found
+
+
+def _refuse(line: ImportLine, errors: Sequence[FieldError]) -> LineResult:
+    return LineResult(line.number, line.point, "refused", tuple(errors))
+
+
+def _same(existing: Reading, c: ChainReading) -> bool:
+    return (existing.read_on, existing.vt, existing.mt, existing.peak, existing.source) == (
+        c.read_on, c.vt, c.mt, c.peak, c.source)
+
+
+def _entry(line: ImportLine, target: _Target, period: str) -> ReadingEntry:
+    source = "self" if line.remark_code == "S" else "remote"
+    assert line.read_on is not None
+    return ReadingEntry(target.point_id, period, line.read_on, line.vt, line.mt, line.peak,
+                        line.remark_code, line.remark[:200], source)
+
+
+def _precheck(line: ImportLine, target: _Target | None) -> list[FieldError]:
+    params = {"point": line.point}
+    if target is None:
+        return [FieldError("point", N_("There is no metering point {point}."), params)]
+    if target.meter is None:
+        return [FieldError("point", N_("Point {point} has no meter; there is nothing to "
+                                       "read."), params)]
+    if target.holder is None:
+        return [FieldError("point", N_("Point {point} has no customer; its contract has "
+                                       "ended."), params)]
+    if line.read_on is None:
+        return [FieldError("date", N_("Date: {date} is not a date; write dd.mm.yyyy."),
+                           {"date": line.date_text})]
+    if target.installed_on and line.read_on < target.installed_on:
+        return [FieldError("date", N_("Date: meter {meter} was installed after this date."),
+                           {"meter": target.meter.number})]
+    if line.remark_code and line.remark_code not in REMARKS:
+        return [FieldError("remark_code", N_("Remark: unknown code {code}."),
+                           {"code": line.remark_code})]
+    return []
+
+
+def _check_line(line: ImportLine, target: _Target | None, chain: list[ChainReading],
+                existing: list[Reading], period: str, settings: PlausibilitySettings,
+                ) -> tuple[LineResult, dict | None]:
+    errors = _precheck(line, target)
+    if errors or target is None or target.meter is None:
+        return _refuse(line, errors), None
+    try:
+        candidate, verdict = evaluate(target.point_id, target.meter,
+                                      _entry(line, target, period), chain, settings,
+                                      len(existing))
+    except DomainError as exc:
+        return _refuse(line, exc.errors), None
+    if any(_same(e, candidate) for e in existing):
+        return LineResult(line.number, line.point, "skipped"), None
+    outcome = "taken" if verdict.plausible else "implausible"
+    findings = tuple(FieldError(None, f.msg_id, f.params) for f in verdict.findings)
+    row = {"point_id": target.point_id, "meter_id": target.meter.id, "period": period,
+           "read_on": candidate.read_on, "kind": "regular", "source": candidate.source,
+           "vt": candidate.vt, "mt": candidate.mt, "peak": candidate.peak,
+           "remark_code": line.remark_code, "remark": line.remark[:200],
+           "flags": ",".join(verdict.codes), "check_state": "ok" if verdict.plausible
+           else "pending"}
+    return LineResult(line.number, line.point, outcome, findings), row
+
+
+def _check_chunk(s: Session, lines: Sequence[ImportLine], period: str,
+                 settings: PlausibilitySettings) -> list[tuple[LineResult, dict | None]]:
+    targets = _targets(s, [x.point for x in lines])
+    ids = [t.point_id for t in targets.values()]
+    dates = [x.read_on for x in lines if x.read_on]
+    since = min(dates, default=date.today()) - timedelta(
+        days=round((settings.history_months + 2) * 30.44))
+    chains, existing = _chains(s, ids, since), _in_period(s, ids, period)
+    results = []
+    for line in lines:
+        target = targets.get(line.point)
+        pid = target.point_id if target else 0
+        results.append(_check_line(line, target, chains.get(pid, []), existing.get(pid, []),
+                                   period, settings))
+    return results
+
+
+def import_readings(db: Database, operator: Operator, data: bytes, period: str,
+                    all_or_nothing: bool = False,
+                    progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """Check every line of the file, then write the taken ones in one transaction. Raises
+    ImportRefused for a malformed file (nothing written), Conflict/NotFound for a period that
+    is not open. The report lists every line's outcome."""
+    operator.require(Permission.KEY_READINGS)
+    period = check_label(period)
+    lines, refused = split_duplicates(parse_file(data))
+    report = ImportReport(period, list(refused))
+    rows: list[dict] = []
+    with db.unit_of_work() as s:
+        require_open(s, period)
+        settings = settings_in(s)
+        for start in range(0, len(lines), _CHUNK):
+            for result, row in _check_chunk(s, lines[start:start + _CHUNK], period, settings):
+                report.lines.append(result)
+                if row is not None:
+                    rows.append(row)
+            if progress:
+                progress(min(start + _CHUNK, len(lines)), len(lines))
+        report.lines.sort(key=lambda r: r.line)
+        if rows and not (all_or_nothing and report.refused):
+            now = utcnow()
+            for start in range(0, len(rows), _CHUNK):
+                s.execute(insert(Reading), [{**r, "created_by": operator.code,
+                                             "created_at": now}
+                                            for r in rows[start:start + _CHUNK]])
+            report.written = True
+    return report
+
