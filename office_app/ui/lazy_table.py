@@ -99,6 +99,12 @@ class LazyTableModel(_ColumnsMixin, QAbstractTableModel):
         self._wanted: set[int] = set()
         self._pending: set[int] = set()
         self._generation = 0
+        # One timer object rather than a QTimer.singleShot per miss: data() runs on every
+        # repaint, and this keeps it to a start() call.
+        self._fetch_timer = QTimer(self)
+        self._fetch_timer.setSingleShot(True)
+        self._fetch_timer.setInterval(0)
+        self._fetch_timer.timeout.connect(self._fetch_wanted)
         self.sort_column = 0
         self.sort_order = Qt.SortOrder.AscendingOrder
 
@@ -186,6 +192,7 @@ class LazyTableModel(_ColumnsMixin, QAbstractTableModel):
     # -- paging --------------------------------------------------------------------------
     def _drop_pages(self) -> None:
         self._generation += 1
+        self._fetch_timer.stop()
         self._pages.clear()
         self._wanted.clear()
         self._pending.clear()
@@ -193,9 +200,9 @@ class LazyTableModel(_ColumnsMixin, QAbstractTableModel):
     def _want(self, page_no: int) -> None:
         if page_no in self._pending or page_no in self._wanted:
             return
-        if not self._wanted:
-            QTimer.singleShot(0, self._fetch_wanted)
         self._wanted.add(page_no)
+        if not self._fetch_timer.isActive():
+            self._fetch_timer.start()
 
     def _fetch_wanted(self) -> None:
         wanted, self._wanted = sorted(self._wanted), set()

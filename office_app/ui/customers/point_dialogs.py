@@ -28,7 +28,7 @@ from office_app.ui.customers.labels import POINT_KIND_LABELS
 from office_app.ui.forms import DateField, NumberField, translate_buttons
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view
 
-NOTE_STYLE = "color: palette(mid);"
+NOTE_STYLE = "color: #505050;"
 
 
 class PointDialog(RegisterDialog):

@@ -298,4 +298,4 @@ class CustomerRegisterWidget(QWidget):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            QTimer.singleShot(0, self._focus_search)
+            self._focus_search()
