@@ -65,6 +65,8 @@ def make_tab(sqlite_db: Database, qtbot: QtBot) -> Callable[..., CustomerRegiste
         tab = create_tab(_context(sqlite_db, role))
         assert isinstance(tab, CustomerRegisterWidget)
         qtbot.addWidget(tab)
+        assert tab.model.rowCount() == 0          # nothing loaded before refresh()
+        tab.refresh()                             # as the main window does on first show
         tab.resize(1200, 800)
         tab.show()
         tab.activateWindow()

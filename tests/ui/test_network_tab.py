@@ -40,6 +40,7 @@ def make_tab(sqlite_db: Database, qtbot: QtBot) -> Callable[..., NetworkWidget]:
         tab = create_tab(_context(sqlite_db, role))
         assert isinstance(tab, NetworkWidget)
         qtbot.addWidget(tab)
+        tab.refresh()                             # as the main window does on first show
         tab.show()
         qtbot.waitExposed(tab)
         return tab

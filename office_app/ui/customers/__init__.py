@@ -8,7 +8,8 @@ from office_app.ui.context import AppContext
 
 
 def create_tab(context: AppContext) -> QWidget:
-    """The tab widget; it has ``refresh()`` (reload zones, search again)."""
+    """The tab widget; ``refresh()`` (called by the main window when the tab is first shown and
+    on F5) loads the zone filter and runs the search."""
     from office_app.ui.customers.widget import CustomerRegisterWidget
 
     return CustomerRegisterWidget(context)

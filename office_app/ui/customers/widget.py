@@ -99,7 +99,7 @@ class CustomerRegisterWidget(QWidget):
         self._detail_timer.timeout.connect(self._show_current_customer)
         self._build_layout()
         self._build_shortcuts()
-        self.refresh()
+        # No loading here: the main window calls refresh() when the tab is first shown.
 
     # -- building ---------------------------------------------------------------------------
     def _build_search_bar(self) -> None:

@@ -8,7 +8,8 @@ from office_app.ui.context import AppContext
 
 
 def create_tab(context: AppContext) -> QWidget:
-    """The tab widget; it has ``refresh()``."""
+    """The tab widget; ``refresh()`` (called by the main window when the tab is first shown)
+    loads both lists."""
     from office_app.ui.network.widget import NetworkWidget
 
     return NetworkWidget(context)

@@ -128,7 +128,7 @@ class NetworkWidget(QWidget):
         layout.addWidget(self.zones, 2)
         layout.addWidget(self.readers, 3)
         self.setFocusProxy(self.zones.table)
-        self.refresh()
+        # No loading here: the main window calls refresh() when the tab is first shown.
 
     def refresh(self) -> None:
         self.zones.load()
