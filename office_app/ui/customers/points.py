@@ -49,10 +49,10 @@ POINT_COLUMNS = [
     Column(N_("Reading code"), lambda p: str(p.reading_code), width=11, align_right=True),
     Column(N_("Meter"), _meter, width=12),
     Column(N_("Meter type"), lambda p: p.meter.type if p.meter else "", width=14),
-    Column(N_("Constant"), lambda p: current().number(p.meter.constant) if p.meter else "", width=7,
+    Column(N_("Constant"), lambda p: current().number(p.meter.constant) if p.meter else "", width=9,
            align_right=True),
-    Column(N_("Installed on"), lambda p: current().date(p.meter_installed_on), width=10),
-    Column(N_("Held since"), lambda p: current().date(p.held_since), width=10),
+    Column(N_("Installed on"), lambda p: current().date(p.meter_installed_on), width=12),
+    Column(N_("Held since"), lambda p: current().date(p.held_since), width=12),
 ]
 METER_HISTORY_COLUMNS = [
     Column(N_("Meter"), lambda i: i.meter_number, width=14),

@@ -60,8 +60,8 @@ CUSTOMER_COLUMNS = [
            width=13),
     Column(N_("Status"), lambda r: status_text(r.status, r.status_date), sort_key="status",
            width=13, tooltip=lambda r: status_tooltip(r.status, r.status_date)),
-    Column(N_("JMBG / PIB"), lambda r: r.identifier, width=16),
-    Column(N_("Zone"), lambda r: r.zones, width=7),
+    Column(N_("JMBG / PIB"), lambda r: r.identifier, width=18),
+    Column(N_("Zone"), lambda r: r.zones, width=10),
     Column(N_("Points"), lambda r: r.points, width=12),
     Column(N_("Meters"), lambda r: r.meters, width=14),
 ]
