@@ -1,0 +1,639 @@
+"""The monthly billing run: one invoice per metering point and holder for a period.
+
+Guarantees:
+
+- Idempotent: a (point, customer, period) is invoiced at most once (unique index, and each
+  batch re-reads what is already billed under per-point locks), so running a period again
+  bills only what is not billed yet.
+- Resumable: work is done in batches, each one transaction (numbers, invoices, lines, card
+  entries together), so a crash or a lost connection loses at most the batch in flight and
+  never leaves half an invoice; the next run of the period carries on.
+- Exclusive: a second run while one is working is refused (a PostgreSQL advisory lock held by
+  the run's connection, so a run that died releases it; on SQLite a heartbeat).
+- Cancellable between batches; reports progress after each batch.
+- Points that cannot be billed are held back and listed, never half-billed: an implausible
+  reading still waiting for its field re-check, negative consumption, no reading, no tariff,
+  a building whose common meter is held back. With ``on_implausible='stop'`` the run refuses
+  to start while there is any of them, and writes nothing.
+- Invoice numbers come from the numbering service, gapless per office and year, also while
+  desks bill single points at the same time (``bill_points``).
+"""
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from office_app.db import Database
+from office_app.errors import N_, Conflict, DomainError, FieldError, ValidationError
+from office_app.i18n import tr_error
+from office_app.models import BillingHold, BillingRun, Invoice, MeteringPoint
+from office_app.models.base import utcnow
+from office_app.services import ledger
+from office_app.services.billing.account import snapshot
+from office_app.services.billing.elements import ELEMENTS, Period
+from office_app.services.billing.issue import IssueContext, IssuedInvoice, Prepared, write_invoices
+from office_app.services.billing.points import WorkItem, pending_charges, work_items
+from office_app.services.billing.pricing import (
+    CommonShare,
+    MissingTariff,
+    PointBill,
+    PriceBook,
+    price_point,
+    split_equally,
+)
+from office_app.services.billing.tariffs import price_book
+from office_app.services.office import OfficeInfo, office_in
+from office_app.services.permissions import Operator, Permission
+
+#: Key of the PostgreSQL advisory lock that makes billing and interest runs exclusive.
+RUN_LOCK_KEY = 5_310_001
+#: A run on SQLite whose heartbeat is older than this is taken to have died.
+STALE_AFTER = timedelta(minutes=2)
+DEFAULT_BATCH = 500
+
+HOLD_REASONS = {
+    "implausible": N_("Implausible reading waiting for its field re-check"),
+    "negative": N_("Negative consumption"),
+    "no_reading": N_("No reading in the period"),
+    "no_tariff": N_("No tariff"),
+    "common": N_("The building's common meter is held back"),
+}
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class ConsumptionSource(Protocol):
+    """The readings' contract (office_app.services.consumption)."""
+
+    def period_consumption(self, session: Session, period: str,
+                           point_ids: Collection[int] | None = None) -> list[Any]: ...
+
+    def unresolved_implausible(self, session: Session, period: str) -> list[int]: ...
+
+    def billable_period(self, session: Session, period: str) -> Any: ...
+
+
+def default_source() -> ConsumptionSource:
+    from office_app.services import consumption
+
+    return consumption  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class HeldPoint:
+    point_id: int
+    point_number: str
+    customer_code: str
+    customer_name: str
+    reason: str
+    #: A message id and its parameters, for the details (a missing price, ...).
+    detail_id: str = ""
+    detail_params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def label(self) -> str:
+        return HOLD_REASONS[self.reason]
+
+    def detail(self, language: str | None = None) -> str:
+        if not self.detail_id:
+            return ""
+        return tr_error(DomainError(self.detail_id, **dict(self.detail_params)), language)
+
+
+@dataclass(frozen=True)
+class RunPreview:
+    period: str
+    period_status: str
+    issue_date: date
+    due_date: date
+    to_bill: int
+    already_billed: int
+    held: tuple[HeldPoint, ...]
+    running_since: datetime | None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: int
+    period: str
+    status: str
+    invoices_made: int
+    already_billed: int
+    to_bill: int
+    held: tuple[HeldPoint, ...]
+    order_number: str
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+
+# --- the plan: what is to be billed, what is held back ------------------------------------------
+
+@dataclass
+class Plan:
+    period: Period
+    status: str
+    issue_date: date
+    due_date: date
+    book: PriceBook
+    items: list[WorkItem]
+    already_billed: int
+    held: list[HeldPoint]
+    shares: dict[tuple[int, int], CommonShare] = field(default_factory=dict)
+
+
+def _held(item: WorkItem, reason: str, error: DomainError | None = None) -> HeldPoint:
+    return HeldPoint(item.point_id, item.point_number, item.customer_code, item.customer_name,
+                     reason, error.msg_id if error else "",
+                     tuple(sorted(error.params.items())) if error else ())
+
+
+def _bill_of(item: WorkItem, period: Period, line: Any = None) -> PointBill:
+    return PointBill(item.category, item.group, period.start, period.end, item.service_start,
+                     item.service_end,
+                     vt=None if line is None else line.vt_quantity,
+                     mt=None if line is None else line.mt_quantity,
+                     peak=None if line is None else line.peak_load, sewage=item.sewage)
+
+
+def _tariff_problem(item: WorkItem, period: Period, book: PriceBook) -> MissingTariff | None:
+    """Whether the item's category and group can be priced for the whole period."""
+    probe = replace(_bill_of(item, period), service_start=period.start,
+                    service_end=period.end)
+    try:
+        price_point(probe, book)
+    except MissingTariff as exc:
+        return exc
+    return None
+
+
+def billed_keys(s: Session, period: str,
+                point_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
+    stmt = select(Invoice.point_id, Invoice.customer_id).where(Invoice.period == period)
+    if point_ids is not None:
+        ids = sorted(point_ids)
+        found: set[tuple[int, int]] = set()
+        for start in range(0, len(ids), 2000):
+            found |= {(p, c) for p, c in s.execute(
+                stmt.where(Invoice.point_id.in_(ids[start:start + 2000])))}
+        return found
+    return {(p, c) for p, c in s.execute(stmt)}
+
+
+def make_plan(s: Session, period_code: str, source: ConsumptionSource,
+              point_ids: Collection[int] | None = None) -> Plan:
+    """Read what the period's run is to do (nothing is written)."""
+    period = Period.parse(period_code)
+    info = source.billable_period(s, period.code)
+    book = price_book(s)
+    wanted = None if point_ids is None else set(point_ids)
+    items = work_items(s, period, None if wanted is None else _with_buildings(s, wanted))
+    billed = billed_keys(s, period.code, None if wanted is None else {i.point_id for i in items})
+    implausible = set(source.unresolved_implausible(s, period.code))
+    plan = Plan(period, info.status, info.invoice_issue_on, period.due_date(), book, [],
+                0, [])
+    problems: dict[tuple[str, str, bool], MissingTariff | None] = {}
+    held_points: set[int] = set()
+    for item in items:
+        if (item.point_id, item.customer_id) in billed:
+            plan.already_billed += 1
+            continue
+        key = (item.category, item.group, item.sewage)
+        if key not in problems:
+            problems[key] = _tariff_problem(item, period, book)
+        if item.point_id in implausible:
+            plan.held.append(_held(item, "implausible"))
+        elif problems[key] is not None:
+            plan.held.append(_held(item, "no_tariff", problems[key]))
+        else:
+            plan.items.append(item)
+            continue
+        held_points.add(item.point_id)
+    _plan_common(s, plan, source, items, held_points)
+    if wanted is not None:
+        plan.items = [i for i in plan.items if i.point_id in wanted]
+        plan.held = [h for h in plan.held if h.point_id in wanted]
+    return plan
+
+
+def _with_buildings(s: Session, point_ids: set[int]) -> set[int]:
+    """The points, their buildings' common points and every flat of those buildings (a
+    flat's share depends on the common point's consumption and the number of flats)."""
+    commons: set[int] = set(s.scalars(select(MeteringPoint.common_point_id).where(
+        MeteringPoint.id.in_(sorted(point_ids)), MeteringPoint.common_point_id.is_not(None))))
+    commons |= set(s.scalars(select(MeteringPoint.id).where(
+        MeteringPoint.id.in_(sorted(point_ids)), MeteringPoint.kind == "common")))
+    if not commons:
+        return point_ids
+    flats = set(s.scalars(select(MeteringPoint.id).where(
+        MeteringPoint.common_point_id.in_(sorted(commons)))))
+    return point_ids | commons | flats
+
+
+def _plan_common(s: Session, plan: Plan, source: ConsumptionSource, items: list[WorkItem],
+                 held_points: set[int]) -> None:
+    """Split common points are not invoiced: their priced net is shared among their flats."""
+    split = {i.point_id for i in items if i.point_kind == "common" and i.common_billing == "split"}
+    if not split:
+        return
+    commons = [i for i in plan.items if i.point_id in split]
+    plan.items = [i for i in plan.items if i.point_id not in split]
+    lines = _lines_by_item(commons, source.period_consumption(s, plan.period.code, split))
+    totals: dict[int, tuple[Decimal, Decimal, str]] = {}
+    bad = set(held_points & split)
+    for item in commons:
+        line = lines.get((item.point_id, item.customer_id))
+        try:
+            net = _price(item, line, plan.period, plan.book).net if _usable(item, line) else None
+        except MissingTariff:
+            net = None
+        if net is None:
+            bad.add(item.point_id)
+            continue
+        quantity, old_net, unit = totals.get(item.point_id, (Decimal(0), Decimal(0), ""))
+        totals[item.point_id] = (quantity + _quantity(line), old_net + net, _unit(item))
+    _assign_shares(plan, items, totals, bad)
+
+
+def _assign_shares(plan: Plan, items: list[WorkItem],
+                   totals: dict[int, tuple[Decimal, Decimal, str]], bad: set[int]) -> None:
+    numbers = {i.point_id: i.point_number for i in items}
+    flats: dict[int, dict[int, WorkItem]] = defaultdict(dict)
+    for item in sorted(items, key=lambda i: (i.point_number, i.service_end)):
+        if item.common_point_id in totals or item.common_point_id in bad:
+            flats[item.common_point_id][item.point_id] = item    # the holder at period end
+    held_flats = []
+    for common_id, members in flats.items():
+        if common_id in bad:
+            held_flats += [i for i in plan.items
+                           if i.common_point_id == common_id and i.point_id in members]
+            continue
+        quantity, net, unit = totals[common_id]
+        ordered = sorted(members.values(), key=lambda i: i.point_number)
+        for flat, amount in zip(ordered, split_equally(net, len(ordered)), strict=True):
+            plan.shares[(flat.point_id, flat.customer_id)] = CommonShare(
+                numbers.get(common_id, ""), quantity, unit, net, len(ordered), amount)
+    for item in held_flats:
+        plan.held.append(_held(item, "common"))
+    held = {(i.point_id, i.customer_id) for i in held_flats}
+    plan.items = [i for i in plan.items if (i.point_id, i.customer_id) not in held]
+
+
+def _quantity(line: Any) -> Decimal:
+    if line is None:
+        return Decimal(0)
+    return Decimal(line.vt_quantity) + Decimal(line.mt_quantity or 0)
+
+
+def _unit(item: WorkItem) -> str:
+    return "kWh" if item.group in ("single", "two", "peak") else "m3"
+
+
+def _lines_by_item(items: Sequence[WorkItem], lines: Sequence[Any]) -> dict[tuple[int, int], Any]:
+    """Match consumption lines to (point, holder): by the line's customer when it names one,
+    else to the holder whose days include the line's last reading (or the latest holder)."""
+    by_point: dict[int, list[WorkItem]] = defaultdict(list)
+    for item in items:
+        by_point[item.point_id].append(item)
+    found: dict[tuple[int, int], Any] = {}
+    for line in lines:
+        holders = by_point.get(line.point_id, [])
+        if not holders:
+            continue
+        customer = getattr(line, "customer_id", None)
+        if customer is None or all(h.customer_id != customer for h in holders):
+            day = line.current_date
+            inside = [h for h in holders if day and h.service_start <= day <= h.service_end]
+            customer = (inside or sorted(holders, key=lambda h: h.service_end))[-1].customer_id
+        found[(line.point_id, customer)] = line
+    return found
+
+
+def _usable(item: WorkItem, line: Any) -> bool:
+    if not item.has_meter:
+        return True
+    return line is not None and line.vt_quantity >= 0 and (line.mt_quantity or 0) >= 0
+
+
+def _price(item: WorkItem, line: Any, period: Period, book: PriceBook,
+           share: CommonShare | None = None, charges: Sequence[Any] = ()) -> Any:
+    bill = _bill_of(item, period, line if item.has_meter else None)
+    bill = replace(bill, common=(share,) if share else (), charges=tuple(charges))
+    return price_point(bill, book)
+
+
+# --- exclusivity --------------------------------------------------------------------------------
+
+_process_lock = threading.Lock()
+
+
+@contextmanager
+def exclusive_run(db: Database) -> Iterator[None]:
+    """Hold the office's run lock for the duration; Conflict if another run holds it."""
+    if not _process_lock.acquire(blocking=False):
+        raise _busy(db)
+    conn: Connection | None = None
+    try:
+        if db.is_postgres:
+            conn = db.engine.connect()
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
+                               {"k": RUN_LOCK_KEY}).scalar()
+            conn.commit()
+            if not got:
+                raise _busy(db)
+        else:
+            _check_heartbeats(db)
+        yield
+    finally:
+        if conn is not None:
+            _release(conn)
+        _process_lock.release()
+
+
+def _release(conn: Connection) -> None:
+    try:
+        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": RUN_LOCK_KEY})
+        conn.commit()
+    except Exception:  # noqa: BLE001 - a dead connection has released the lock already
+        pass
+    finally:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _running(s: Session) -> BillingRun | None:
+    return s.scalar(select(BillingRun).where(BillingRun.status == "running")
+                    .order_by(BillingRun.heartbeat_at.desc()).limit(1))
+
+
+def _busy(db: Database) -> Conflict:
+    try:
+        with db.unit_of_work() as s:
+            run = _running(s)
+            if run is not None:
+                return Conflict(N_("Another run ({kind} {period}) is in progress, started by "
+                                   "{operator}; wait until it ends."), kind=run.kind,
+                                period=run.period, operator=run.started_by)
+    except DomainError:
+        pass
+    return Conflict(N_("Another billing run is in progress; wait until it ends."))
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _check_heartbeats(db: Database) -> None:
+    with db.unit_of_work() as s:
+        run = _running(s)
+        if run is not None and utcnow() - _aware(run.heartbeat_at) < STALE_AFTER:
+            raise _busy(db)
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+def preview_run(db: Database, operator: Operator, period: str,
+                source: ConsumptionSource | None = None) -> RunPreview:
+    """What a run of ``period`` would do now: how many invoices, which points held back."""
+    operator.require(Permission.RUN_BILLING)
+    with db.unit_of_work() as s:
+        plan = make_plan(s, period, source or default_source())
+        running = _running(s)
+        return RunPreview(plan.period.code, plan.status, plan.issue_date, plan.due_date,
+                          len(plan.items), plan.already_billed, tuple(plan.held),
+                          running.started_at if running else None)
+
+
+@dataclass
+class _RunState:
+    ctx: IssueContext
+    plan: Plan
+    source: ConsumptionSource
+    made: int = 0
+    held: list[HeldPoint] = field(default_factory=list)
+
+
+def run_billing(db: Database, operator: Operator, period: str, on_implausible: str = "hold",
+                progress: Progress | None = None, cancelled: Cancelled | None = None,
+                batch_size: int = DEFAULT_BATCH,
+                source: ConsumptionSource | None = None) -> RunResult:
+    """Bill ``period``. ``on_implausible``: 'hold' bills everything else and lists the held
+    points; 'stop' refuses (Conflict, nothing written) while any point would be held back."""
+    operator.require(Permission.RUN_BILLING)
+    if on_implausible not in ("hold", "stop"):
+        raise ValidationError([FieldError("on_implausible", N_(
+            "Implausible readings: hold the points back or stop the run."))])
+    source = source or default_source()
+    with exclusive_run(db):
+        with db.unit_of_work() as s:
+            plan = make_plan(s, period, source)
+            if plan.held and on_implausible == "stop":
+                raise Conflict(N_("{count} points cannot be billed yet (first: {point}, "
+                                  "{reason}); nothing was billed."), count=len(plan.held),
+                               point=plan.held[0].point_number, reason=plan.held[0].label)
+            office = office_in(s)
+            run = _start_run(s, operator, plan, on_implausible)
+            _record_holds(s, run.id, plan.held)
+            state = _RunState(_context(office, plan, run, operator), plan, source,
+                              held=list(plan.held))
+        return _work(db, state, progress, cancelled, batch_size)
+
+
+def _context(office: OfficeInfo, plan: Plan, run: BillingRun,
+             operator: Operator) -> IssueContext:
+    return IssueContext(office, plan.period.code, plan.period.start, plan.period.end,
+                        plan.issue_date, plan.due_date, run.id, operator.code,
+                        run.order_number or "", run.order_date or plan.issue_date)
+
+
+def _start_run(s: Session, operator: Operator, plan: Plan, policy: str) -> BillingRun:
+    """Resume the period's unfinished run (keeping its accounting order), or start one."""
+    s.execute(update(BillingRun).where(BillingRun.status == "running")
+              .values(status="interrupted"))
+    run = s.scalar(select(BillingRun).where(
+        BillingRun.kind == "billing", BillingRun.period == plan.period.code,
+        BillingRun.status.in_(("interrupted", "cancelled"))).order_by(BillingRun.id.desc()))
+    if run is None:
+        run = BillingRun(kind="billing", period=plan.period.code, started_by=operator.code)
+        s.add(run)
+    else:
+        s.execute(delete(BillingHold).where(BillingHold.run_id == run.id))
+    run.status, run.on_implausible, run.heartbeat_at = "running", policy, utcnow()
+    run.points_total = len(plan.items) + plan.already_billed + len(plan.held)
+    s.flush()
+    return run
+
+
+def _record_holds(s: Session, run_id: int, held: Sequence[HeldPoint]) -> None:
+    if held:
+        s.execute(insert(BillingHold), [
+            {"run_id": run_id, "point_id": h.point_id, "reason": h.reason,
+             "detail": h.detail("en")[:200]} for h in held])
+
+
+def _work(db: Database, state: _RunState, progress: Progress | None,
+          cancelled: Cancelled | None, batch_size: int) -> RunResult:
+    items = state.plan.items
+    total = len(items)
+    if progress:
+        progress(0, total)
+    status = "completed"
+    try:
+        for start in range(0, total, batch_size):
+            if cancelled is not None and cancelled():
+                status = "cancelled"
+                break
+            _one_batch(db, state, items[start:start + batch_size])
+            if progress:
+                progress(min(start + batch_size, total), total)
+    except BaseException:
+        _finish(db, state.ctx.run_id, "interrupted")
+        raise
+    _finish(db, state.ctx.run_id, status)
+    plan = state.plan
+    return RunResult(state.ctx.run_id or 0, plan.period.code, status, state.made,
+                     plan.already_billed, total, tuple(state.held), state.ctx.order_number)
+
+
+def _finish(db: Database, run_id: int | None, status: str) -> None:
+    try:
+        with db.unit_of_work() as s:
+            s.execute(update(BillingRun).where(BillingRun.id == run_id).values(
+                status=status, finished_at=utcnow(), heartbeat_at=utcnow()))
+    except Exception:  # noqa: BLE001 - the database may be what failed; the next run resumes
+        pass
+
+
+def _one_batch(db: Database, state: _RunState, batch: Sequence[WorkItem]) -> None:
+    with db.unit_of_work() as s:
+        prepared, held = prepare_batch(s, state.plan, state.source, batch)
+        ctx = state.ctx
+        if prepared and not ctx.order_number:
+            ctx = _take_order(s, ctx)
+        issued = write_invoices(s, ctx, prepared)
+        _record_holds(s, ctx.run_id or 0, held)
+        s.execute(update(BillingRun).where(BillingRun.id == ctx.run_id).values(
+            heartbeat_at=utcnow(), documents_made=BillingRun.documents_made + len(issued),
+            order_number=ctx.order_number or None, order_date=ctx.order_date))
+    state.ctx = ctx
+    state.made += len(issued)
+    state.held += held
+
+
+def _take_order(s: Session, ctx: IssueContext) -> IssueContext:
+    """The accounting order the run's documents are booked under (one per run)."""
+    _seq, number = ledger.issue_number(s, "order", ctx.office.code, ctx.issue_date.year)
+    return replace(ctx, order_number=number, order_date=ctx.issue_date)
+
+
+def _lock_points(s: Session, point_ids: Sequence[int]) -> None:
+    """Per-point transaction locks: a desk billing one of these points waits for the batch."""
+    if s.get_bind().dialect.name == "postgresql" and point_ids:
+        s.execute(text("SELECT pg_advisory_xact_lock(:ns, p) FROM unnest(CAST(:ids AS int[])) "
+                       "AS p ORDER BY p"), {"ns": 531, "ids": sorted(set(point_ids))})
+
+
+def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
+                  batch: Sequence[WorkItem]) -> tuple[list[Prepared], list[HeldPoint]]:
+    """Price a batch and compute each invoice's account snapshot (nothing written)."""
+    point_ids = sorted({i.point_id for i in batch})
+    _lock_points(s, point_ids)
+    billed = billed_keys(s, plan.period.code, point_ids)
+    batch = [i for i in batch if (i.point_id, i.customer_id) not in billed]
+    lines = _lines_by_item(batch, source.period_consumption(s, plan.period.code, point_ids))
+    keys = {(i.point_id, i.customer_id) for i in batch}
+    charges = pending_charges(s, keys, plan.period.end)
+    cards = ledger.entries(s, {i.customer_id for i in batch}, plan.issue_date)
+    rate = plan.book.interest_on(plan.issue_date)
+    prepared, held = [], []
+    for n, item in enumerate(batch, start=1):
+        key = (item.point_id, item.customer_id)
+        outcome = _prepare_one(item, lines.get(key), plan, plan.shares.get(key),
+                               charges.get(key, ()))
+        if isinstance(outcome, HeldPoint):
+            held.append(outcome)
+            continue
+        this = _entry(-n, item.customer_id, plan, outcome.total)
+        account = snapshot(cards[item.customer_id], this, plan.period.code, rate)
+        cards[item.customer_id].append(this)
+        prepared.append(Prepared(item, lines.get(key), outcome, account))
+    return prepared, held
+
+
+def _prepare_one(item: WorkItem, line: Any, plan: Plan, share: CommonShare | None,
+                 charges: Sequence[Any]) -> Any:
+    if item.has_meter and line is None:
+        return _held(item, "no_reading")
+    if not _usable(item, line):
+        return _held(item, "negative")
+    try:
+        return _price(item, line, plan.period, plan.book, share, charges)
+    except MissingTariff as exc:
+        return _held(item, "no_tariff", exc)
+
+
+def _entry(fake_id: int, customer_id: int, plan: Plan, total: Decimal) -> ledger.EntryData:
+    return ledger.EntryData(fake_id, customer_id, plan.issue_date, "invoice", "", "", total,
+                            ledger.ZERO, plan.due_date, None, plan.period.code, "", None, "")
+
+
+# --- a desk bills single points ------------------------------------------------------------------
+
+def bill_points(db: Database, operator: Operator, period: str, point_ids: Collection[int],
+                source: ConsumptionSource | None = None) -> list[IssuedInvoice]:
+    """Bill the given points for ``period`` now (e.g. once a field record has settled their
+    implausible reading), in one transaction beside any run. Points already billed are
+    skipped; a point that cannot be billed raises Conflict and nothing is written."""
+    operator.require(Permission.RUN_BILLING)
+    source = source or default_source()
+    with db.unit_of_work() as s:
+        plan = make_plan(s, period, source, point_ids)
+        if plan.held:
+            first = plan.held[0]
+            raise Conflict(N_("Point {point} cannot be billed yet: {reason}."),
+                           point=first.point_number, reason=first.label)
+        prepared, held = prepare_batch(s, plan, source, plan.items)
+        if held:
+            raise Conflict(N_("Point {point} cannot be billed yet: {reason}."),
+                           point=held[0].point_number, reason=held[0].label)
+        office = office_in(s)
+        ctx = IssueContext(office, plan.period.code, plan.period.start, plan.period.end,
+                           plan.issue_date, plan.due_date, None, operator.code, "",
+                           plan.issue_date)
+        if prepared:
+            ctx = _take_order(s, ctx)
+        return write_invoices(s, ctx, prepared)
+
+
+def run_history(db: Database, operator: Operator, kind: str = "billing") -> list[dict[str, Any]]:
+    """The runs, newest first: period, status, who, when, documents made."""
+    operator.require(Permission.VIEW_LEDGER)
+    with db.unit_of_work() as s:
+        rows = s.scalars(select(BillingRun).where(BillingRun.kind == kind)
+                         .order_by(BillingRun.id.desc()).limit(200))
+        holds = dict(s.execute(select(BillingHold.run_id, func.count())
+                               .group_by(BillingHold.run_id)).all())
+        return [{"id": r.id, "period": r.period, "status": r.status,
+                 "started_by": r.started_by, "started_at": r.started_at,
+                 "finished_at": r.finished_at, "documents": r.documents_made,
+                 "held": int(holds.get(r.id, 0)), "order_number": r.order_number or ""}
+                for r in rows]
+
+
+__all__ = ["ELEMENTS", "HeldPoint", "RunPreview", "RunResult", "bill_points", "preview_run",
+           "run_billing", "run_history"]
