@@ -17,9 +17,13 @@ from office_app.services import metering, network, periods
 from office_app.services.consumption import shift_period
 from office_app.services.customers import CustomerInput, create_customer
 from office_app.services.metering import MeterInput, PointInput
+from office_app.services.office import OfficeInfo
 from office_app.services.permissions import Operator
 
 PERIOD = "2025-03"
+OFFICE = OfficeInfo("01", "Elektrodistribucija Bar", "electricity", "Bulevar revolucije 1, Bar",
+                    "+382 30 312 000", "info@ed-bar.me", "02005123", "510-0000000012345-59",
+                    "ME")
 FIRST_HISTORY = "2024-03"
 
 
