@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 
 from office_app.i18n import Translator, translator
 from office_app.printing.document import (
@@ -111,7 +111,7 @@ def energy_card_pdf(card: EnergyCard, language: str) -> bytes:
         title = t("Peak load and reactive energy") if card.has_reactive else t("Peak load")
         story += [section(title), _business(t, card)]
     if card.periods:
-        story += [section(t("Consumption per period")), _chart(t, card)]
+        story.append(KeepTogether([section(t("Consumption per period")), _chart(t, card)]))
     story.append(field_grid([
         (t("Chart"), t("{unit} per period; VT dark, MT light", unit=card.unit)),
         (t("Marks"), t("E estimate (no access), S self-reading, D remote or handheld "
