@@ -9,7 +9,7 @@ planner's statistics; without it the next ORM insert would collide with a demo i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
@@ -93,26 +93,36 @@ class Loader:
             self.conn.execute(text(f'ANALYZE "{table.name}"'))
 
     @contextmanager
-    def indexes_deferred(self, tables: Sequence[Table]) -> Iterator[None]:
+    def checks_deferred(self, tables: Sequence[Table]) -> Iterator[None]:
         """On PostgreSQL, drop the tables' plain indexes (not those behind primary keys and
-        unique constraints) while loading and build them again afterwards: building an index
-        once is many times faster than maintaining it row by row. Transactional, like the
-        rest of the load. On SQLite it does nothing."""
+        unique constraints) and foreign keys while loading, then build and validate them again:
+        building an index once, and checking a key with one join, is many times faster than
+        doing it row by row. Transactional like the rest of the load: on an error nothing
+        changes. On SQLite it does nothing."""
         if not self.postgres:
             yield
             return
-        found = self.conn.execute(text(
+        names = {"names": [t.name for t in tables]}
+        indexes = self.conn.execute(text(
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
             "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
             "WHERE t.relname = ANY(:names) AND t.relkind = 'r' "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"),
-            {"names": [t.name for t in tables]}).all()
-        for name, _definition in found:
+            names).all()
+        keys = self.conn.execute(text(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+            "WHERE c.contype = 'f' AND t.relname = ANY(:names)"), names).all()
+        for table, name, _definition in keys:
+            self.conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        for name, _definition in indexes:
             self.conn.execute(text(f"DROP INDEX {name}"))
         yield
         self.conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
-        for _name, definition in found:
+        for _name, definition in indexes:
             self.conn.execute(text(definition))
+        for table, name, definition in keys:
+            self.conn.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
 
 
 def _defaults(table: Table, columns: Sequence[str]) -> dict[str, Any]:
@@ -136,20 +146,26 @@ def _processed(row: Sequence[Any], processors: list[tuple[int, Any]]) -> tuple[A
     return tuple(values)
 
 
-def _copy_text(value: Any) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    kind = value.__class__
-    if kind is str:
-        return value.translate(_COPY_ESCAPES)  # type: ignore[no-any-return]
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is int or kind is Decimal:
-        return str(value)
-    if kind is date or kind is datetime:
-        return value.isoformat()  # type: ignore[no-any-return]
-    return str(value).translate(_COPY_ESCAPES)
+def _escaped(value: str) -> str:
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+#: How each type is written in COPY's text format.
+_COPY_TEXT: dict[type, Callable[[Any], str]] = {
+    str: _escaped, int: str, Decimal: str, type(None): lambda _v: "\\N",
+    bool: lambda v: "t" if v else "f", date: date.isoformat, datetime: datetime.isoformat,
+}
+
+
+def _copy_line(row: Sequence[Any]) -> str:
+    text_of = _COPY_TEXT
+    return "\t".join([text_of.get(v.__class__, _other_text)(v) for v in row]) + "\n"
+
+
+def _other_text(value: Any) -> str:
+    return _escaped(str(value))
 
 
 class _CopyStream:
@@ -166,7 +182,7 @@ class _CopyStream:
         parts = [self._buffer]
         have = len(self._buffer)
         for row in self._rows:
-            line = "\t".join([_copy_text(v) for v in row]) + "\n"
+            line = _copy_line(row)
             parts.append(line)
             have += len(line)
             self.count += 1

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from office_app.demo import people, pools
@@ -205,7 +205,7 @@ class _RegisterBuilder:
         self._remember_used_numbers()
         self._network()
         if self.total >= DEFER_INDEXES_FROM:
-            with self.loader.indexes_deferred(_TABLES):
+            with self.loader.checks_deferred(_TABLES):
                 self._customers()
         else:
             self._customers()
@@ -264,10 +264,11 @@ class _RegisterBuilder:
         counts = [max(1, round(wanted * w / 100)) for w in pools.PLACE_WEIGHTS]
         zone_count = sum(counts)
         reader_ids = self._readers(max(3, math.ceil(zone_count / 3)))
-        existing = dict(self.loader.conn.execute(select(Zone.code, Zone.id)).tuples().all())
-        last_codes = dict(self.loader.conn.execute(
-            select(MeteringPoint.zone_id, MeteringPoint.reading_code)
-            .order_by(MeteringPoint.zone_id, MeteringPoint.reading_code)).tuples().all())
+        conn = self.loader.conn
+        existing = {code: id_ for code, id_ in conn.execute(select(Zone.code, Zone.id))}
+        last_codes = {zone: code for zone, code in conn.execute(
+            select(MeteringPoint.zone_id, func.max(MeteringPoint.reading_code))
+            .group_by(MeteringPoint.zone_id))}
         new_rows, number, names = [], 0, dict[str, int]()
         first_new = next_id = self.loader.next_id(table_of(Zone))
         for place, count in enumerate(counts):
@@ -302,8 +303,8 @@ class _RegisterBuilder:
 
     def _readers(self, count: int) -> list[int]:
         table = table_of(MeterReader)
-        existing = dict(self.loader.conn.execute(
-            select(MeterReader.code, MeterReader.id)).tuples().all())
+        existing = {code: id_ for code, id_ in self.loader.conn.execute(
+            select(MeterReader.code, MeterReader.id))}
         first_new = next_id = self.loader.next_id(table)
         ids, rows = [], []
         for k in range(1, count + 1):
@@ -491,8 +492,8 @@ class _RegisterBuilder:
             status = ("I" if roll < 0.02 else "T" if roll < (0.03 if business else 0.024)
                       else "N" if not business and roll < 0.032 else None)
         if status == "N":
-            successor = index + rng.randint(3, 60)
-            if business or successor >= self.total:
+            successor = min(index + rng.randint(3, 60), self.total - 1)
+            if business or successor <= index:
                 return
             on = max(self._registered(successor), draft.registered + timedelta(days=1))
             draft.leaves, draft.status_date = (successor, on), on
@@ -580,7 +581,9 @@ class _RegisterBuilder:
         rng, today = self.rng, self.ctx.today
         installed = since
         if since < METER_CAMPAIGN:
-            days = max(1, (today - timedelta(days=60) - METER_CAMPAIGN).days)
+            # A replaced meter leaves room for its successor's years on the point.
+            latest = today - timedelta(days=800 if replaced else 60)
+            days = max(1, (latest - METER_CAMPAIGN).days)
             installed = METER_CAMPAIGN + timedelta(days=rng.randrange(days))
         age = (today - installed).days
         if replaced and age > 400:
