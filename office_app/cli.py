@@ -19,6 +19,8 @@ COMMAND_MODULES = [
     "office_app.commands.db",
     "office_app.commands.demo",
     "office_app.commands.users",
+    "office_app.commands.books",
+    "office_app.commands.readings",
 ]
 
 
