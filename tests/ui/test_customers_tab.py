@@ -24,7 +24,7 @@ from office_app.services.users import UserInfo
 from office_app.ui.context import AppContext
 from office_app.ui.customers import create_tab, pages
 from office_app.ui.customers.widget import CustomerRegisterWidget
-from office_app.ui.operations import SyncRunner
+from office_app.ui.operations import OperationRunner, SyncRunner
 
 VALID_JMBG = "0101990710008"
 
@@ -579,3 +579,23 @@ def test_dialogs_close_with_escape(make_tab: Callable[..., CustomerRegisterWidge
 
     in_dialog(tab.new_button.click, escape)
     assert seen == {"open": False, "result": QDialog.DialogCode.Rejected}
+
+
+def test_search_and_rows_through_the_thread_pool(sqlite_db: Database, office: dict,
+                                                qtbot: QtBot) -> None:
+    """The real runner: searches and row pages come back on the GUI thread in their time."""
+    context = _context(sqlite_db, Role.CLERK)
+    context.runner = OperationRunner()
+    tab = create_tab(context)
+    assert isinstance(tab, CustomerRegisterWidget)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.refresh()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 3)
+    qtbot.keyClicks(tab.search, "pekara")
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    qtbot.waitUntil(lambda: tab.model.data(tab.model.index(0, 1)) == "Pekara Šćepanović d.o.o.")
+    tab.table.selectRow(0)
+    qtbot.waitUntil(lambda: tab.detail.record is not None
+                    and tab.detail.record.id == office["pekara"].id)
+    assert context.runner.wait(5000)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from office_app.errors import NotFound
 from office_app.i18n import _
 from office_app.services import customers, metering
+from office_app.services.customers import CustomerRecord
 from office_app.services.metering import MeterInput, MeterRecord, PointInput, PointRecord
 from office_app.services.network import ReaderRecord, ZoneRecord
 from office_app.ui.context import AppContext
@@ -192,8 +193,16 @@ class InstallMeterDialog(_MeterForm):
             self._use(None)
             return
         db, operator = self.context.db, self.context.operator
-        self.runner.run(lambda: metering.find_meter(db, operator, number), self._use,
-                        lambda exc: self._use(None) if isinstance(exc, NotFound) else None)
+
+        def found(meter: MeterRecord) -> None:
+            if meter.number == self.field("number").text().strip():  # not typed over since
+                self._use(meter)
+
+        def missing(exc: BaseException) -> None:
+            if isinstance(exc, NotFound) and number == self.field("number").text().strip():
+                self._use(None)
+
+        self.runner.run(lambda: metering.find_meter(db, operator, number), found, missing)
 
     def _use(self, meter: MeterRecord | None) -> None:
         """Show a registered meter read-only, or open the fields for a new one."""
@@ -273,9 +282,17 @@ class TransferDialog(RegisterDialog):
             self.holder.setText("")
             return
         db, operator = self.context.db, self.context.operator
-        self.runner.run(lambda: customers.find_by_code(db, operator, code),
-                        lambda c: self.holder.setText(f"{c.name}, {c.address}, {c.place}"),
-                        lambda exc: self.holder.setText(_("No customer with this code.")))
+
+        def found(customer: CustomerRecord) -> None:
+            if code == self.field("code").text().strip():
+                self.holder.setText(f"{customer.name}, {customer.address}, {customer.place}")
+
+        def missing(exc: BaseException) -> None:
+            if code == self.field("code").text().strip():
+                self.holder.setText(_("No customer with this code.") if isinstance(
+                    exc, NotFound) else "")
+
+        self.runner.run(lambda: customers.find_by_code(db, operator, code), found, missing)
 
     def field_aliases(self) -> dict[str, str]:
         return {"customer_id": "code"}

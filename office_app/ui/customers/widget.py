@@ -133,7 +133,7 @@ class CustomerRegisterWidget(QWidget):
 
     def _build_layout(self) -> None:
         bar = QHBoxLayout()
-        search_label = QLabel(_("&Find:"))
+        search_label = QLabel(_("Fin&d:"))  # Alt+F belongs to the File menu
         search_label.setBuddy(self.search)
         bar.addWidget(search_label)
         bar.addWidget(self.search, 3)
@@ -253,8 +253,8 @@ class CustomerRegisterWidget(QWidget):
         self.detail.tabs.setFocus()
 
     def _on_detail_changed(self, customer_id: int) -> None:
-        # The row's columns (name, points, meters) may have changed; so may the result.
-        self.model.invalidate()
+        # The row's columns (name, points, meters) may have changed, and so may the result:
+        # search again (the reset drops every cached row).
         self.run_search()
 
     def new_customer(self) -> None:
@@ -263,10 +263,14 @@ class CustomerRegisterWidget(QWidget):
         dialog = CustomerDialog(self.context, None, self)
         if dialog.exec() and dialog.result_value is not None:
             created = dialog.result_value
-            # Show the new customer whatever the search said before.
-            self.search.blockSignals(True)
+            # Show the new customer whatever the search and the filters said before.
+            for widget in (self.search, self.zone, self.status, self.category):
+                widget.blockSignals(True)
             self.search.setText(created.code)
-            self.search.blockSignals(False)
+            for combo in (self.zone, self.status, self.category):
+                combo.setCurrentIndex(0)
+            for widget in (self.search, self.zone, self.status, self.category):
+                widget.blockSignals(False)
             self.detail.show_customer(created.id)
             self.run_search()
 
