@@ -8,9 +8,12 @@ from pathlib import Path
 
 from office_app.cli import add_db_option
 from office_app.commands import Progress, fail, open_database
-from office_app.i18n import tr_error
+from office_app.i18n import tr_error, translator
+from office_app.printing.registers import describe
 from office_app.services.permissions import SYSTEM
 from office_app.services.reading_import import ImportRefused, ImportReport, import_readings
+
+EN = translator("en")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +39,7 @@ def _report(report: ImportReport, quiet: bool) -> None:
     for line in report.lines:
         if quiet or line.outcome in ("taken", "skipped"):
             continue
-        reasons = "; ".join(tr_error(m, "en") for m in line.messages)
+        reasons = "; ".join(describe(EN, m) for m in line.messages)
         print(f"line {line.line} ({line.point}): {line.outcome}: {reasons}")
     state = "written" if report.written else "nothing written"
     print(f"{report.count('taken')} taken, {report.count('implausible')} taken as implausible "

@@ -1,6 +1,7 @@
 """How register values and quantities print on reading documents."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from office_app.i18n import Translator
@@ -23,3 +24,19 @@ def quantity(t: Translator, value: Decimal | None) -> str:
     if value == value.to_integral():
         return t.number(value, 0)
     return t.number(value.normalize())
+
+
+def describe(t: Translator, error: object) -> str:
+    """A finding or field error (anything with msg_id and params) in ``t``'s language, with
+    numbers and dates in the office's format (5.500, 31.03.2025)."""
+    params = {}
+    for name, value in error.params.items():  # type: ignore[attr-defined]
+        if isinstance(value, Decimal):
+            params[name] = quantity(t, value)
+        elif isinstance(value, date):
+            params[name] = t.date(value)
+        elif isinstance(value, str):
+            params[name] = t(value)
+        else:
+            params[name] = value
+    return t(error.msg_id, **params)  # type: ignore[attr-defined]
