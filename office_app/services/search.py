@@ -19,7 +19,8 @@ from office_app.models import Customer, Meter, MeteringPoint, MeterInstallation,
 from office_app.services.permissions import Operator, Permission
 from office_app.services.validation import fold
 
-SORT_COLUMNS = {"code": Customer.code, "name": Customer.name, "address": Customer.address,
+# Names sort by the folded key, so Č, Đ and Š sort beside C, D and S on both databases.
+SORT_COLUMNS = {"code": Customer.code, "name": Customer.search_key, "address": Customer.address,
                 "place": Customer.place, "status": Customer.status,
                 "category": Customer.category}
 NO_STATUS = "-"

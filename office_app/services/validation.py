@@ -102,9 +102,10 @@ def email(value: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, Latin, no diacritics: how search keys are stored and queries compared.
-    'Đorđe Šćekić' and 'Ђорђе' fold to 'djordje ...' so a clerk finds them without diacritics."""
+    Cyrillic is transliterated, and đ and dj both become d, so 'Đurović', 'Djurović',
+    'Ђуровић' and a clerk's 'durovic' all fold to 'durovic'."""
     import cyrtranslit
 
-    text = cyrtranslit.to_latin(text, "sr").lower().replace("đ", "dj")
+    text = cyrtranslit.to_latin(text, "sr").lower().replace("đ", "d")
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("dj", "d")

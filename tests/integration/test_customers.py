@@ -113,6 +113,7 @@ def test_search_by_name_without_diacritics_code_and_number(db: Database, clerk: 
     milica = create_customer(db, clerk, HOUSEHOLD)
     bakery = create_customer(db, clerk, BUSINESS)
     assert search_customer_ids(db, clerk, CustomerQuery(text="djurovic")) == [milica.id]
+    assert search_customer_ids(db, clerk, CustomerQuery(text="durovic")) == [milica.id]
     assert search_customer_ids(db, clerk, CustomerQuery(text="Šćepan")) == [bakery.id]
     assert search_customer_ids(db, clerk, CustomerQuery(text="scepanovic bulevar")) == [bakery.id]
     assert search_customer_ids(db, clerk, CustomerQuery(text=bakery.code)) == [bakery.id]

@@ -251,6 +251,7 @@ def _search_indexes() -> None:
     if op.get_bind().dialect.name != "postgresql":
         op.create_index("ix_customer_search_key", "customer", ["search_key"])
         return
+    op.create_index("ix_customer_search_key", "customer", ["search_key"])
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     op.execute("CREATE INDEX ix_customer_search_trgm ON customer "
                "USING gin (search_key gin_trgm_ops)")
