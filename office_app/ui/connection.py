@@ -1,0 +1,385 @@
+"""Dialogs for the database connection at start-up: the server cannot be reached, the schema
+is older or newer than the program, and the connection settings themselves.
+
+None of these dialogs touches the settings file or starts the application; they report the
+user's choice and the shell (ui/app.py) acts on it."""
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import qtawesome as qta
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from office_app.config import ENV_DB_URL
+from office_app.db import Database, SchemaState, SchemaStatus, schema_status, upgrade
+from office_app.errors import N_, DomainError, FieldError, PermissionDenied, ValidationError
+from office_app.i18n import _, tr_error
+from office_app.services import users
+from office_app.services.permissions import Permission
+from office_app.ui.forms import ERROR_STYLE, BaseDialog
+from office_app.ui.operations import OperationRunner
+
+HINT_STYLE = "color: palette(placeholder-text);"
+OK_STYLE = "color: #1b5e20;"
+POSTGRES_DRIVER = "postgresql+psycopg2"
+
+
+class Choice(enum.IntEnum):
+    """What the user chose in a start-up problem dialog (Escape means QUIT)."""
+
+    QUIT = 0
+    RETRY = 1
+    CHANGE = 2
+    UPGRADE = 3
+
+
+def describe_error(exc: BaseException) -> str:
+    """One readable line for a failure to open a database, never a traceback."""
+    if isinstance(exc, DomainError):
+        return tr_error(exc)
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+
+
+def display_url(url: str) -> str:
+    """The URL with its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+class ChoiceDialog(QDialog):
+    """An explanation and a row of choices; ``exec()`` returns the chosen ``Choice``."""
+
+    def __init__(self, title: str, message: str, detail: str,
+                 choices: Sequence[tuple[Choice, str]], icon: str = "mdi6.database-alert",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.message, self.detail = message, detail
+        self.choices = [choice for choice, _label in choices]
+        self.choice_buttons: dict[Choice, QPushButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setSpacing(16)
+        picture = QLabel()
+        picture.setPixmap(qta.icon(icon, color="#b26a00").pixmap(48, 48))
+        picture.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(picture)
+        layout.addLayout(self._texts(title, message, detail, choices), 1)
+        self.setMinimumWidth(520)
+
+    def _texts(self, title: str, message: str, detail: str,
+               choices: Sequence[tuple[Choice, str]]) -> QVBoxLayout:
+        column = QVBoxLayout()
+        heading = QLabel(title)
+        font = QFont(heading.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        heading.setFont(font)
+        column.addWidget(heading)
+        body = QLabel(message)
+        body.setWordWrap(True)
+        column.addWidget(body)
+        if detail:
+            extra = QLabel(detail)
+            extra.setWordWrap(True)
+            extra.setStyleSheet(HINT_STYLE)
+            extra.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            extra.setObjectName("detail")
+            column.addWidget(extra)
+        column.addStretch(1)
+        column.addSpacing(8)
+        column.addWidget(self._buttons(choices))
+        return column
+
+    def _buttons(self, choices: Sequence[tuple[Choice, str]]) -> QDialogButtonBox:
+        box = QDialogButtonBox()
+        for number, (choice, label) in enumerate(choices):
+            role = (QDialogButtonBox.ButtonRole.RejectRole if choice is Choice.QUIT
+                    else QDialogButtonBox.ButtonRole.ActionRole)
+            button = box.addButton(label, role)
+            button.clicked.connect(lambda _checked=False, c=choice: self.done(int(c)))
+            self.choice_buttons[choice] = button
+            if number == 0:
+                button.setDefault(True)
+                button.setFocus()
+        return box
+
+    def reject(self) -> None:
+        self.done(int(Choice.QUIT))
+
+
+def unreachable_dialog(url: str, detail: str, parent: QWidget | None = None) -> ChoiceDialog:
+    return ChoiceDialog(
+        _("The database cannot be reached"),
+        _("The program could not open the database {url}. Check that the server is switched "
+          "on and that this computer is connected to the office network, then try again.",
+          url=display_url(url)),
+        detail,
+        [(Choice.RETRY, _("&Retry")), (Choice.CHANGE, _("&Change connection…")),
+         (Choice.QUIT, _("&Quit"))],
+        icon="mdi6.lan-disconnect", parent=parent)
+
+
+def older_schema_dialog(url: str, status: SchemaStatus,
+                        parent: QWidget | None = None) -> ChoiceDialog:
+    return ChoiceDialog(
+        _("The database needs an upgrade"),
+        _("The database {url} was made by an older version of the program. An administrator "
+          "can upgrade it now; make a backup first. After the upgrade, desks with the older "
+          "program will have to be updated too.", url=display_url(url)),
+        _("Database revision: {database}; this program: {program}.",
+          database=status.database_revision or _("none"), program=status.program_revision),
+        [(Choice.UPGRADE, _("&Upgrade…")), (Choice.CHANGE, _("&Change connection…")),
+         (Choice.QUIT, _("&Quit"))],
+        icon="mdi6.database-arrow-up", parent=parent)
+
+
+def newer_schema_dialog(url: str, status: SchemaStatus,
+                        parent: QWidget | None = None) -> ChoiceDialog:
+    return ChoiceDialog(
+        _("A newer program is needed"),
+        _("The database {url} has been upgraded by a newer version of the program. Ask the "
+          "IT service to install the newer version on this computer.", url=display_url(url)),
+        _("Database revision: {database}; this program: {program}.",
+          database=status.database_revision or _("none"), program=status.program_revision),
+        [(Choice.CHANGE, _("&Change connection…")), (Choice.QUIT, _("&Quit"))],
+        parent=parent)
+
+
+def describe_status(status: SchemaStatus) -> str:
+    texts = {
+        SchemaState.EMPTY: _("The connection works; the database is empty and will be set up."),
+        SchemaState.CURRENT: _("The connection works; the database is ready."),
+        SchemaState.OLDER: _("The connection works; the database needs an upgrade."),
+        SchemaState.NEWER: _("The connection works, but the database needs a newer program."),
+    }
+    return texts[status.state]
+
+
+def check_connection(url: str) -> SchemaStatus:
+    """Open the database once and read its schema state (raises DatabaseUnavailable)."""
+    db = Database(url)
+    try:
+        return schema_status(db)
+    finally:
+        db.dispose()
+
+
+class ConnectionDialog(BaseDialog):
+    """Edit the database connection: a PostgreSQL server or an SQLite file. On success
+    ``result_value`` is the new URL; saving it is the caller's business."""
+
+    KINDS = ("postgresql", "sqlite")
+
+    def __init__(self, url: str, runner: OperationRunner, parent: QWidget | None = None) -> None:
+        super().__init__(_("Database connection"), runner, parent)
+        self.kind = QComboBox()
+        self.kind.addItem(_("PostgreSQL server (office network)"), "postgresql")
+        self.kind.addItem(_("SQLite file (this computer only)"), "sqlite")
+        self.add_row("kind", _("&Database"), self.kind)
+        self._add_server_rows()
+        self._add_file_rows()
+        self._add_footer()
+        self.kind.currentIndexChanged.connect(self._on_kind_changed)
+        self.set_url(url)
+        self.setMinimumWidth(480)
+
+    def _add_server_rows(self) -> None:
+        host = QLineEdit()
+        host.setPlaceholderText("192.168.1.10")
+        self.add_row("host", _("&Server"), host)
+        port = QSpinBox()
+        port.setRange(1, 65535)
+        port.setValue(5432)
+        self.add_row("port", _("P&ort"), port)
+        self.add_row("database", _("Database &name"), QLineEdit())
+        self.add_row("user", _("&User"), QLineEdit())
+        password = QLineEdit()
+        password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_row("password", _("Pass&word"), password)
+
+    def _add_file_rows(self) -> None:
+        self.add_row("path", _("&File"), QLineEdit())
+        self.browse = QPushButton(_("C&hoose file…"))
+        self.browse.clicked.connect(self._on_browse_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.browse)
+        row.addStretch(1)
+        self._browse_row = QWidget()
+        self._browse_row.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.form.addRow("", self._browse_row)
+
+    def _add_footer(self) -> None:
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        self.test_result.setObjectName("test_result")
+        column(self).insertWidget(2, self.test_result)  # between the form and the buttons
+        if os.environ.get(ENV_DB_URL):
+            note = QLabel(_("Note: {variable} is set on this computer and takes precedence "
+                            "over these settings at the next start.", variable=ENV_DB_URL))
+            note.setWordWrap(True)
+            note.setStyleSheet(HINT_STYLE)
+            column(self).insertWidget(3, note)
+        self.test_button = self.buttons.addButton(_("&Test connection"),
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.test_button.clicked.connect(self._on_test_clicked)
+
+    # -- values ------------------------------------------------------------------------------
+    def set_url(self, url: str) -> None:
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            parsed = make_url(f"{POSTGRES_DRIVER}://postgres@localhost:5432/office")
+        if parsed.get_backend_name() == "sqlite":
+            self.kind.setCurrentIndex(1)
+            self.field("path").setText(parsed.database or "")
+        else:
+            self.kind.setCurrentIndex(0)
+            self.field("host").setText(parsed.host or "")
+            self.field("port").setValue(parsed.port or 5432)
+            self.field("database").setText(parsed.database or "")
+            self.field("user").setText(parsed.username or "")
+            self.field("password").setText(parsed.password or "")
+        self._on_kind_changed()
+
+    def url(self) -> str:
+        """The URL the fields describe; raises ValidationError naming the empty fields."""
+        if self.kind.currentData() == "sqlite":
+            path = self.field("path").text().strip()
+            _require([("path", path, N_("File: enter the path of the database file."))])
+            return URL.create("sqlite", database=str(Path(path).expanduser())).render_as_string(
+                hide_password=False)
+        host = self.field("host").text().strip()
+        name = self.field("database").text().strip()
+        user = self.field("user").text().strip()
+        _require([("host", host, N_("Server: enter the server's name or address.")),
+                  ("database", name, N_("Database name: enter the database's name.")),
+                  ("user", user, N_("User: enter the database user."))])
+        return URL.create(POSTGRES_DRIVER, username=user,
+                          password=self.field("password").text() or None, host=host,
+                          port=self.field("port").value(), database=name,
+                          ).render_as_string(hide_password=False)
+
+    def save(self) -> Callable[[], Any]:
+        return self.url
+
+    # -- slots -------------------------------------------------------------------------------
+    def _on_kind_changed(self, _index: int = 0) -> None:
+        server = self.kind.currentData() != "sqlite"
+        for name in ("host", "port", "database", "user", "password"):
+            self.form.setRowVisible(self.field(name).parentWidget(), server)
+        self.form.setRowVisible(self.field("path").parentWidget(), not server)
+        self.form.setRowVisible(self._browse_row, not server)
+        self.clear_errors()
+        self.test_result.clear()
+        self.adjustSize()
+
+    def _on_browse_clicked(self) -> None:
+        start = self.field("path").text() or str(Path.home())
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Database file"), start, _("SQLite databases (*.sqlite3 *.sqlite *.db)"),
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self.field("path").setText(path)
+
+    def _on_test_clicked(self) -> None:
+        self.clear_errors()
+        try:
+            url = self.url()
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return
+        self.test_result.setStyleSheet("")
+        self.test_result.setText(_("Connecting…"))
+        self.test_button.setEnabled(False)
+        self.runner.run(lambda: check_connection(url), self._on_test_done, self._on_test_failed,
+                        parent=self, label=_("Connecting…"))
+
+    def _on_test_done(self, status: SchemaStatus) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setStyleSheet(OK_STYLE)
+        self.test_result.setText(describe_status(status))
+
+    def _on_test_failed(self, exc: BaseException) -> None:
+        self.test_button.setEnabled(True)
+        self.test_result.setStyleSheet(ERROR_STYLE)
+        self.test_result.setText(describe_error(exc))
+
+
+def column(dialog: QDialog) -> QVBoxLayout:
+    """A BaseDialog's top-level layout: error line, form, buttons."""
+    return cast(QVBoxLayout, dialog.layout())
+
+
+def _require(checks: list[tuple[str, str, str]]) -> None:
+    errors = [FieldError(name, msg_id) for name, value, msg_id in checks if not value]
+    if errors:
+        raise ValidationError(errors)
+
+
+class UpgradeDialog(BaseDialog):
+    """An administrator's login and password, then the schema upgrade. A database without
+    any user yet has nobody to ask, so it is upgraded without a log-in."""
+
+    def __init__(self, db: Database, status: SchemaStatus, runner: OperationRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Upgrade the database"), runner, parent)
+        self.db = db
+        intro = QLabel(_("An administrator's login is needed to upgrade the database from "
+                         "revision {database} to {program}. Make a backup first.",
+                         database=status.database_revision or _("none"),
+                         program=status.program_revision))
+        intro.setWordWrap(True)
+        column(self).insertWidget(0, intro)
+        self.add_row("login", _("&Login"), QLineEdit())
+        password = QLineEdit()
+        password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.add_row("password", _("&Password"), password)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Upgrade"))
+        self.setMinimumWidth(420)
+
+    def save(self) -> Callable[[], Any]:
+        db, login, password = self.db, self.field("login").text(), self.field("password").text()
+
+        def work() -> None:
+            authorise_upgrade(db, login, password)
+            upgrade(db)
+
+        return work
+
+    def submit(self) -> None:
+        self.buttons.setEnabled(False)
+        self.runner.run(self.save(), self._saved, self._failed, parent=self,
+                        label=_("Upgrading the database…"))
+
+
+def authorise_upgrade(db: Database, login: str, password: str) -> None:
+    """Raise unless ``login`` is an administrator allowed to upgrade the schema."""
+    if not users.has_users(db):
+        return
+    operator, _info = users.authenticate(db, login, password)
+    if not operator.can(Permission.UPGRADE_SCHEMA):
+        raise PermissionDenied(N_("Only an administrator can upgrade the database."), "login")

@@ -1,0 +1,154 @@
+"""The Users tab's widget: the list of users and the actions on the selected one."""
+from __future__ import annotations
+
+import qtawesome as qta
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from office_app.i18n import _
+from office_app.services import users
+from office_app.services.users import UserInfo
+from office_app.ui.context import AppContext
+from office_app.ui.forms import show_error
+from office_app.ui.users.dialogs import AddUserDialog, ResetPasswordDialog
+from office_app.ui.users.model import UsersTableModel, is_locked
+
+
+class UsersWidget(QWidget):
+    sig_users_changed = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = UsersTableModel()
+        self.table = self._make_table()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._make_buttons())
+        layout.addWidget(self.table, 1)
+        self._update_buttons()
+
+    def _make_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setAlternatingRowColors(True)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        table.doubleClicked.connect(lambda _index: self.reset_password())
+        return table
+
+    def _make_buttons(self) -> QHBoxLayout:
+        self.add_button = self._button(_("&Add user…"), "fa5s.user-plus", self.add_user)
+        self.active_button = self._button(_("&Disable"), "fa5s.user-slash",
+                                          self.toggle_active)
+        self.reset_button = self._button(_("&New password / unlock…"), "fa5s.key",
+                                         self.reset_password)
+        self.add_button.setToolTip(_("Add a user (Insert)"))
+        QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self.add_user,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        row = QHBoxLayout()
+        for button in (self.add_button, self.active_button, self.reset_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    @staticmethod
+    def _button(text: str, icon: str, slot: object) -> QPushButton:
+        button = QPushButton(qta.icon(icon), text)
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
+        return button
+
+    # -- data --------------------------------------------------------------------------------
+    def refresh(self, select: str | None = None) -> None:
+        """Reload the users; keep (or move) the selection to login ``select``."""
+        current = self.selected_user()
+        keep = select or (current.login if current is not None else None)
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(lambda: users.list_users(db, operator),
+                                lambda result: self._on_users_loaded(result, keep),
+                                self._on_error)
+
+    def _on_users_loaded(self, result: list[UserInfo], select: str | None) -> None:
+        self.model.set_users(result)
+        self.table.resizeColumnsToContents()
+        row = self.model.row_of(select) if select else -1
+        self.table.selectRow(row if row >= 0 else 0)
+        self._update_buttons()
+
+    def selected_user(self) -> UserInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.user_at(rows[0].row()) if rows else None
+
+    def select_login(self, login: str) -> None:
+        row = self.model.row_of(login)
+        if row >= 0:
+            self.table.selectRow(row)
+
+    # -- actions -----------------------------------------------------------------------------
+    def add_user(self) -> None:
+        dialog = AddUserDialog(self.context, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._changed(dialog.result_value.login)
+
+    def toggle_active(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        if user.active and QMessageBox.question(
+                self, _("Disable user"),
+                _("Disable {name} ({login})? The account stays on record but can no longer "
+                  "log in.", name=user.full_name, login=user.login),
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        db, operator, active = self.context.db, self.context.operator, not user.active
+        self.context.runner.run(lambda: users.set_active(db, operator, user.login, active),
+                                lambda info: self._changed(info.login), self._on_error)
+
+    def reset_password(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            return
+        dialog = ResetPasswordDialog(self.context, user, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._changed(user.login)
+
+    def _changed(self, login: str) -> None:
+        self.refresh(select=login)
+        self.sig_users_changed.emit()
+
+    def _on_error(self, exc: BaseException) -> None:
+        show_error(self, exc)
+
+    # -- state -------------------------------------------------------------------------------
+    def _on_table_selection_changed(self, _selected: QItemSelection,
+                                    _deselected: QItemSelection) -> None:
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        user = self.selected_user()
+        self.active_button.setEnabled(user is not None
+                                      and user.login != self.context.operator.login)
+        self.reset_button.setEnabled(user is not None)
+        enable = user is not None and not user.active
+        self.active_button.setText(_("&Enable") if enable else _("&Disable"))
+        self.active_button.setIcon(qta.icon("fa5s.user-check" if enable else "fa5s.user-slash"))
+        if user is not None and is_locked(user):
+            self.reset_button.setToolTip(_("The account is locked; a new password unlocks it."))
+        else:
+            self.reset_button.setToolTip("")
