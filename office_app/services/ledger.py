@@ -185,7 +185,7 @@ def post_payment(db: Database, operator: Operator, customer_id: int, amount: Dec
         _customer(s, customer_id)
         return post(s, operator, Posting(
             customer_id, document_type, document_number, paid_on,
-            description or DOCUMENT_TYPE_LABELS[document_type], credit=amount,
+            description, credit=amount,
             invoice_id=invoice_id, order_number=order_number, order_date=order_date))
 
 

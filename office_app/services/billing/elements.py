@@ -59,7 +59,7 @@ _ELEMENTS = [
     Element("fixed", N_("Fixed monthly charge (metering point)"), "month", "month"),
     Element("availability", N_("Water service availability"), "month", "month"),
     Element("water_volume", N_("Water volume"), "m3", "total"),
-    Element("flat_rate", N_("Flat rate for water (no meter)"), "month", "month"),
+    Element("flat_rate", N_("Flat rate (no meter)"), "month", "month"),
     Element("sewage_availability", N_("Sewage service availability"), "month", "sewage_month"),
     Element("sewage_volume", N_("Sewage volume"), "m3", "sewage_total"),
     Element("late_fee", N_("Late payment fee"), "pcs", "charge"),
@@ -94,7 +94,9 @@ UNIT_LABELS = {"kWh": N_("kWh"), "kW": N_("kW"), "m3": N_("m³"), "month": N_("m
 
 
 def groups_for(utility: str) -> tuple[str, ...]:
-    return ELECTRICITY_GROUPS if utility == "electricity" else WATER_GROUPS
+    """The groups a point of the office's utility can be in (a connection without a meter
+    pays a flat rate in either)."""
+    return (*ELECTRICITY_GROUPS, "flat") if utility == "electricity" else WATER_GROUPS
 
 
 def derived_group(utility: str, has_meter: bool, two_rate: bool, peak_constant: bool) -> str:

@@ -502,15 +502,15 @@ def _work(db: Database, state: _RunState, progress: Progress | None,
             if progress:
                 progress(min(start + batch_size, total), total)
     except BaseException:
-        _finish(db, state.ctx.run_id, "interrupted")
+        finish_run(db, state.ctx.run_id, "interrupted")
         raise
-    _finish(db, state.ctx.run_id, status)
+    finish_run(db, state.ctx.run_id, status)
     plan = state.plan
     return RunResult(state.ctx.run_id or 0, plan.period.code, status, state.made,
                      plan.already_billed, total, tuple(state.held), state.ctx.order_number)
 
 
-def _finish(db: Database, run_id: int | None, status: str) -> None:
+def finish_run(db: Database, run_id: int | None, status: str) -> None:
     try:
         with db.unit_of_work() as s:
             s.execute(update(BillingRun).where(BillingRun.id == run_id).values(
