@@ -82,6 +82,8 @@ class EnergyCard:
     periods: tuple[PeriodUse, ...]
     printed_at: datetime
     operator_code: str
+    #: The customer's document language (the copy is printed in it).
+    language: str = "sr_Latn"
 
     @property
     def has_reactive(self) -> bool:
@@ -172,4 +174,5 @@ def energy_card(db: Database, operator: Operator, customer_id: int,
         return EnergyCard(office, c.id, c.code, c.name, f"{c.address}, {c.place}",
                           c.kind == "business", c.status or "",
                           "m³" if office.utility == "water" else "kWh", since, tuple(rows),
-                          tuple(period_totals(rows)), datetime.now(UTC), operator.code)
+                          tuple(period_totals(rows)), datetime.now(UTC), operator.code,
+                          c.language)

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from office_app.errors import N_
 from office_app.ui.context import AppContext
 
 
@@ -33,3 +34,12 @@ PageFactory = Callable[[AppContext], QWidget]
 
 #: (title msgid, factory(context) -> QWidget with load(customer_id)).
 CUSTOMER_PAGES: list[tuple[str, PageFactory]] = []
+
+
+def _energy_card(context: AppContext) -> QWidget:
+    from office_app.ui.readings.energy_card import EnergyCardWidget
+
+    return EnergyCardWidget(context)
+
+
+CUSTOMER_PAGES.append((N_("Energy card"), _energy_card))

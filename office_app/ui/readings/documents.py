@@ -1,0 +1,39 @@
+"""Saving a document made in the background as a PDF and opening it for printing."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from office_app.i18n import _
+from office_app.ui.context import AppContext
+from office_app.ui.forms import show_error
+
+
+def open_file(path: str) -> None:
+    """Open a saved document in the system's viewer (tests replace this)."""
+    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def save_pdf(parent: QWidget, context: AppContext, title: str, file_name: str,
+             make: Callable[[], bytes], busy_label: str) -> None:
+    """Ask where to save, make the PDF on the runner, write it and open it."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name),
+                                                _("PDF documents (*.pdf)"))
+    if not path:
+        return
+
+    def ready(pdf: bytes) -> None:
+        try:
+            Path(path).write_bytes(pdf)
+        except OSError as exc:
+            show_error(parent, exc)
+            return
+        open_file(path)
+
+    context.runner.run(make, ready, lambda exc: show_error(parent, exc), parent=parent,
+                       label=busy_label)

@@ -1,0 +1,268 @@
+"""Dialogs for the changes that come with a reading: meter replacement (with seal numbers and
+photographs), ownership transfer, contract termination. Each saves in one transaction."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from office_app.errors import N_, FieldError
+from office_app.i18n import _
+from office_app.services import customers, metering
+from office_app.services.meter_events import (
+    PhotoInput,
+    Registers,
+    ReplacementInput,
+    replace_meter,
+    terminate_contract,
+    transfer_with_reading,
+)
+from office_app.services.metering import MeterInput, PointRecord
+from office_app.ui.context import AppContext
+from office_app.ui.forms import BaseDialog, DateField, InputError, NumberField
+
+PHOTO_FILTER = N_("Pictures (*.jpg *.jpeg *.png)")
+
+
+def _line(placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+class _PointDialog(BaseDialog):
+    """A dialog that starts from a metering point typed by its number."""
+
+    def __init__(self, title: str, context: AppContext, point_number: str,
+                 parent: QWidget | None) -> None:
+        super().__init__(title, context.runner, parent)
+        self.context = context
+        self.point = _line(_("metering point number"))
+        self.point.setText(point_number)
+        self.add_row("point", _("Metering point"), self.point)
+        self.point_info = QLabel()
+        self.point_info.setObjectName("point_info")
+        self.form.addRow("", self.point_info)
+        self.point.editingFinished.connect(self._look_up)
+        self.found: PointRecord | None = None
+
+    def _look_up(self) -> None:
+        number = self.point.text().strip()
+        if not number or (self.found and self.found.number == number):
+            return
+        db, operator = self.context.db, self.context.operator
+
+        def found(point: PointRecord) -> None:
+            self.found = point
+            meter = point.meter.number if point.meter else _("no meter")
+            self.point_info.setText(f"{point.holder_code} {point.holder_name} · {meter}")
+            self.on_point(point)
+
+        def missing(exc: BaseException) -> None:
+            self.found = None
+            self.point_info.setText("")
+            self._failed(exc)
+
+        self.context.runner.run(lambda: metering.find_point(db, operator, number), found,
+                                missing)
+
+    def on_point(self, point: PointRecord) -> None:
+        """Hook: the typed point was found."""
+
+    def point_id(self) -> int:
+        if self.found is None or self.found.number != self.point.text().strip():
+            raise InputError(FieldError("point", N_(
+                "Metering point: type the point's number and press Tab to find it.")))
+        return self.found.id
+
+    def registers(self, prefix: str) -> Registers:
+        return Registers(*(self.field(f"{prefix}_{n}").text() for n in ("vt", "mt", "peak")))
+
+    def add_registers(self, prefix: str, title: str) -> None:
+        for name, label in (("vt", "VT"), ("mt", "MT"), ("peak", _("Peak load"))):
+            self.add_row(f"{prefix}_{name}", f"{title}: {label}", _line())
+
+
+class ReplacementDialog(_PointDialog):
+    """Meter replacement (000): the old meter's final reading, the new meter (registered
+    here), its initial reading, seal numbers, the record number and photographs."""
+
+    def __init__(self, context: AppContext, point_number: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Meter replacement"), context, point_number, parent)
+        self.add_row("date", _("Replaced on"), DateField("date", _("Replaced on")))
+        self.add_registers("final", _("Old meter, final"))
+        self.add_row("number", _("New meter number"), _line())
+        self.add_row("type", _("New meter type"), _line(_("make and model")))
+        self.add_row("two_rate", _("Registers"), QCheckBox(_("Two-rate (VT and MT)")))
+        self.add_row("digits", _("Digits"), NumberField("digits", _("Digits")))
+        self.add_row("constant", _("Constant"), NumberField("constant", _("Constant"), True))
+        self.add_row("peak_load_constant", _("Peak-load constant"),
+                     NumberField("peak_load_constant", _("Peak-load constant"), True))
+        self.add_registers("initial", _("New meter, initial"))
+        self.add_row("seal_numbers", _("Seal numbers"), _line())
+        self.add_row("record_number", _("Field record number"), _line())
+        self.add_row("reason", _("Reason"), _line())
+        self.photos: list[Path] = []
+        self.photo_label = QLabel(_("No photographs"))
+        button = QPushButton(_("Attach photographs…"))
+        button.clicked.connect(self._choose_photos)
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.photo_label, 1)
+        row.addWidget(button)
+        self.add_row("photos", _("Photographs"), box)
+        self.field("digits").set_value(6)
+        self.field("constant").set_value(1)
+
+    def on_point(self, point: PointRecord) -> None:
+        if point.meter is not None:
+            self.field("two_rate").setChecked(point.meter.two_rate)
+            self.field("digits").set_value(point.meter.digits)
+            self.field("constant").set_value(point.meter.constant)
+            self.field("peak_load_constant").set_value(point.meter.peak_load_constant)
+            self.field("type").setText(point.meter.type)
+
+    def _choose_photos(self) -> None:
+        files, _chosen = QFileDialog.getOpenFileNames(self, _("Photographs of the meter"), "",
+                                                      _(PHOTO_FILTER))
+        self.photos = [Path(f) for f in files]
+        self.photo_label.setText(", ".join(p.name for p in self.photos) or _("No photographs"))
+
+    def _meter(self) -> MeterInput:
+        return MeterInput(number=self.field("number").text(), type=self.field("type").text(),
+                          two_rate=self.field("two_rate").isChecked(),
+                          digits=self.field("digits").value() or 0,
+                          constant=self.field("constant").value() or Decimal(0),
+                          peak_load_constant=self.field("peak_load_constant").value())
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        aliases = {"removed_on": "date", "installed_on": "date", "meter": "point"}
+        super().show_errors([FieldError(aliases.get(e.field or "", e.field), e.msg_id, e.params)
+                             for e in errors])
+
+    def save(self) -> Callable[[], Any]:
+        data = ReplacementInput(
+            self.point_id(), self.field("date").value(), self.registers("final"),
+            self.registers("initial"), new_meter=self._meter(),
+            seal_numbers=self.field("seal_numbers").text(),
+            record_number=self.field("record_number").text(),
+            reason=self.field("reason").text(),
+            photos=tuple(PhotoInput(p.name, p.read_bytes()) for p in self.photos))
+        if data.replaced_on is None:
+            raise InputError(FieldError("date", N_("Replaced on: enter the date.")))
+        db, operator = self.context.db, self.context.operator
+        return lambda: replace_meter(db, operator, data)
+
+
+class TransferDialog(_PointDialog):
+    """Ownership transfer (003 I.1.6) with the reading of the transfer day."""
+
+    def __init__(self, context: AppContext, point_number: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Ownership transfer with reading"), context, point_number, parent)
+        self.add_row("customer_code", _("New holder's customer code"), _line())
+        self.add_row("date", _("Transfer date"), DateField("date", _("Transfer date")))
+        self.add_registers("transfer", _("Reading"))
+
+    def save(self) -> Callable[[], Any]:
+        point_id, code = self.point_id(), self.field("customer_code").text()
+        day = self.field("date").value()
+        if day is None:
+            raise InputError(FieldError("date", N_("Transfer date: enter the date.")))
+        registers = self.registers("transfer")
+        db, operator = self.context.db, self.context.operator
+
+        def work() -> int:
+            customer = customers.find_by_code(db, operator, code)
+            return transfer_with_reading(db, operator, point_id, customer.id, day, registers)
+
+        return work
+
+    def field_aliases(self) -> dict[str, str]:
+        return {"code": "customer_code", "on_date": "date", "customer_id": "customer_code"}
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        aliases = self.field_aliases()
+        super().show_errors([FieldError(aliases.get(e.field or "", e.field), e.msg_id, e.params)
+                             for e in errors])
+
+
+class TerminationDialog(BaseDialog):
+    """Contract termination (001 Član 9): the final reading of each metered point the
+    customer holds, then status N."""
+
+    def __init__(self, context: AppContext, customer_code: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Contract termination"), context.runner, parent)
+        self.context = context
+        self.code = _line(_("customer code"))
+        self.code.setText(customer_code)
+        self.add_row("code", _("Customer code"), self.code)
+        self.customer_info = QLabel()
+        self.form.addRow("", self.customer_info)
+        self.add_row("date", _("Contract ends on"), DateField("date", _("Contract ends on")))
+        self.add_row("reason", _("Reason"), _line())
+        self.points_form = QFormLayout()
+        self.form.addRow(self.points_form)
+        self.customer_id: int | None = None
+        self.points: list[PointRecord] = []
+        self.code.editingFinished.connect(self._look_up)
+
+    def _look_up(self) -> None:
+        code = self.code.text().strip()
+        if not code:
+            return
+        db, operator = self.context.db, self.context.operator
+
+        def work() -> tuple[Any, list[PointRecord]]:
+            record = customers.find_by_code(db, operator, code)
+            return record, metering.points_of_customer(db, operator, record.id)
+
+        self.context.runner.run(work, self._on_found, self._failed)
+
+    def _on_found(self, found: tuple[Any, list[PointRecord]]) -> None:
+        record, points = found
+        self.customer_id, self.points = record.id, [p for p in points if p.meter]
+        self.customer_info.setText(f"{record.name} · {record.address}, {record.place}")
+        while self.points_form.rowCount():
+            self.points_form.removeRow(0)
+        for name in [n for n in self._fields if n.startswith("p") and n[1:2].isdigit()]:
+            del self._fields[name]
+        main, self.form = self.form, self.points_form
+        try:
+            for point in self.points:
+                assert point.meter is not None
+                for register in ("vt", "mt") if point.meter.two_rate else ("vt",):
+                    self.add_row(f"p{point.id}_{register}", f"{point.number} "
+                                 f"({point.meter.number}): {register.upper()}", _line())
+        finally:
+            self.form = main
+
+    def save(self) -> Callable[[], Any]:
+        if self.customer_id is None:
+            raise InputError(FieldError("code", N_(
+                "Customer code: type the code and press Tab to find the customer.")))
+        day = self.field("date").value()
+        if day is None:
+            raise InputError(FieldError("date", N_("Contract ends on: enter the date.")))
+        readings = {p.id: Registers(self.field(f"p{p.id}_vt").text(),
+                                    self.field(f"p{p.id}_mt").text()
+                                    if p.meter and p.meter.two_rate else "")
+                    for p in self.points}
+        customer_id, reason = self.customer_id, self.field("reason").text()
+        db, operator = self.context.db, self.context.operator
+        return lambda: terminate_contract(db, operator, customer_id, day, readings, reason)

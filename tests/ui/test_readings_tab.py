@@ -1,0 +1,159 @@
+"""The reading books tab driven by the keyboard only: open a book, key it row by row with
+Enter, confirm an implausible value by keying it again, estimate a point with no access."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+from reading_setup import OFFICE, Book, build_book
+
+from office_app.db import Database
+from office_app.i18n import set_language
+from office_app.services import books
+from office_app.services.consumption import period_consumption, unresolved_implausible
+from office_app.services.office import save_office
+from office_app.services.permissions import Operator, Role
+from office_app.ui.context import AppContext
+from office_app.ui.readings import create_tab
+from office_app.ui.readings.book_model import COL_MT, COL_PEAK, COL_REMARK, COL_VT
+from office_app.ui.readings.widget import ReadingsWidget
+
+pytestmark = pytest.mark.ui
+
+
+@pytest.fixture
+def book(sqlite_db: Database, supervisor: Operator) -> Book:
+    with sqlite_db.unit_of_work() as s:
+        save_office(s, OFFICE)
+    return build_book(sqlite_db, supervisor)
+
+
+@pytest.fixture
+def tab(qtbot: object, login_as: Callable[..., AppContext], book: Book) -> ReadingsWidget:
+    set_language("en")                 # the assertions read English texts
+    context = login_as(Role.CLERK)
+    widget = create_tab(context)
+    assert isinstance(widget, ReadingsWidget)
+    qtbot.addWidget(widget)  # type: ignore[attr-defined]
+    widget.resize(1400, 600)
+    widget.show()
+    widget.activateWindow()
+    widget.refresh()
+    widget.books_table.setFocus()
+    return widget
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    return widget
+
+
+def type_keys(text: str) -> None:
+    """Each key goes where the keyboard focus is at that moment, as with a real keyboard."""
+    for char in text:
+        press(char)
+
+
+def press(key: str | Qt.Key) -> None:
+    QTest.keyClick(focused(), key)
+    QApplication.processEvents()   # the delegate closes its editor on the next loop turn
+
+
+def enter() -> None:
+    press(Qt.Key.Key_Return)
+
+
+def key_row(*cells: str) -> None:
+    for cell in cells:
+        type_keys(cell)
+        enter()
+
+
+def cursor(tab: ReadingsWidget) -> tuple[str, int]:
+    index = tab.keying.view.currentIndex()
+    return tab.keying.model.row_state(index.row()).book.point_number, index.column()
+
+
+def test_key_a_whole_book_by_keyboard(tab: ReadingsWidget, sqlite_db: Database,
+                                      book: Book) -> None:
+    assert tab.books_model.rowCount() == 1
+    enter()                                            # Enter on the book opens it
+    assert tab.stack.currentIndex() == 1
+    assert cursor(tab) == ("P-100", COL_VT)
+    type_keys("13910")
+    enter()
+    assert cursor(tab) == ("P-100", COL_MT)
+    type_keys("6290")
+    enter()
+    assert cursor(tab) == ("P-100", COL_REMARK)
+    enter()                                            # no remark: the row is stored
+    assert cursor(tab) == ("P-200", COL_VT)
+    assert tab.keying.model.row_state(0).state == "keyed"
+    assert "Keyed 1 of 3" in tab.keying.counter.text()
+    key_row("00100")                                   # single-rate: VT, then the remark
+    assert cursor(tab) == ("P-200", COL_REMARK)
+    key_row("S")                                       # self-reading
+    assert cursor(tab) == ("P-300", COL_VT)
+    key_row("9999", "1025")
+    assert cursor(tab) == ("P-300", COL_PEAK)
+    key_row("31,5", "")
+    state = tab.keying.model.row_state(2)
+    assert state.state == "confirming" and cursor(tab) == ("P-300", COL_VT)
+    assert "above" in tab.keying.message.text()
+    assert tab.keying.model.value(2, COL_VT) == ""     # emptied for keying again
+    key_row("9999", "1025", "31,5", "")                # the same values again: confirmed
+    assert tab.keying.model.row_state(2).state == "pending"
+    assert "Keyed 3 of 3 · left 0 · implausible 1" in tab.keying.counter.text()
+    with sqlite_db.unit_of_work() as s:
+        assert unresolved_implausible(s, "2025-03") == [book.points["P-300"]]
+        lines = period_consumption(s, "2025-03")
+    assert [(x.point_id, x.vt_quantity, x.self_read) for x in lines] == [
+        (book.points["P-100"], 310, False), (book.points["P-200"], 200, True)]
+    press(Qt.Key.Key_Escape)       # back to the list
+    assert tab.stack.currentIndex() == 0
+    assert tab.books_model.record_at(0).keyed == 3
+
+
+def test_correcting_a_keying_error_and_escape_cancels(tab: ReadingsWidget,
+                                                      sqlite_db: Database) -> None:
+    enter()
+    key_row("19000", "6300", "")                       # implausible: a slip of the finger
+    assert tab.keying.model.row_state(0).state == "confirming"
+    type_keys("777")
+    press(Qt.Key.Key_Escape)       # Escape cancels the edit only
+    assert tab.stack.currentIndex() == 1
+    assert tab.keying.model.value(0, COL_VT) == ""
+    key_row("13910", "6300", "")                       # different values: a correction
+    assert tab.keying.model.row_state(0).state == "keyed"
+    assert cursor(tab) == ("P-200", COL_VT)
+
+
+def test_no_access_and_bad_input(tab: ReadingsWidget, sqlite_db: Database, book: Book) -> None:
+    enter()
+    key_row("13a10", "6290", "")                       # letters: refused at the field
+    assert tab.keying.model.row_state(0).state == "error"
+    assert "digits only" in tab.keying.message.text()
+    assert cursor(tab) == ("P-100", COL_VT)
+    press(Qt.Key.Key_Delete)       # nothing stored: just forget drafts
+    assert tab.keying.model.row_state(0).state == "open"
+    enter()
+    enter()
+    key_row("N")                                       # no access: estimate
+    assert tab.keying.model.row_state(0).state == "estimate"
+    opened = books.open_book(sqlite_db, tab.context.operator, "2025-03", book.zone_id,
+                             book.reader_id)
+    assert opened.rows[0].reading is not None
+    assert opened.rows[0].reading.source == "estimate"
+    assert opened.rows[0].reading.read_on == date(2025, 4, 3)
+
+
+def test_models_pass_the_model_tester(qtmodeltester: object, tab: ReadingsWidget) -> None:
+    enter()
+    key_row("13910", "6290", "")
+    qtmodeltester.check(tab.keying.model)  # type: ignore[attr-defined]
+    qtmodeltester.check(tab.books_model)  # type: ignore[attr-defined]
