@@ -21,6 +21,8 @@ COMMAND_MODULES = [
     "office_app.commands.users",
     "office_app.commands.books",
     "office_app.commands.readings",
+    "office_app.commands.billing",
+    "office_app.commands.invoices",
 ]
 
 
