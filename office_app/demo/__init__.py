@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 
 from office_app.db import Database
 from office_app.demo.context import DemoContext, ProgressFn, no_progress
+from office_app.demo.readings import build_readings
 from office_app.demo.register import build_register
 from office_app.errors import N_, Conflict
 from office_app.models import Customer
@@ -43,6 +44,7 @@ Step = Callable[[DemoContext], None]
 #: The demo's steps, in order. Append a feature's step here (one line).
 STEPS: list[Step] = [
     build_register,
+    build_readings,
 ]
 
 DEFAULT_CUSTOMERS = 2000
