@@ -11,10 +11,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayou
 from office_app import __version__
 from office_app.db import SchemaStatus, schema_status
 from office_app.i18n import _
-from office_app.ui.connection import describe_error
+from office_app.ui.connection import describe_error, fit_width, heading
 from office_app.ui.context import AppContext
 from office_app.ui.forms import translate_buttons
-from office_app.ui.login import heading
 
 
 class AboutDialog(QDialog):
@@ -43,7 +42,7 @@ class AboutDialog(QDialog):
         row.addWidget(picture)
         row.addSpacing(12)
         row.addLayout(form, 1)
-        self.setMinimumWidth(460)
+        fit_width(self, 520)
         db = context.db
         context.runner.run(lambda: schema_status(db), self._on_status, self._on_status_failed)
 

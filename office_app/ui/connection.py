@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import qtawesome as qta
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -55,9 +56,9 @@ class Choice(enum.IntEnum):
 
 def describe_error(exc: BaseException) -> str:
     """One readable line for a failure to open a database, never a traceback."""
-    if isinstance(exc, DomainError):
-        return tr_error(exc)
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+    text = tr_error(exc) if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return " ".join(line if line[-1] in ".:;!?" else line + "." for line in lines)[:300]
 
 
 def display_url(url: str) -> str:
@@ -71,13 +72,14 @@ def display_url(url: str) -> str:
 class ChoiceDialog(QDialog):
     """An explanation and a row of choices; ``exec()`` returns the chosen ``Choice``."""
 
-    def __init__(self, title: str, message: str, detail: str,
+    def __init__(self, title: str, message: str, url: str, detail: str,
                  choices: Sequence[tuple[Choice, str]], icon: str = "mdi6.database-alert",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
         self.message, self.detail = message, detail
+        self.where = _("Database: {url}", url=display_url(url))
         self.choices = [choice for choice, _label in choices]
         self.choice_buttons: dict[Choice, QPushButton] = {}
         layout = QHBoxLayout(self)
@@ -86,26 +88,21 @@ class ChoiceDialog(QDialog):
         picture.setPixmap(qta.icon(icon, color="#b26a00").pixmap(48, 48))
         picture.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout.addWidget(picture)
-        layout.addLayout(self._texts(title, message, detail, choices), 1)
-        self.setMinimumWidth(520)
+        layout.addLayout(self._texts(title, message, self.where, detail, choices), 1)
+        fit_width(self, 520)
 
-    def _texts(self, title: str, message: str, detail: str,
+    def _texts(self, title: str, message: str, where: str, detail: str,
                choices: Sequence[tuple[Choice, str]]) -> QVBoxLayout:
         column = QVBoxLayout()
-        heading = QLabel(title)
-        font = QFont(heading.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        heading.setFont(font)
-        column.addWidget(heading)
+        column.addWidget(heading(title))
         body = QLabel(message)
         body.setWordWrap(True)
         column.addWidget(body)
+        column.addSpacing(4)
+        column.addWidget(_selectable(where))
         if detail:
-            extra = QLabel(detail)
-            extra.setWordWrap(True)
+            extra = _selectable(detail)
             extra.setStyleSheet(HINT_STYLE)
-            extra.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             extra.setObjectName("detail")
             column.addWidget(extra)
         column.addStretch(1)
@@ -130,13 +127,42 @@ class ChoiceDialog(QDialog):
         self.done(int(Choice.QUIT))
 
 
+def fit_width(dialog: QDialog, width: int) -> None:
+    """Give a dialog at least ``width`` and the height its wrapped texts need at that width
+    (Qt otherwise sizes wrapped labels for a narrower width and leaves a gap); a geometry the
+    user saved (BaseDialog) wins."""
+    dialog.setMinimumWidth(width)
+    if isinstance(dialog, BaseDialog) and QSettings().contains(dialog._settings_key()):
+        return
+    width = max(width, dialog.sizeHint().width())
+    height = dialog.heightForWidth(width)
+    dialog.resize(width, height if height > 0 else dialog.sizeHint().height())
+
+
+def heading(text: str) -> QLabel:
+    """A dialog's bold title line."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.2)
+    label.setFont(font)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    return label
+
+
+def _selectable(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
 def unreachable_dialog(url: str, detail: str, parent: QWidget | None = None) -> ChoiceDialog:
     return ChoiceDialog(
         _("The database cannot be reached"),
-        _("The program could not open the database {url}. Check that the server is switched "
-          "on and that this computer is connected to the office network, then try again.",
-          url=display_url(url)),
-        detail,
+        _("The program could not open the database. Check that the server is switched on and "
+          "that this computer is connected to the office network, then try again."),
+        url, detail,
         [(Choice.RETRY, _("&Retry")), (Choice.CHANGE, _("&Change connection…")),
          (Choice.QUIT, _("&Quit"))],
         icon="mdi6.lan-disconnect", parent=parent)
@@ -146,9 +172,10 @@ def older_schema_dialog(url: str, status: SchemaStatus,
                         parent: QWidget | None = None) -> ChoiceDialog:
     return ChoiceDialog(
         _("The database needs an upgrade"),
-        _("The database {url} was made by an older version of the program. An administrator "
-          "can upgrade it now; make a backup first. After the upgrade, desks with the older "
-          "program will have to be updated too.", url=display_url(url)),
+        _("The database was made by an older version of the program. An administrator can "
+          "upgrade it now; make a backup first. After the upgrade, desks with the older "
+          "program will have to be updated too."),
+        url,
         _("Database revision: {database}; this program: {program}.",
           database=status.database_revision or _("none"), program=status.program_revision),
         [(Choice.UPGRADE, _("&Upgrade…")), (Choice.CHANGE, _("&Change connection…")),
@@ -160,8 +187,9 @@ def newer_schema_dialog(url: str, status: SchemaStatus,
                         parent: QWidget | None = None) -> ChoiceDialog:
     return ChoiceDialog(
         _("A newer program is needed"),
-        _("The database {url} has been upgraded by a newer version of the program. Ask the "
-          "IT service to install the newer version on this computer.", url=display_url(url)),
+        _("The database has been upgraded by a newer version of the program. Ask the IT "
+          "service to install the newer version on this computer."),
+        url,
         _("Database revision: {database}; this program: {program}.",
           database=status.database_revision or _("none"), program=status.program_revision),
         [(Choice.CHANGE, _("&Change connection…")), (Choice.QUIT, _("&Quit"))],
@@ -187,7 +215,28 @@ def check_connection(url: str) -> SchemaStatus:
         db.dispose()
 
 
-class ConnectionDialog(BaseDialog):
+def grow_to_fit(dialog: QDialog) -> None:
+    """Grow a dialog whose wrapped texts (error messages) no longer fit its height; again
+    once the layout has caught up with texts that were just set."""
+
+    def grow() -> None:
+        height = dialog.heightForWidth(dialog.width())
+        if height > dialog.height():
+            dialog.resize(dialog.width(), height)
+
+    grow()
+    QTimer.singleShot(0, dialog, grow)
+
+
+class FormDialog(BaseDialog):
+    """BaseDialog that grows when messages appear next to its fields."""
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        super().show_errors(errors)
+        grow_to_fit(self)
+
+
+class ConnectionDialog(FormDialog):
     """Edit the database connection: a PostgreSQL server or an SQLite file. On success
     ``result_value`` is the new URL; saving it is the caller's business."""
 
@@ -204,7 +253,7 @@ class ConnectionDialog(BaseDialog):
         self._add_footer()
         self.kind.currentIndexChanged.connect(self._on_kind_changed)
         self.set_url(url)
-        self.setMinimumWidth(480)
+        fit_width(self, 480)
 
     def _add_server_rows(self) -> None:
         host = QLineEdit()
@@ -233,19 +282,22 @@ class ConnectionDialog(BaseDialog):
         self.form.addRow("", self._browse_row)
 
     def _add_footer(self) -> None:
+        self.test_button = QPushButton(_("&Test connection"))
+        self.test_button.setAutoDefault(False)
+        self.test_button.clicked.connect(self._on_test_clicked)
         self.test_result = QLabel()
         self.test_result.setWordWrap(True)
         self.test_result.setObjectName("test_result")
-        column(self).insertWidget(2, self.test_result)  # between the form and the buttons
+        row = QHBoxLayout()
+        row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.test_result, 1)
+        column(self).insertLayout(2, row)  # between the form and the buttons
         if os.environ.get(ENV_DB_URL):
             note = QLabel(_("Note: {variable} is set on this computer and takes precedence "
                             "over these settings at the next start.", variable=ENV_DB_URL))
             note.setWordWrap(True)
             note.setStyleSheet(HINT_STYLE)
             column(self).insertWidget(3, note)
-        self.test_button = self.buttons.addButton(_("&Test connection"),
-                                                  QDialogButtonBox.ButtonRole.ActionRole)
-        self.test_button.clicked.connect(self._on_test_clicked)
 
     # -- values ------------------------------------------------------------------------------
     def set_url(self, url: str) -> None:
@@ -295,7 +347,8 @@ class ConnectionDialog(BaseDialog):
         self.form.setRowVisible(self._browse_row, not server)
         self.clear_errors()
         self.test_result.clear()
-        self.adjustSize()
+        height = self.heightForWidth(self.width())
+        self.resize(self.width(), height if height > 0 else self.sizeHint().height())
 
     def _on_browse_clicked(self) -> None:
         start = self.field("path").text() or str(Path.home())
@@ -319,14 +372,16 @@ class ConnectionDialog(BaseDialog):
                         parent=self, label=_("Connecting…"))
 
     def _on_test_done(self, status: SchemaStatus) -> None:
-        self.test_button.setEnabled(True)
-        self.test_result.setStyleSheet(OK_STYLE)
-        self.test_result.setText(describe_status(status))
+        self._show_test_result(describe_status(status), OK_STYLE)
 
     def _on_test_failed(self, exc: BaseException) -> None:
+        self._show_test_result(describe_error(exc), ERROR_STYLE)
+
+    def _show_test_result(self, text: str, style: str) -> None:
         self.test_button.setEnabled(True)
-        self.test_result.setStyleSheet(ERROR_STYLE)
-        self.test_result.setText(describe_error(exc))
+        self.test_result.setStyleSheet(style)
+        self.test_result.setText(text)
+        grow_to_fit(self)
 
 
 def column(dialog: QDialog) -> QVBoxLayout:
@@ -340,7 +395,7 @@ def _require(checks: list[tuple[str, str, str]]) -> None:
         raise ValidationError(errors)
 
 
-class UpgradeDialog(BaseDialog):
+class UpgradeDialog(FormDialog):
     """An administrator's login and password, then the schema upgrade. A database without
     any user yet has nobody to ask, so it is upgraded without a log-in."""
 
@@ -359,7 +414,7 @@ class UpgradeDialog(BaseDialog):
         password.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_row("password", _("&Password"), password)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Upgrade"))
-        self.setMinimumWidth(420)
+        fit_width(self, 420)
 
     def save(self) -> Callable[[], Any]:
         db, login, password = self.db, self.field("login").text(), self.field("password").text()

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from office_app.db import Database
@@ -17,8 +16,8 @@ from office_app.errors import N_, FieldError
 from office_app.i18n import LANGUAGES, _, current, set_language
 from office_app.services import users
 from office_app.services.permissions import Operator
-from office_app.ui.connection import HINT_STYLE, column
-from office_app.ui.forms import BaseDialog, InputError
+from office_app.ui.connection import HINT_STYLE, FormDialog, column, fit_width, heading
+from office_app.ui.forms import InputError
 from office_app.ui.operations import OperationRunner
 
 LAST_LOGIN_KEY = "login/last"
@@ -53,16 +52,7 @@ def language_combo(selected: str) -> QComboBox:
     return combo
 
 
-def heading(text: str) -> QLabel:
-    label = QLabel(text)
-    font = QFont(label.font())
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.2)
-    label.setFont(font)
-    return label
-
-
-class LoginDialog(BaseDialog):
+class LoginDialog(FormDialog):
     """Login, password and the UI language. Choosing a language retranslates the dialog at
     once; ``chosen_language`` tells whether the user picked one (it then overrides the
     language stored for the user)."""
@@ -85,7 +75,7 @@ class LoginDialog(BaseDialog):
         self._captions = {"login": N_("&Login"), "password": N_("&Password"),
                           "language": N_("L&anguage")}
         self._prefill()
-        self.setMinimumWidth(400)
+        fit_width(self, 400)
 
     def _prefill(self) -> None:
         last = QSettings().value(LAST_LOGIN_KEY)
@@ -125,7 +115,7 @@ class LoginDialog(BaseDialog):
         self.clear_errors()
 
 
-class FirstAdminDialog(BaseDialog):
+class FirstAdminDialog(FormDialog):
     """The administrator of a new, empty database; logs that administrator in."""
 
     def __init__(self, db: Database, runner: OperationRunner,
@@ -138,12 +128,13 @@ class FirstAdminDialog(BaseDialog):
         intro.setWordWrap(True)
         column(self).insertWidget(0, heading(_("Welcome")))
         column(self).insertWidget(1, intro)
+        column(self).insertSpacing(2, 8)
         self.add_row("full_name", _("Full &name"), line_edit(120))
         self.add_row("login", _("&Login"), line_edit(40, "admin"))
         self.add_row("password", _("&Password"), password_edit())
         self.add_row("repeat", _("&Repeat password"), password_edit())
         self.field("full_name").setFocus()
-        self.setMinimumWidth(460)
+        fit_width(self, 460)
 
     def save(self) -> Callable[[], Any]:
         password = self.field("password").text()

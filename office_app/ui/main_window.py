@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
             widget = spec.factory()(self.context)
             self.tabs.addTab(widget, _(spec.title))
             self._keys.append(spec.key)
+            period_changed = getattr(widget, "sig_period_changed", None)
+            if period_changed is not None:  # a tab that opens or closes billing periods
+                period_changed.connect(self.refresh_period)
         for number in range(min(self.tabs.count(), 9)):
             shortcut = QShortcut(QKeySequence(f"Alt+{number + 1}"), self)
             shortcut.activated.connect(lambda n=number: self.tabs.setCurrentIndex(n))
@@ -178,8 +181,10 @@ class MainWindow(QMainWindow):
         label.setToolTip(tooltip)
         picture.setToolTip(tooltip)
         bar = self.statusBar()
-        bar.addPermanentWidget(picture)
-        bar.addPermanentWidget(label)
+        add = bar.addPermanentWidget if name == "period" else bar.addWidget
+        picture.setContentsMargins(6, 0, 0, 0)
+        add(picture)
+        add(label)
         self._status_icons[name] = picture
         label.setContentsMargins(0, 0, 12, 0)
         return label
@@ -189,6 +194,10 @@ class MainWindow(QMainWindow):
         self.period_label.setText(_("Billing period: {period}", period=text) if text else "")
         self.period_label.setVisible(bool(text))
         self._status_icons["period"].setVisible(bool(text))
+
+    def refresh_period(self) -> None:
+        """Read the billing period again (a tab opened or closed one)."""
+        self._load_period()
 
     def _load_period(self) -> None:
         if importlib.util.find_spec(PERIODS_MODULE) is None:

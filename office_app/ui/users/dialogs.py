@@ -10,9 +10,8 @@ from office_app.i18n import _, current
 from office_app.services import users
 from office_app.services.permissions import ROLE_LABELS, Role
 from office_app.services.users import MIN_PASSWORD_LENGTH, UserInfo
-from office_app.ui.connection import HINT_STYLE, column
+from office_app.ui.connection import HINT_STYLE, FormDialog, column, fit_width
 from office_app.ui.context import AppContext
-from office_app.ui.forms import BaseDialog
 from office_app.ui.login import check_repeated, language_combo, line_edit, password_edit
 
 
@@ -31,7 +30,7 @@ def hint(text: str) -> QLabel:
     return label
 
 
-class AddUserDialog(BaseDialog):
+class AddUserDialog(FormDialog):
     """A new user account; ``result_value`` is its UserInfo."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -49,7 +48,7 @@ class AddUserDialog(BaseDialog):
             "The password has at least {count} characters. Give it to the user in person; "
             "they can keep it or ask an administrator for a new one.",
             count=MIN_PASSWORD_LENGTH)))
-        self.setMinimumWidth(460)
+        fit_width(self, 460)
 
     def save(self) -> Callable[[], Any]:
         password = self.field("password").text()
@@ -63,7 +62,7 @@ class AddUserDialog(BaseDialog):
                                       values["full_name"], values["code"], language)
 
 
-class ResetPasswordDialog(BaseDialog):
+class ResetPasswordDialog(FormDialog):
     """A new password for ``user``; lifts the lock after failed log-ins too."""
 
     def __init__(self, context: AppContext, user: UserInfo,
@@ -76,7 +75,7 @@ class ResetPasswordDialog(BaseDialog):
             name=user.full_name, login=user.login)))
         self.add_row("password", _("New &password"), password_edit())
         self.add_row("repeat", _("&Repeat password"), password_edit())
-        self.setMinimumWidth(420)
+        fit_width(self, 420)
 
     def save(self) -> Callable[[], Any]:
         password = self.field("password").text()

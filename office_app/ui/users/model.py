@@ -36,8 +36,8 @@ class UsersTableModel(QAbstractTableModel):
         ("full_name", N_("Full name")),
         ("code", N_("Operator code")),
         ("role", N_("Role")),
-        ("language", N_("Language")),
         ("state", N_("State")),
+        ("language", N_("Language")),
     )
 
     def __init__(self) -> None:

@@ -23,6 +23,8 @@ from office_app.ui.forms import show_error
 from office_app.ui.users.dialogs import AddUserDialog, ResetPasswordDialog
 from office_app.ui.users.model import UsersTableModel, is_locked
 
+COLUMN_PADDING = 24
+
 
 class UsersWidget(QWidget):
     sig_users_changed = Signal()
@@ -43,6 +45,7 @@ class UsersWidget(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setTabKeyNavigation(False)
         table.verticalHeader().hide()
@@ -86,10 +89,16 @@ class UsersWidget(QWidget):
 
     def _on_users_loaded(self, result: list[UserInfo], select: str | None) -> None:
         self.model.set_users(result)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         row = self.model.row_of(select) if select else -1
         self.table.selectRow(row if row >= 0 else 0)
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents plus some air (an office has few users)."""
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount() - 1):
+            self.table.setColumnWidth(column, self.table.columnWidth(column) + COLUMN_PADDING)
 
     def selected_user(self) -> UserInfo | None:
         rows = self.table.selectionModel().selectedRows()
