@@ -81,9 +81,9 @@ class Operator:
 
     def require(self, permission: Permission) -> None:
         if not self.can(permission):
-            raise PermissionDenied(
-                N_("Your role ({role}) does not allow this: {permission}."),
-                role=self.role.value, permission=permission.value)
+            # The role is passed as its label msgid, which the UI translates.
+            raise PermissionDenied(N_("Your role ({role}) does not allow this."),
+                                   role=ROLE_LABELS[self.role])
 
 
 #: The operator used by batch commands run by the IT service on the server.

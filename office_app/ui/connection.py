@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import qtawesome as qta
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,21 +28,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 
-from office_app.config import ENV_DB_URL
+from office_app.config import (
+    ENV_DB_URL,
+    ConnectionParts,
+    compose_url,
+    display_url,
+    parse_url,
+)
 from office_app.db import Database, SchemaState, SchemaStatus, schema_status, upgrade
 from office_app.errors import N_, DomainError, FieldError, PermissionDenied, ValidationError
 from office_app.i18n import _, tr_error
 from office_app.services import users
 from office_app.services.permissions import Permission
-from office_app.ui.forms import ERROR_STYLE, BaseDialog
+from office_app.ui.forms import ERROR_STYLE, BaseDialog, grow_to_fit
 from office_app.ui.operations import OperationRunner
 
 HINT_STYLE = "color: palette(placeholder-text);"
 OK_STYLE = "color: #1b5e20;"
-POSTGRES_DRIVER = "postgresql+psycopg2"
 
 
 class Choice(enum.IntEnum):
@@ -59,14 +62,6 @@ def describe_error(exc: BaseException) -> str:
     text = tr_error(exc) if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     return " ".join(line if line[-1] in ".:;!?" else line + "." for line in lines)[:300]
-
-
-def display_url(url: str) -> str:
-    """The URL with its password hidden."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
 
 
 class ChoiceDialog(QDialog):
@@ -215,28 +210,7 @@ def check_connection(url: str) -> SchemaStatus:
         db.dispose()
 
 
-def grow_to_fit(dialog: QDialog) -> None:
-    """Grow a dialog whose wrapped texts (error messages) no longer fit its height; again
-    once the layout has caught up with texts that were just set."""
-
-    def grow() -> None:
-        height = dialog.heightForWidth(dialog.width())
-        if height > dialog.height():
-            dialog.resize(dialog.width(), height)
-
-    grow()
-    QTimer.singleShot(0, dialog, grow)
-
-
-class FormDialog(BaseDialog):
-    """BaseDialog that grows when messages appear next to its fields."""
-
-    def show_errors(self, errors: list[FieldError]) -> None:
-        super().show_errors(errors)
-        grow_to_fit(self)
-
-
-class ConnectionDialog(FormDialog):
+class ConnectionDialog(BaseDialog):
     """Edit the database connection: a PostgreSQL server or an SQLite file. On success
     ``result_value`` is the new URL; saving it is the caller's business."""
 
@@ -301,20 +275,17 @@ class ConnectionDialog(FormDialog):
 
     # -- values ------------------------------------------------------------------------------
     def set_url(self, url: str) -> None:
-        try:
-            parsed = make_url(url)
-        except ArgumentError:
-            parsed = make_url(f"{POSTGRES_DRIVER}://postgres@localhost:5432/office")
-        if parsed.get_backend_name() == "sqlite":
+        parts = parse_url(url)
+        if parts.kind == "sqlite":
             self.kind.setCurrentIndex(1)
-            self.field("path").setText(parsed.database or "")
+            self.field("path").setText(parts.path)
         else:
             self.kind.setCurrentIndex(0)
-            self.field("host").setText(parsed.host or "")
-            self.field("port").setValue(parsed.port or 5432)
-            self.field("database").setText(parsed.database or "")
-            self.field("user").setText(parsed.username or "")
-            self.field("password").setText(parsed.password or "")
+            self.field("host").setText(parts.host)
+            self.field("port").setValue(parts.port)
+            self.field("database").setText(parts.database)
+            self.field("user").setText(parts.user)
+            self.field("password").setText(parts.password)
         self._on_kind_changed()
 
     def url(self) -> str:
@@ -322,18 +293,15 @@ class ConnectionDialog(FormDialog):
         if self.kind.currentData() == "sqlite":
             path = self.field("path").text().strip()
             _require([("path", path, N_("File: enter the path of the database file."))])
-            return URL.create("sqlite", database=str(Path(path).expanduser())).render_as_string(
-                hide_password=False)
+            return compose_url(ConnectionParts(kind="sqlite", path=path))
         host = self.field("host").text().strip()
         name = self.field("database").text().strip()
         user = self.field("user").text().strip()
         _require([("host", host, N_("Server: enter the server's name or address.")),
                   ("database", name, N_("Database name: enter the database's name.")),
                   ("user", user, N_("User: enter the database user."))])
-        return URL.create(POSTGRES_DRIVER, username=user,
-                          password=self.field("password").text() or None, host=host,
-                          port=self.field("port").value(), database=name,
-                          ).render_as_string(hide_password=False)
+        return compose_url(ConnectionParts("postgresql", host, self.field("port").value(), name,
+                                           user, self.field("password").text()))
 
     def save(self) -> Callable[[], Any]:
         return self.url
@@ -395,7 +363,7 @@ def _require(checks: list[tuple[str, str, str]]) -> None:
         raise ValidationError(errors)
 
 
-class UpgradeDialog(FormDialog):
+class UpgradeDialog(BaseDialog):
     """An administrator's login and password, then the schema upgrade. A database without
     any user yet has nobody to ask, so it is upgraded without a log-in."""
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -173,6 +173,7 @@ class BaseDialog(QDialog):
             self.general_error.show()
         if first is not None:
             first.setFocus()
+        grow_to_fit(self)
 
     # -- saving -----------------------------------------------------------------------------
     def save(self) -> Callable[[], Any]:
@@ -211,6 +212,19 @@ class BaseDialog(QDialog):
     def done(self, result: int) -> None:
         QSettings().setValue(self._settings_key(), self.saveGeometry())
         super().done(result)
+
+
+def grow_to_fit(dialog: QDialog) -> None:
+    """Grow a dialog whose wrapped texts (error messages) no longer fit its height; again
+    once the layout has caught up with texts that were just set."""
+
+    def grow() -> None:
+        height = dialog.heightForWidth(dialog.width())
+        if height > dialog.height():
+            dialog.resize(dialog.width(), height)
+
+    grow()
+    QTimer.singleShot(0, dialog, grow)
 
 
 def translate_buttons(box: QDialogButtonBox) -> None:

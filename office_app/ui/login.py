@@ -16,8 +16,8 @@ from office_app.errors import N_, FieldError
 from office_app.i18n import LANGUAGES, _, current, set_language
 from office_app.services import users
 from office_app.services.permissions import Operator
-from office_app.ui.connection import HINT_STYLE, FormDialog, column, fit_width, heading
-from office_app.ui.forms import InputError
+from office_app.ui.connection import HINT_STYLE, column, fit_width, heading
+from office_app.ui.forms import BaseDialog, InputError
 from office_app.ui.operations import OperationRunner
 
 LAST_LOGIN_KEY = "login/last"
@@ -52,7 +52,7 @@ def language_combo(selected: str) -> QComboBox:
     return combo
 
 
-class LoginDialog(FormDialog):
+class LoginDialog(BaseDialog):
     """Login, password and the UI language. Choosing a language retranslates the dialog at
     once; ``chosen_language`` tells whether the user picked one (it then overrides the
     language stored for the user)."""
@@ -115,7 +115,7 @@ class LoginDialog(FormDialog):
         self.clear_errors()
 
 
-class FirstAdminDialog(FormDialog):
+class FirstAdminDialog(BaseDialog):
     """The administrator of a new, empty database; logs that administrator in."""
 
     def __init__(self, db: Database, runner: OperationRunner,

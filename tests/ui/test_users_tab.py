@@ -160,4 +160,4 @@ def test_errors_from_the_service_are_shown(qtbot: Any, message_boxes: Any,
     widget.refresh()
     assert widget.model.rowCount() == 0
     assert message_boxes.texts("warning") == [
-        "Your role (supervisor) does not allow this: manage_users."]
+        "Your role (Supervisor) does not allow this."]

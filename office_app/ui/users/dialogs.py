@@ -10,8 +10,9 @@ from office_app.i18n import _, current
 from office_app.services import users
 from office_app.services.permissions import ROLE_LABELS, Role
 from office_app.services.users import MIN_PASSWORD_LENGTH, UserInfo
-from office_app.ui.connection import HINT_STYLE, FormDialog, column, fit_width
+from office_app.ui.connection import HINT_STYLE, column, fit_width
 from office_app.ui.context import AppContext
+from office_app.ui.forms import BaseDialog
 from office_app.ui.login import check_repeated, language_combo, line_edit, password_edit
 
 
@@ -30,7 +31,7 @@ def hint(text: str) -> QLabel:
     return label
 
 
-class AddUserDialog(FormDialog):
+class AddUserDialog(BaseDialog):
     """A new user account; ``result_value`` is its UserInfo."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -62,7 +63,7 @@ class AddUserDialog(FormDialog):
                                       values["full_name"], values["code"], language)
 
 
-class ResetPasswordDialog(FormDialog):
+class ResetPasswordDialog(BaseDialog):
     """A new password for ``user``; lifts the lock after failed log-ins too."""
 
     def __init__(self, context: AppContext, user: UserInfo,
