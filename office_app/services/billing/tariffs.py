@@ -290,14 +290,38 @@ def end_rate(db: Database, operator: Operator, kind: str, rate_id: int,
         return _rate_record(kind, row)  # type: ignore[arg-type]
 
 
-def tariff_history(db: Database, operator: Operator) -> list[audit.AuditRecord]:
-    """Who entered or closed which price, and when (newest first)."""
+@dataclass(frozen=True)
+class TariffChange:
+    """One change of a price or rate: who, when, what and the values (one line each)."""
+
+    at: datetime
+    operator_code: str
+    entity: str
+    entity_id: int
+    action: str
+    changes: str
+
+
+def tariff_history(db: Database, operator: Operator, limit: int = 500) -> list[TariffChange]:
+    """Who entered or closed which price or rate, and when (newest first)."""
     operator.require(Permission.VIEW_LEDGER)
     from office_app.models import AuditEntry
 
     with db.unit_of_work() as s:
-        rows = s.scalars(select(AuditEntry).where(
+        rows = list(s.scalars(select(AuditEntry).where(
             AuditEntry.entity.in_(("tariff", "vat_rate", "interest_rate")))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(2000))
-        return [audit.AuditRecord(r.at, r.operator_code, r.entity, r.entity_id, r.action,
-                                  r.field, r.old_value, r.new_value) for r in rows]
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit * 8)))
+    changes: list[TariffChange] = []
+    parts: list[str] = []
+    for n, r in enumerate(rows):
+        if r.field and (r.new_value is not None or r.old_value is not None):
+            change = r.new_value if r.old_value is None else f"{r.old_value} → {r.new_value}"
+            parts.insert(0, f"{r.field}: {change}")
+        following = rows[n + 1] if n + 1 < len(rows) else None
+        key = (r.operator_code, r.entity, r.entity_id, r.action)
+        if following is None or key != (following.operator_code, following.entity,
+                                        following.entity_id, following.action):
+            changes.append(TariffChange(r.at, r.operator_code, r.entity, r.entity_id, r.action,
+                                        " · ".join(parts)))
+            parts = []
+    return changes[:limit]

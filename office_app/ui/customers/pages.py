@@ -43,3 +43,12 @@ def _energy_card(context: AppContext) -> QWidget:
 
 
 CUSTOMER_PAGES.append((N_("Energy card"), _energy_card))
+
+
+def _financial_card(context: AppContext) -> QWidget:
+    from office_app.ui.billing.card_page import FinancialCardWidget
+
+    return FinancialCardWidget(context)
+
+
+CUSTOMER_PAGES.append((N_("Financial card"), _financial_card))

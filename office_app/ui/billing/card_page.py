@@ -1,0 +1,109 @@
+"""The financial card page of the customer detail view (001 Član 3.1): every entry with its
+document, type, debit, credit, running balance, accounting order and operator; the balance
+and what is open; a printable copy of the last 12 months and a statement of open invoices."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+from office_app.errors import N_
+from office_app.i18n import _, current
+from office_app.services import ledger
+from office_app.services.billing import invoices
+from office_app.services.permissions import Permission
+from office_app.ui.billing.common import day, money, save_pdf
+from office_app.ui.context import AppContext
+from office_app.ui.forms import show_error
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view
+
+COLUMNS = [
+    Column(N_("Date"), lambda r: day(r.document_date), width=10),
+    Column(N_("Document"), lambda r: r.document_number, width=17),
+    Column(N_("Document type"), lambda r: _(ledger.DOCUMENT_TYPE_LABELS.get(
+        r.document_type, r.document_type)), width=18),
+    Column(N_("Description"), lambda r: r.description, width=18),
+    Column(N_("Debit"), lambda r: money(r.debit) if r.debit else "", width=10,
+           align_right=True),
+    Column(N_("Credit"), lambda r: money(r.credit) if r.credit else "", width=10,
+           align_right=True),
+    Column(N_("Balance"), lambda r: money(r.balance), width=10, align_right=True),
+    Column(N_("Due date"), lambda r: day(r.due_date), width=10),
+    Column(N_("Accounting order"), lambda r: f"{r.order_number} {day(r.order_date)}".strip(),
+           width=28),
+    Column(N_("Operator"), lambda r: r.operator_code, width=8),
+]
+
+
+class FinancialCardWidget(QWidget):
+    """A customer page: ``load(customer_id)`` shows that customer's card."""
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.customer_id: int | None = None
+        self.card: ledger.FinancialCard | None = None
+        self.model = ListTableModel(COLUMNS, self)
+        self.table = QTableView()
+        self.table.setObjectName("card")
+        configure_view(self.table, self.model)
+        self.summary = QLabel()
+        self.summary.setObjectName("card_summary")
+        self.summary.setWordWrap(True)
+        printing = context.operator.can(Permission.PRINT_INVOICES)
+        self.print_button = QPushButton(_("Print the card (12 months)…"))
+        self.print_button.setObjectName("print_card")
+        self.print_button.clicked.connect(self.print_card)
+        self.statement_button = QPushButton(_("Statement of open invoices…"))
+        self.statement_button.setObjectName("print_statement")
+        self.statement_button.clicked.connect(self.print_statement)
+        for button in (self.print_button, self.statement_button):
+            button.setVisible(printing)
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.statement_button)
+        bar.addWidget(self.print_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.setEnabled(context.operator.can(Permission.VIEW_LEDGER))
+
+    def load(self, customer_id: int) -> None:
+        self.customer_id = customer_id
+        if not self.context.operator.can(Permission.VIEW_LEDGER):
+            self.summary.setText(_("Your role does not show the financial card."))
+            return
+        ctx = self.context
+        ctx.runner.run(lambda: ledger.card(ctx.db, ctx.operator, customer_id), self._on_loaded,
+                       lambda exc: show_error(self, exc))
+
+    def _on_loaded(self, card: ledger.FinancialCard) -> None:
+        if card.customer_id != self.customer_id:
+            return
+        self.card = card
+        self.model.set_rows(list(reversed(card.rows)))
+        owed = sum((i.open for i in card.open_items), ledger.ZERO)
+        text = _("Balance {balance} € · debit {debit} € · credit {credit} € · {count} open "
+                 "documents ({open} €)", balance=money(card.closing_balance),
+                 debit=money(card.total_debit), credit=money(card.total_credit),
+                 count=len(card.open_items), open=money(owed))
+        self.summary.setText(text)
+
+    def print_card(self) -> None:
+        if self.customer_id is None:
+            return
+        ctx, customer_id = self.context, self.customer_id
+        code = self.card.customer_code if self.card else str(customer_id)
+        save_pdf(self, ctx, _("Financial card"), f"card-{code}.pdf",
+                 lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
+                 _("Printing the card…"))
+
+    def print_statement(self) -> None:
+        if self.customer_id is None:
+            return
+        ctx, customer_id = self.context, self.customer_id
+        code = self.card.customer_code if self.card else str(customer_id)
+        save_pdf(self, ctx, _("Statement of open invoices"), f"statement-{code}.pdf",
+                 lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
+                 _("Printing the statement…"))
+
+
+__all__ = ["FinancialCardWidget", "current"]

@@ -1,0 +1,242 @@
+"""The invoice register: find invoices (number — also as the barcode scanner types it —,
+customer, point, period, zone) in a lazy table; print a period for delivery, print a copy,
+issue a credit or debit note, print a statement of the customer's open invoices."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from office_app.errors import N_, DomainError
+from office_app.i18n import _
+from office_app.services.billing import corrections, invoices
+from office_app.services.permissions import Permission
+from office_app.ui.billing.common import ask_pdf_path, day, money, open_file, save_pdf
+from office_app.ui.context import AppContext
+from office_app.ui.forms import BaseDialog, DateField, NumberField, show_error
+from office_app.ui.lazy_table import (
+    Column,
+    LazyTableModel,
+    configure_view,
+    enable_sql_sort,
+    selected_row,
+)
+
+COLUMNS = [
+    Column(N_("Invoice number"), lambda r: r.number, "number", 17),
+    Column(N_("Period"), lambda r: r.period, "period", 8),
+    Column(N_("Issue date"), lambda r: day(r.issue_date), "issue_date", 10),
+    Column(N_("Customer code"), lambda r: r.customer_code, None, 11),
+    Column(N_("Customer"), lambda r: r.customer_name, "customer", 24),
+    Column(N_("Point"), lambda r: r.point_number, "point", 10),
+    Column(N_("Zone"), lambda r: r.zone_code, None, 6),
+    Column(N_("Total"), lambda r: money(r.total), "total", 10, align_right=True),
+    Column(N_("Still to pay"), lambda r: money(r.open_amount), None, 10, align_right=True),
+    Column(N_("Printed"), lambda r: str(r.prints) if r.prints else "", None, 7,
+           align_right=True),
+    Column(N_("Notes"), lambda r: str(r.notes) if r.notes else "", None, 6, align_right=True),
+]
+
+
+class NoteDialog(BaseDialog):
+    """A credit or debit note correcting one invoice (004 §37)."""
+
+    def __init__(self, context: AppContext, invoice: invoices.InvoiceRow,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Correct invoice {number}", number=invoice.number), context.runner,
+                         parent)
+        self.context, self.invoice = context, invoice
+        info = QLabel(_("Invoice {number}, {name}: total {total} €.", number=invoice.number,
+                        name=invoice.customer_name, total=money(invoice.total)))
+        info.setWordWrap(True)
+        self.form.addRow(info)
+        kind = QComboBox()
+        for code in corrections.KINDS:
+            kind.addItem(_(corrections.KIND_LABELS[code]), code)
+        self.add_row("kind", _("Document"), kind)
+        self.add_row("net_amount", _("Amount without VAT (€)"),
+                     NumberField("net_amount", _("Amount"), decimal=True))
+        self.add_row("reason", _("Reason"), QLineEdit())
+        issued = DateField("issue_date", _("Date"))
+        issued.set_value(date.today())
+        self.add_row("issue_date", _("Date"), issued)
+
+    def save(self) -> Any:
+        kind = self.field("kind").currentData()
+        amount = self.field("net_amount").value() or Decimal(0)
+        reason = self.field("reason").text()
+        issued = self.field("issue_date").value()
+        ctx, invoice_id = self.context, self.invoice.id
+        return lambda: corrections.issue_note(ctx.db, ctx.operator, invoice_id, kind, amount,
+                                              reason, issued)
+
+
+class InvoicesPage(QWidget):
+    sig_changed = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        op = context.operator
+        self.sort_key, self.descending = "number", True
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(_("Invoice number (or scan the barcode), customer, point"))
+        self.search.returnPressed.connect(self.refresh)
+        self.period = QLineEdit()
+        self.period.setObjectName("invoice_period")
+        self.period.setPlaceholderText(_("YYYY-MM"))
+        self.period.setMaxLength(7)
+        self.period.editingFinished.connect(self.refresh)
+        self.zone = QLineEdit()
+        self.zone.setObjectName("zone")
+        self.zone.setMaxLength(10)
+        self.zone.setPlaceholderText(_("Zone"))
+        self.zone.editingFinished.connect(self.refresh)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textEdited.connect(lambda _t: self._debounce.start())
+        self.model = LazyTableModel(COLUMNS, self._rows, context.runner, parent=self)
+        self.model.sig_sort_requested.connect(self._on_model_sort_requested)
+        self.model.sort_column, self.model.sort_order = 0, Qt.SortOrder.DescendingOrder
+        self.table = QTableView()
+        self.table.setObjectName("invoices")
+        configure_view(self.table, self.model)
+        enable_sql_sort(self.table, self.model)
+        self.count = QLabel()
+        self.count.setObjectName("count")
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(_("Find:")))
+        bar.addWidget(self.search, 3)
+        bar.addWidget(QLabel(_("Period:")))
+        bar.addWidget(self.period)
+        bar.addWidget(self.zone)
+        bar.addWidget(self.count, 1)
+        actions = QHBoxLayout()
+        printing = op.can(Permission.PRINT_INVOICES)
+        actions.addWidget(self._button("print_period", _("Print the period…"),
+                                       self.print_period, printing))
+        actions.addWidget(self._button("copy", _("Print a copy…"), self.print_copy, printing))
+        actions.addWidget(self._button("statement", _("Statement of open invoices…"),
+                                       self.print_statement, printing))
+        actions.addWidget(self._button("note", _("Credit or debit note…"), self.correct,
+                                       op.can(Permission.CORRECT_INVOICES)))
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        self.setFocusProxy(self.search)
+
+    def _button(self, name: str, text: str, slot: Any, allowed: bool) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        button.setVisible(allowed)
+        self.buttons[name] = button
+        return button
+
+    # -- data ----------------------------------------------------------------------------------
+    def _rows(self, ids: list[int]) -> list[invoices.InvoiceRow]:
+        return invoices.invoice_rows(self.context.db, self.context.operator, ids)
+
+    def query(self) -> invoices.InvoiceQuery:
+        return invoices.InvoiceQuery(period=self.period.text().strip(),
+                                     text=self.search.text().strip(),
+                                     zone_code=self.zone.text().strip(), sort=self.sort_key,
+                                     descending=self.descending)
+
+    def refresh(self) -> None:
+        ctx, query = self.context, self.query()
+
+        def found(ids: list[int]) -> None:
+            self.model.set_ids(ids)
+            self.count.setText(_("{count} invoices", count=len(ids)))
+
+        ctx.runner.run(lambda: invoices.search_invoice_ids(ctx.db, ctx.operator, query), found,
+                       lambda exc: show_error(self, exc))
+
+    def _on_model_sort_requested(self, key: str, descending: bool) -> None:
+        self.sort_key, self.descending = key, descending
+        self.refresh()
+
+    def current(self) -> invoices.InvoiceRow | None:
+        row = selected_row(self.table)
+        if row is None:
+            return None
+        return self.model.record_at(row)  # type: ignore[no-any-return]
+
+    def _need_current(self) -> invoices.InvoiceRow | None:
+        invoice = self.current()
+        if invoice is None:
+            show_error(self, DomainError(N_("Choose an invoice in the list first.")))
+        return invoice
+
+    # -- actions -------------------------------------------------------------------------------
+    def print_period(self) -> None:
+        period = self.period.text().strip()
+        if not period:
+            self.period.setFocus()
+            show_error(self, DomainError(N_("Write the period (YYYY-MM) to print.")))
+            return
+        zone = self.zone.text().strip()
+        path = ask_pdf_path(self, _("Print the period's invoices"),
+                            f"invoices-{period}{'-' + zone if zone else ''}.pdf")
+        if not path:
+            return
+        ctx = self.context
+
+        def work() -> invoices.BatchResult:
+            return invoices.print_period(ctx.db, ctx.operator, period, Path(path), zone)
+
+        def done(result: invoices.BatchResult) -> None:
+            open_file(path)
+            self.model.invalidate()
+
+        ctx.runner.run(work, done, lambda exc: show_error(self, exc), parent=self,
+                       label=_("Printing the invoices…"))
+
+    def print_copy(self) -> None:
+        invoice = self._need_current()
+        if invoice is None:
+            return
+        ctx, invoice_id = self.context, invoice.id
+        save_pdf(self, ctx, _("Copy of invoice {number}", number=invoice.number),
+                 f"invoice-{invoice.number}.pdf",
+                 lambda: invoices.print_copy(ctx.db, ctx.operator, invoice_id),
+                 _("Printing the copy…"), self.model.invalidate)
+
+    def print_statement(self) -> None:
+        invoice = self._need_current()
+        if invoice is None:
+            return
+        ctx, customer_id = self.context, invoice.customer_id
+        save_pdf(self, ctx, _("Statement of open invoices"),
+                 f"statement-{invoice.customer_code}.pdf",
+                 lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
+                 _("Printing the statement…"))
+
+    def correct(self) -> None:
+        invoice = self._need_current()
+        if invoice is None:
+            return
+        dialog = NoteDialog(self.context, invoice, self)
+        if dialog.exec():
+            self.model.invalidate()
+            self.sig_changed.emit()

@@ -1,0 +1,250 @@
+"""The billing run page: check a period, run its billing with a progress bar (cancellable after
+the batch in flight), see the points held back and why; the monthly interest run; the runs so
+far. Supervisors and administrators only."""
+from __future__ import annotations
+
+import threading
+from datetime import UTC, date, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from office_app.errors import N_
+from office_app.i18n import _, current
+from office_app.services import periods
+from office_app.services.billing import interest
+from office_app.services.billing import run as billing
+from office_app.services.billing.elements import Period
+from office_app.ui.billing.common import day
+from office_app.ui.context import AppContext
+from office_app.ui.forms import show_error
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view
+
+HELD_COLUMNS = [
+    Column(N_("Point"), lambda h: h.point_number, width=10),
+    Column(N_("Customer code"), lambda h: h.customer_code, width=12),
+    Column(N_("Name"), lambda h: h.customer_name, width=24),
+    Column(N_("Reason"), lambda h: _(h.label), width=30),
+    Column(N_("Detail"), lambda h: h.detail(current().language), width=40),
+]
+RUN_STATUS = {"running": N_("running"), "completed": N_("completed"),
+              "cancelled": N_("cancelled"), "interrupted": N_("interrupted")}
+RUN_COLUMNS = [
+    Column(N_("Period"), lambda r: r["period"], width=8),
+    Column(N_("Status"), lambda r: _(RUN_STATUS.get(r["status"], r["status"])), width=10),
+    Column(N_("Started by"), lambda r: r["started_by"], width=9),
+    Column(N_("Started"), lambda r: current().datetime(_local(r["started_at"])), width=17),
+    Column(N_("Documents"), lambda r: str(r["documents"]), width=11, align_right=True),
+    Column(N_("Held back"), lambda r: str(r["held"]), width=9, align_right=True),
+    Column(N_("Accounting order"), lambda r: r["order_number"], width=16),
+]
+
+
+def _local(value: datetime) -> datetime:
+    """Stored times are UTC (SQLite hands them back naive); show them in local time."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone()
+
+
+class _Relay(QObject):
+    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
+
+    sig_progress = Signal(int, int)
+
+
+def default_period(context: AppContext) -> str:
+    """The open period, else last month."""
+    label = periods.current_period_label(context.db)
+    if label:
+        return label
+    today = date.today()
+    return Period(today.year, today.month).shift(-1).code
+
+
+class RunPage(QWidget):
+    sig_billed = Signal(str)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cancel_event = threading.Event()
+        self.relay = _Relay(self)
+        self.relay.sig_progress.connect(self._on_relay_progress)
+        self.period = QLineEdit(default_period(context))
+        self.period.setObjectName("period")
+        self.period.setMaxLength(7)
+        self.period.setPlaceholderText(_("YYYY-MM"))
+        self.hold = QRadioButton(_("Hold back points that cannot be billed, bill the rest"))
+        self.hold.setObjectName("hold")
+        self.stop = QRadioButton(_("Stop if any point cannot be billed"))
+        self.stop.setObjectName("stop")
+        self.hold.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.hold)
+        group.addButton(self.stop)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.held_model = ListTableModel(HELD_COLUMNS, self)
+        self.held_table = QTableView()
+        self.held_table.setObjectName("held")
+        configure_view(self.held_table, self.held_model)
+        self.runs_model = ListTableModel(RUN_COLUMNS, self)
+        self.runs_table = QTableView()
+        self.runs_table.setObjectName("runs")
+        configure_view(self.runs_table, self.runs_model)
+        self.interest_period = QLineEdit(Period(date.today().year, date.today().month)
+                                         .shift(-1).code)
+        self.interest_period.setObjectName("interest_period")
+        self.interest_status = QLabel()
+        self.interest_status.setObjectName("interest_status")
+        self.buttons: dict[str, QPushButton] = {}
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._run_box())
+        layout.addWidget(QLabel(_("Points held back:")))
+        layout.addWidget(self.held_table, 2)
+        layout.addWidget(self._interest_box())
+        layout.addWidget(QLabel(_("Runs so far:")))
+        layout.addWidget(self.runs_table, 1)
+        self.setFocusProxy(self.period)
+
+    # -- layout ------------------------------------------------------------------------------
+    def _button(self, name: str, text: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        self.buttons[name] = button
+        return button
+
+    def _run_box(self) -> QGroupBox:
+        box = QGroupBox(_("Billing run"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Period:")))
+        top.addWidget(self.period)
+        top.addWidget(self._button("check", _("Check"), self.check))
+        top.addWidget(self._button("run", _("Run billing"), self.run_billing))
+        cancel = self._button("cancel", _("Cancel after this batch"), self.cancel)
+        cancel.setEnabled(False)
+        top.addWidget(cancel)
+        top.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addLayout(top)
+        layout.addWidget(self.hold)
+        layout.addWidget(self.stop)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        return box
+
+    def _interest_box(self) -> QGroupBox:
+        box = QGroupBox(_("Monthly late-interest run"))
+        row = QHBoxLayout(box)
+        row.addWidget(QLabel(_("Month:")))
+        row.addWidget(self.interest_period)
+        row.addWidget(self._button("interest", _("Charge interest"), self.run_interest))
+        row.addWidget(self.interest_status, 1)
+        return box
+
+    # -- actions -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        ctx = self.context
+        ctx.runner.run(lambda: billing.run_history(ctx.db, ctx.operator),
+                       self.runs_model.set_rows, lambda exc: show_error(self, exc))
+
+    def check(self) -> None:
+        ctx, period = self.context, self.period.text().strip()
+        ctx.runner.run(lambda: billing.preview_run(ctx.db, ctx.operator, period),
+                       self._on_preview, lambda exc: show_error(self, exc), parent=self,
+                       label=_("Checking the period…"))
+
+    def _on_preview(self, preview: billing.RunPreview) -> None:
+        self.held_model.set_rows(preview.held)
+        self.status.setText(_(
+            "Period {period}: {count} invoices to make, {billed} made before, {held} points "
+            "held back. Invoices are issued on {issued} and due on {due}.",
+            period=preview.period, count=preview.to_bill, billed=preview.already_billed,
+            held=len(preview.held), issued=day(preview.issue_date), due=day(preview.due_date)))
+
+    def run_billing(self) -> None:
+        ctx, period = self.context, self.period.text().strip()
+        policy = "stop" if self.stop.isChecked() else "hold"
+        self.cancel_event.clear()
+        self._busy(True)
+        self.status.setText(_("Billing {period}…", period=period))
+        relay, cancelled = self.relay, self.cancel_event.is_set
+
+        def work() -> billing.RunResult:
+            return billing.run_billing(ctx.db, ctx.operator, period, policy,
+                                       progress=relay.sig_progress.emit, cancelled=cancelled)
+
+        ctx.runner.run(work, self._on_billed, self._on_failed)
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+        self.buttons["cancel"].setEnabled(False)
+        self.status.setText(_("Stopping after the batch in flight…"))
+
+    def _on_relay_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done if total else 1)
+        self.progress.setFormat(f"{done} / {total}")
+
+    def _on_billed(self, result: billing.RunResult) -> None:
+        self._busy(False)
+        self.held_model.set_rows(result.held)
+        text = _("Billing of {period} completed: {made} invoices made, {billed} made before, "
+                 "{held} points held back.")
+        if result.cancelled:
+            text = _("Billing of {period} cancelled: {made} invoices made so far; run it again "
+                     "to carry on.")
+        self.status.setText(text.format(period=result.period, made=result.invoices_made,
+                                        billed=result.already_billed, held=len(result.held)))
+        self.refresh()
+        self.sig_billed.emit(result.period)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self.status.setText(_("The run stopped; what was committed stays, run it again to "
+                              "carry on."))
+        self.refresh()
+        show_error(self, exc)
+
+    def _busy(self, busy: bool) -> None:
+        for name in ("check", "run", "interest"):
+            self.buttons[name].setEnabled(not busy)
+        self.buttons["cancel"].setEnabled(busy)
+        self.period.setEnabled(not busy)
+
+    def run_interest(self) -> None:
+        ctx, period = self.context, self.interest_period.text().strip()
+
+        def done(result: interest.InterestRunResult) -> None:
+            self._busy(False)
+            self.interest_status.setText(_(
+                "{count} customers charged {amount} € late interest for {period}.",
+                count=result.customers_charged, amount=current().number(result.total, 2),
+                period=result.period))
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self._busy(False)
+            show_error(self, exc)
+
+        self._busy(True)
+        ctx.runner.run(lambda: interest.run_interest(ctx.db, ctx.operator, period), done, failed,
+                       parent=self, label=_("Charging late interest…"))

@@ -1,0 +1,186 @@
+"""The billing tab driven like a supervisor: check and run a period's billing with the
+progress bar, print the batch, reprint a copy, correct an invoice with a credit note, see it
+on the financial card; tariffs with an overlap refused next to the date."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from office_app.db import Database
+from office_app.services import ledger
+from office_app.services.billing import corrections
+from office_app.services.office import save_office
+from office_app.services.permissions import Role
+from office_app.ui.billing import common, invoices_page
+from office_app.ui.billing.card_page import FinancialCardWidget
+from office_app.ui.billing.tariffs_page import TariffDialog
+from office_app.ui.billing.widget import BillingWidget
+from office_app.ui.context import AppContext
+from office_app.ui.lazy_table import select_row
+from office_app.ui.operations import OperationRunner
+from tests.billing_setup import PERIOD, Office, build_office
+from tests.conftest import TEST_OFFICE, make_operator
+
+
+@pytest.fixture
+def office(sqlite_db: Database) -> Office:
+    with sqlite_db.unit_of_work() as s:
+        save_office(s, TEST_OFFICE)
+    return build_office(sqlite_db, make_operator(Role.SUPERVISOR, "SUP1"),
+                        make_operator(Role.CLERK, "CLK1"))
+
+
+@pytest.fixture
+def saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Save dialogs answer with a file in tmp_path; opened files are recorded."""
+    opened: list[str] = []
+    counter = iter(range(1, 100))
+    monkeypatch.setattr(common.QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(tmp_path / f"doc{next(counter)}.pdf"), ""))
+    monkeypatch.setattr(common, "open_file", opened.append)
+    monkeypatch.setattr(invoices_page, "open_file", opened.append)
+    return opened
+
+
+def _tab(qtbot: QtBot, context: AppContext) -> BillingWidget:
+    widget = BillingWidget(context)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 800)
+    widget.show()
+    return widget
+
+
+def test_supervisor_runs_billing_prints_copies_and_corrects(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office, saved: list[str],
+        qtmodeltester: Any, message_boxes: Any) -> None:
+    ctx = login_as(Role.SUPERVISOR)
+    tab = _tab(qtbot, ctx)
+    page = tab.run_page
+    assert page is not None
+    page.period.setText(PERIOD)
+    qtbot.mouseClick(page.buttons["check"], Qt.MouseButton.LeftButton)
+    assert "3 invoices to make" in page.status.text() or "3" in page.status.text()
+    qtbot.mouseClick(page.buttons["run"], Qt.MouseButton.LeftButton)
+    assert (page.progress.value(), page.progress.maximum()) == (3, 3)
+    assert page.runs_model.rowCount() == 1
+    assert page.buttons["run"].isEnabled() and not page.buttons["cancel"].isEnabled()
+    qtmodeltester.check(page.runs_model)
+    # the invoices page now shows the period
+    tab.pages.setCurrentWidget(tab.invoices_page)
+    invoices = tab.invoices_page
+    assert invoices.period.text() == PERIOD
+    invoices.refresh()
+    qtbot.waitUntil(lambda: invoices.model.rowCount() == 3)
+    qtbot.waitUntil(lambda: invoices.model.record_at(0) is not None)
+    qtmodeltester.check(invoices.model)
+    # batch print for delivery, then a copy of one invoice
+    qtbot.mouseClick(invoices.buttons["print_period"], Qt.MouseButton.LeftButton)
+    assert len(saved) == 1 and len(PdfReader(saved[0]).pages) == 3
+    select_row(invoices.table, 0)
+    qtbot.waitUntil(lambda: invoices.current() is not None)
+    chosen = invoices.current()
+    assert chosen is not None and chosen.prints == 1
+    # the test office's invoices are from 2024: a copy is refused with the 12-month rule
+    qtbot.mouseClick(invoices.buttons["copy"], Qt.MouseButton.LeftButton)
+    assert any("last 12 months" in t or "12" in t for t in message_boxes.texts("warning"))
+    # credit note through the dialog
+    dialog = invoices_page.NoteDialog(ctx, chosen, invoices)
+    qtbot.addWidget(dialog)
+    dialog.field("net_amount").setText("5,00")
+    dialog.field("reason").setText("Pogrešno očitanje")
+    dialog.submit()
+    assert dialog.result() == 1, dialog.general_error.text()
+    notes = corrections.notes_of(ctx.db, ctx.operator, chosen.id)
+    assert [(n.kind, n.net_amount, n.total) for n in notes] == [
+        ("credit", Decimal("5.00"), Decimal("6.05"))]
+    # ... and it is on the financial card, referencing the invoice
+    card = FinancialCardWidget(ctx)
+    qtbot.addWidget(card)
+    card.load(chosen.customer_id)
+    rows = card.model.rows()
+    assert [r.document_type for r in rows] == ["credit_note", "invoice"]
+    assert rows[0].invoice_id == chosen.id
+    assert card.card is not None and card.card.closing_balance == chosen.total - notes[0].total
+    qtmodeltester.check(card.model)
+
+
+def test_credit_note_errors_show_next_to_the_field(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office) -> None:
+    ctx = login_as(Role.SUPERVISOR)
+    from office_app.services.billing import invoices, run
+
+    run.run_billing(ctx.db, ctx.operator, PERIOD)
+    ids = invoices.search_invoice_ids(ctx.db, ctx.operator, invoices.InvoiceQuery(period=PERIOD))
+    row = invoices.invoice_rows(ctx.db, ctx.operator, ids[:1])[0]
+    dialog = invoices_page.NoteDialog(ctx, row, None)
+    qtbot.addWidget(dialog)
+    dialog.field("net_amount").setText("9999")
+    dialog.field("reason").setText("x")
+    dialog.submit()
+    assert "57.03" in dialog.error_text("net_amount")      # what is left of the invoice
+    dialog.field("net_amount").setText("1")
+    dialog.field("reason").setText("")
+    dialog.submit()
+    assert dialog.error_text("reason")
+
+
+def test_overlapping_price_is_refused_next_to_the_date(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office) -> None:
+    ctx = login_as(Role.SUPERVISOR)
+    tab = _tab(qtbot, ctx)
+    tab.pages.setCurrentWidget(tab.tariffs_page)
+    page = tab.tariffs_page
+    assert page.tariff_model.rowCount() == 9
+    dialog = TariffDialog(ctx, page)
+    qtbot.addWidget(dialog)
+    group = dialog.field("tariff_group")
+    group.setCurrentIndex(group.findData("single"))
+    element = dialog.field("element")
+    element.setCurrentIndex(element.findData("energy"))
+    dialog.field("price").setText("0,12")
+    dialog.field("valid_from").setText("01.03.2024")
+    dialog.field("valid_to").setText("31.03.2024")
+    dialog.submit()
+    assert "01.01.2024" in dialog.error_text("valid_from")   # the price it overlaps
+    dialog.field("valid_to").setText("")
+    dialog.field("valid_from").setText("01.09.2024")
+    dialog.submit()
+    assert dialog.result() == 1
+    page.refresh()
+    assert page.tariff_model.rowCount() == 10
+    # 9 prices and 2 rates entered, the new price entered, the old one closed
+    assert page.history_model.rowCount() == 13
+
+
+def test_a_cashier_sees_invoices_but_not_the_run(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office) -> None:
+    ctx = login_as(Role.CASHIER)
+    tab = _tab(qtbot, ctx)
+    assert tab.run_page is None
+    assert tab.pages.count() == 2                       # invoices and tariffs
+    assert not tab.invoices_page.buttons["note"].isVisibleTo(tab)
+    assert not tab.tariffs_page.buttons["new_price"].isVisibleTo(tab)
+
+
+def test_the_run_reports_progress_from_a_worker_thread(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office) -> None:
+    ctx = login_as(Role.SUPERVISOR)
+    runner = OperationRunner()
+    threaded = AppContext(ctx.db, ctx.operator, ctx.user, runner)
+    tab = _tab(qtbot, threaded)
+    page = tab.run_page
+    assert page is not None
+    page.period.setText(PERIOD)
+    qtbot.mouseClick(page.buttons["run"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.buttons["run"].isEnabled(), timeout=15000)
+    assert page.progress.value() == page.progress.maximum() == 3
+    with ctx.db.unit_of_work() as s:
+        assert ledger.balance(s, office.customers["P-300"]) > 0
+    runner.wait()
