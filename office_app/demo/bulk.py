@@ -35,6 +35,17 @@ def loading(db: Database) -> Iterator[Loader]:
         yield Loader(conn)
 
 
+def vacuum_analyze(db: Database, tables: Iterable[Table]) -> None:
+    """After a large load on PostgreSQL: set hint bits and the visibility map now (index-only
+    scans, no write storm on the first reads) and refresh statistics. Outside a transaction,
+    as VACUUM requires; does nothing on SQLite."""
+    if not db.is_postgres:
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        for table in tables:
+            conn.execute(text(f'VACUUM (ANALYZE) "{table.name}"'))
+
+
 class Loader:
     """Bulk writer over one connection (and its transaction)."""
 

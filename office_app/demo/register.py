@@ -22,7 +22,7 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from office_app.demo import people, pools
-from office_app.demo.bulk import Loader, loading, table_of
+from office_app.demo.bulk import Loader, loading, table_of, vacuum_analyze
 from office_app.demo.context import DemoContext
 from office_app.models import (
     Counter,
@@ -103,6 +103,8 @@ def build_register(ctx: DemoContext) -> None:
                 save_office(session, DEMO_OFFICE)
                 session.commit()
         _RegisterBuilder(ctx, loader).build()
+    if ctx.customers >= DEFER_INDEXES_FROM:
+        vacuum_analyze(ctx.db, _TABLES)
 
 
 def add_demo_users(ctx: DemoContext) -> None:
