@@ -101,6 +101,21 @@ class _Registers:
 
 
 @dataclass
+class _PointState:
+    """What the point's last written reading was, and the use an estimate would add."""
+
+    streak: bool
+    business: bool
+    peak_kw: float
+    day: date | None = None
+    meter_id: int = 0
+    vt: int = 0
+    mt: int = 0
+    use_vt: int = 0
+    use_mt: int = 0
+
+
+@dataclass
 class _Period:
     label: str
     read_base: date
@@ -121,10 +136,9 @@ class _ReadingsBuilder:
         self.periods = [self._period(shift_period(first, i), i == MONTHS - 1)
                         for i in range(MONTHS)]
         self.ends = [p.last_reading_on for p in self.periods]
-        #: Per point: the last reading written (id, VT, MT) and the last regular use in
-        #: register units (VT, MT), what an estimate adds.
-        self.last: dict[int, tuple[int, Decimal, Decimal | None]] = {}
-        self.previous_use: dict[int, tuple[Decimal, Decimal]] = {}
+        self.routes: dict[int, list[tuple[date, str, int]]] = {}
+        #: A field record waiting for the id of the reading it settles.
+        self.pending_record: tuple | None = None
 
     def _period(self, label: str, is_open: bool) -> _Period:
         order = default_order(label)
@@ -202,37 +216,39 @@ class _ReadingsBuilder:
         if meter is None:
             return
         regs = self._start(meter)
-        previous: tuple[date, _Meter, int] | None = None
-        streak = rng.random() < STREAK_SHARE
+        state = _PointState(streak=rng.random() < STREAK_SHARE, business=business,
+                            peak_kw=monthly / 300)
         leave_open = p.zone_id % LEAVE_OPEN == 0
+        today = self.ctx.today
         for day, kind, index in events:
             current = self._meter_at(p, day, kind == "final")
             if current is None:
                 continue
-            if previous is not None:
-                days = (day - previous[0]).days
+            if state.day is not None:
                 season = SEASON[(day - timedelta(days=15)).month - 1]
-                use = monthly * (1 + (season - 1) * flat) * days / 30.4 * rng.uniform(0.88, 1.12)
+                use = monthly * (1 + (season - 1) * flat) * (day - state.day).days / 30.4 \
+                    * rng.uniform(0.88, 1.12)
                 self._turn(regs, use, mt_share, current, business)
             if kind == "initial":
                 regs = _Registers(0.0, 0.0, 0.0, 0.0)
             period = self.periods[index]
-            if kind == "regular" and period.is_open and (leave_open or day > self.ctx.today):
+            if kind == "regular" and period.is_open and (leave_open or day > today):
                 continue
-            peak_kw = monthly / 300 * self.rng.uniform(0.85, 1.15)
-            self._reading(p, current, day, kind, index, regs, previous, streak, business,
-                          peak_kw)
-            previous = (day, current, index)
+            self._reading(p, current, day, kind, index, regs, state)
 
     def _events(self, p: _Point) -> list[tuple[date, str, int]]:
         """Dated readings of the point: a regular reading per period while it has a holder
         and a meter, and the final/initial, transfer and termination readings on the way."""
-        out: list[tuple[date, str, int]] = []
-        for index, period in enumerate(self.periods):
-            offset = (p.zone_id * 7 + index * 3) % 5 - 2
-            day = period.read_base + timedelta(days=offset)
-            if self._holder_at(p, day) is not None and self._meter_at(p, day) is not None:
-                out.append((day, "regular", index))
+        route = self._route(p.zone_id)
+        if len(p.meters) == 1 and len(p.holdings) == 1:
+            meter, (since, until, _c, _b) = p.meters[0], p.holdings[0]
+            first, last_day_ = route[0][0], route[-1][0]
+            if meter.installed_on <= first and since <= first and (
+                    until is None or until > last_day_) and (
+                    meter.removed_on is None or meter.removed_on > last_day_):
+                return route     # the usual point: one meter, one holder all year
+        out = [(day, kind, index) for day, kind, index in route
+               if self._holder_at(p, day) is not None and self._meter_at(p, day) is not None]
         start, end = out[0][0] if out else None, self.ends[-1]
         if start is None:
             return out
@@ -249,6 +265,15 @@ class _ReadingsBuilder:
         order = {"regular": 0, "final": 1, "initial": 2, "transfer": 3, "termination": 4}
         out.sort(key=lambda e: (e[0], order[e[1]]))
         return out
+
+    def _route(self, zone_id: int) -> list[tuple[date, str, int]]:
+        """The days a zone is read in each period (a zone is read on one day)."""
+        route = self.routes.get(zone_id)
+        if route is None:
+            route = [(period.read_base + timedelta(days=(zone_id * 7 + index * 3) % 5 - 2),
+                      "regular", index) for index, period in enumerate(self.periods)]
+            self.routes[zone_id] = route
+        return route
 
     def _period_index(self, day: date) -> int:
         """The period whose reading days hold ``day`` (up to its last reading day)."""
@@ -292,78 +317,61 @@ class _ReadingsBuilder:
     # --- writing a reading --------------------------------------------------------------------
 
     def _reading(self, p: _Point, m: _Meter, day: date, kind: str, index: int,
-                 regs: _Registers, previous: tuple[date, _Meter, int] | None, streak: bool,
-                 business: bool, peak_kw: float) -> None:
+                 regs: _Registers, st: _PointState) -> None:
         rng, span = self.rng, 10 ** m.digits
         period = self.periods[index]
-        vt = Decimal(int(regs.vt) % span)
-        mt = Decimal(int(regs.mt) % span) if m.two_rate else None
-        reactive = business and m.constant > 1
-        vtr = Decimal(int(regs.vtr) % span) if reactive else None
-        mtr = Decimal(int(regs.mtr) % span) if reactive and m.two_rate else None
+        vt = int(regs.vt) % span
+        mt = int(regs.mt) % span if m.two_rate else None
+        reactive = st.business and m.constant > 1
+        vtr = int(regs.vtr) % span if reactive else None
+        mtr = int(regs.mtr) % span if reactive and m.two_rate else None
         peak = None
         if m.peak_constant and kind == "regular":
-            peak = Decimal(str(round(peak_kw / m.peak_constant, 2)))
-        source, remark_code, flags, state = "reader", "", "", "ok"
-        if kind == "regular" and previous is not None and previous[1].id == m.id:
-            late = index >= MONTHS - 4
-            if (streak and late) or rng.random() < ESTIMATE_SHARE:
+            peak = Decimal(round(st.peak_kw * rng.uniform(0.85, 1.15) / m.peak_constant * 100)
+                           ) / 100
+        source, remark_code, flags, check = "reader", "", "", "ok"
+        same_meter = st.meter_id == m.id and st.day is not None
+        if kind == "regular" and same_meter:
+            if (st.streak and index >= MONTHS - 4) or rng.random() < ESTIMATE_SHARE:
                 source, remark_code = "estimate", "N"
-                vt, mt = self._estimate(p, m)
-            elif not business and rng.random() < SELF_SHARE:
+                vt = (st.vt + st.use_vt) % span
+                mt = (st.mt + st.use_mt) % span if mt is not None else None
+            elif not st.business and rng.random() < SELF_SHARE:
                 source, remark_code = "self", "S"
-        reading_id = self._add(p, m, period.label, day, kind, source, vt, mt, peak, vtr, mtr,
-                               remark_code, flags, state)
-        self.last[p.id] = (reading_id, vt, mt)
-        if kind == "regular" and source == "reader" and previous is not None:
-            self._maybe_implausible(reading_id, period, day, vt, mt, m)
+            elif rng.random() < (PENDING_SHARE if period.is_open else FIELD_SHARE):
+                vt, flags, check = self._implausible(period, day, vt, mt, span)
+        if kind == "regular" and same_meter:
+            st.use_vt, st.use_mt = (vt - st.vt) % span, ((mt or 0) - st.mt) % span
+        reading_id = self.next_id["reading"]
+        self.next_id["reading"] = reading_id + 1
+        self.rows["reading"].append((
+            reading_id, p.id, m.id, period.label, day, kind, source, vt, mt, peak, vtr, mtr,
+            remark_code, "", flags, check, self.now, self.by))
+        if self.pending_record is not None:
+            self.rows["field_record"].append((self.next_id["field_record"], reading_id,
+                                              *self.pending_record))
+            self.next_id["field_record"] += 1
+            self.pending_record = None
+        st.day, st.meter_id, st.vt, st.mt = day, m.id, vt, mt or 0
         if kind == "initial":
             self._replacement(p, day, reading_id)
 
-    def _estimate(self, p: _Point, m: _Meter) -> tuple[Decimal, Decimal | None]:
-        _rid, vt, mt = self.last[p.id]
-        span = Decimal(10 ** m.digits)
-        use_vt, use_mt = self.previous_use.get(p.id, (Decimal(0), Decimal(0)))
-        return (vt + use_vt) % span, ((mt or Decimal(0)) + use_mt) % span if m.two_rate \
-            else None
-
-    def _add(self, p: _Point, m: _Meter, period: str, day: date, kind: str, source: str,
-             vt: Decimal, mt: Decimal | None, peak: Decimal | None, vtr: Decimal | None,
-             mtr: Decimal | None, remark_code: str, flags: str, state: str) -> int:
-        reading_id = self.next_id["reading"]
-        self.next_id["reading"] += 1
-        before = self.last.get(p.id)
-        if before is not None and kind == "regular":
-            span = Decimal(10 ** m.digits)
-            self.previous_use[p.id] = ((vt - before[1]) % span,
-                                       ((mt or Decimal(0)) - (before[2] or Decimal(0))) % span)
-        self.rows["reading"].append((
-            reading_id, p.id, m.id, period, day, kind, source, vt, mt, peak, vtr, mtr,
-            remark_code, "", flags, state, self.now, self.by))
-        return reading_id
-
-    def _maybe_implausible(self, reading_id: int, period: _Period, day: date, vt: Decimal,
-                           mt: Decimal | None, m: _Meter) -> None:
-        rng = self.rng
-        roll = rng.random()
-        row = self.rows["reading"][-1]
-        wrong = (vt + Decimal(int(rng.uniform(3, 9) * 10 ** max(1, m.digits - 3)))) % Decimal(
-            10 ** m.digits)
-        if period.is_open and roll < PENDING_SHARE:
-            self.rows["reading"][-1] = row[:7] + (wrong,) + row[8:14] + ("band_high",
-                                                                         "pending") + row[16:]
-        elif not period.is_open and roll < FIELD_SHARE:
-            corrected = rng.random() < 0.4
-            outcome = "corrected" if corrected else "confirmed"
-            self.rows["reading"][-1] = row[:14] + ("band_high", outcome) + row[16:]
-            record_id = self.next_id["field_record"]
-            self.next_id["field_record"] += 1
-            original = wrong if corrected else vt
-            self.rows["field_record"].append((
-                record_id, reading_id, f"ZN-{record_id:05d}", day + timedelta(days=4), outcome,
-                original, mt, None, vt if corrected else None, mt if corrected else None, None,
-                "keyed wrong, meter shows the corrected value" if corrected
-                else "meter checked, value confirmed", self.now, self.by))
+    def _implausible(self, period: _Period, day: date, vt: int, mt: int | None,
+                     span: int) -> tuple[int, str, str]:
+        """A value the plausibility check stops: waiting for the field in the open period;
+        settled by a field record (confirmed, or corrected keeping the original) before."""
+        wrong = (vt + int(self.rng.uniform(3, 9) * span / 1000)) % span
+        if period.is_open:
+            return wrong, "band_high", "pending"
+        corrected = self.rng.random() < 0.4
+        outcome = "corrected" if corrected else "confirmed"
+        number = f"ZN-{self.next_id['field_record']:05d}"
+        self.pending_record = (
+            number, day + timedelta(days=4), outcome, wrong if corrected else vt, mt, None,
+            vt if corrected else None, mt if corrected else None, None,
+            "keyed wrong, the meter shows the corrected value" if corrected
+            else "meter checked, value confirmed", self.now, self.by)
+        return vt, "band_high", outcome
 
     def _replacement(self, p: _Point, day: date, initial_id: int) -> None:
         final_id = initial_id - 1

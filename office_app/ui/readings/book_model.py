@@ -32,7 +32,7 @@ DRAFT_KEYS = {COL_VT: "vt", COL_MT: "mt", COL_PEAK: "peak", COL_REMARK: "remark_
               COL_DATE: "date"}
 HEADERS = [N_("Code"), N_("Point"), N_("Customer"), N_("Meter"), N_("Last reading"), "VT", "MT",
            N_("Peak"), N_("Remark"), N_("Date"), N_("Use"), N_("State")]
-WIDTHS = [6, 10, 26, 11, 22, 11, 11, 8, 7, 11, 9, 16]
+WIDTHS = [6, 10, 26, 10, 26, 10, 10, 7, 7, 10, 9, 16]
 
 STATE_LABELS = {"open": N_("not keyed"), "keyed": N_("keyed"),
                 "pending": N_("implausible, to the field"), "estimate": N_("estimate (E)"),
@@ -258,7 +258,8 @@ class BookTableModel(QAbstractTableModel):
         state = r.state
         if state in ("confirming", "error"):
             if column == COL_STATE or column == _column_of(r.error_field) or (
-                    state == "confirming" and column in (COL_VT, COL_MT, COL_PEAK)):
+                    state == "confirming" and column in (COL_VT, COL_MT, COL_PEAK)
+                    and self.editable(row, column)):
                 return QBrush(QColor(COLORS[state]))
         if state in COLORS and column == COL_STATE:
             return QBrush(QColor(COLORS[state]))

@@ -48,7 +48,7 @@ from office_app.ui.readings.period_dialogs import PeriodDialog, PlausibilityDial
 
 BOOK_COLUMNS = [
     Column(N_("Zone"), lambda b: b.zone_code, width=6),
-    Column(N_("Zone name"), lambda b: b.zone_name, width=18),
+    Column(N_("Zone name"), lambda b: b.zone_name, width=24),
     Column(N_("Reader"), lambda b: b.reader_code, width=7),
     Column(N_("Reader's name"), lambda b: b.reader_name, width=20),
     Column(N_("Points"), lambda b: str(b.points), width=7, align_right=True),
@@ -56,6 +56,7 @@ BOOK_COLUMNS = [
     Column(N_("Left"), lambda b: str(b.left), width=7, align_right=True),
     Column(N_("Implausible"), lambda b: str(b.implausible) if b.implausible else "", width=9,
            align_right=True),
+    Column(N_("Progress"), lambda b: f"{b.keyed * 100 // max(b.points, 1)} %", width=8),
 ]
 STATUS = {"open": N_("open"), "closed": N_("closed")}
 
