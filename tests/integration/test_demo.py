@@ -1,4 +1,7 @@
-"""The demo office on both databases: what a newcomer relies on when they first look around."""
+"""The demo office on both databases: what a newcomer relies on when they first look around.
+
+Most checks look at the register step alone (fast); the whole demo, with every feature's step,
+is built by the tests of the login, of --force and of the command."""
 from __future__ import annotations
 
 import shutil
@@ -12,7 +15,7 @@ from sqlalchemy import func, select
 from office_app import cli
 from office_app.db import Database
 from office_app.demo import DemoContext, build_demo
-from office_app.demo.register import DEMO_OFFICE, DEMO_USERS, meter_number
+from office_app.demo.register import DEMO_OFFICE, DEMO_USERS, build_register, meter_number
 from office_app.errors import Conflict
 from office_app.models import (
     Customer,
@@ -35,9 +38,21 @@ SIZE = 60
 DIACRITICS = set("čćđšžČĆĐŠŽ")
 
 
+TODAY = date(2026, 11, 20)
+
+
 @pytest.fixture
 def demo(db: Database) -> DemoContext:
-    return build_demo(db, SIZE, seed=7, today=date(2026, 11, 20))
+    """The register step only: office, users, zones, readers, customers, points, meters."""
+    ctx = DemoContext(db=db, customers=SIZE, seed=7, today=TODAY)
+    build_register(ctx)
+    return ctx
+
+
+@pytest.fixture
+def full_demo(db: Database) -> DemoContext:
+    """The whole demo office, every step in office_app.demo.STEPS."""
+    return build_demo(db, SIZE, seed=7, today=TODAY)
 
 
 def _customers(db: Database) -> list[Customer]:
@@ -52,7 +67,10 @@ def test_every_role_logs_in_with_the_documented_password(db: Database, demo: Dem
         assert operator.role is role and info.login == login
         roles.add(role)
     assert roles == set(Role)
-    assert get_office(db).name == DEMO_OFFICE.name
+    office = get_office(db)
+    assert office.name == DEMO_OFFICE.name and office.utility == "electricity"
+    assert validation.tax_number(office.tax_number, office.country) == office.tax_number
+    assert validation.bank_account(office.bank_account) == office.bank_account
 
 
 def test_customers_have_valid_numbers_and_exact_search_keys(db: Database,
@@ -142,10 +160,10 @@ def test_search_finds_demo_customers_without_diacritics(db: Database, demo: Demo
 
 
 def test_refuses_a_register_with_customers_unless_forced(db: Database,
-                                                         demo: DemoContext) -> None:
+                                                         full_demo: DemoContext) -> None:
     with pytest.raises(Conflict):
         build_demo(db, 5, seed=7)
-    more = build_demo(db, 20, seed=8, force=True, today=date(2026, 11, 20))
+    more = build_demo(db, 20, seed=8, force=True, today=TODAY)
     customers = _customers(db)
     assert len(customers) == SIZE + 20
     assert customers[-1].code == f"{SIZE + 20:07d}"
@@ -164,7 +182,7 @@ def test_same_seed_same_office(sqlite_template: Path, tmp_path: Path) -> None:
         path = tmp_path / f"{name}.sqlite3"
         shutil.copyfile(sqlite_template, path)
         db = Database(f"sqlite:///{path}")
-        build_demo(db, 40, seed=3, today=date(2026, 1, 15))
+        build_register(DemoContext(db=db, customers=40, seed=3, today=date(2026, 1, 15)))
         with db.unit_of_work() as s:
             keys.append(s.execute(select(Customer.code, Customer.name, Customer.personal_number,
                                          Customer.search_key).order_by(Customer.id)).all())
