@@ -371,11 +371,15 @@ class _RegisterBuilder:
         self._points(draft)
 
     def _draft(self, index: int, trait: str, cid: int, code: str, registered: date) -> _Draft:
-        if self.successors and self.successors[0][0] <= index:
+        """The showcase's kinds come first; then a successor or a flat that is due."""
+        if trait in _KIND_TRAITS:
+            kind = trait
+        elif self.successors and self.successors[0][0] <= index:
             return self._successor(cid, code)
-        if self.building is not None:
+        elif self.building is not None:
             return self._flat(cid, code, registered, self.building)
-        kind = trait if trait in _KIND_TRAITS else self._random_kind(index)
+        else:
+            kind = "household" if trait else self._random_kind(index)
         if kind == "building":
             return self._community(cid, code, registered, index)
         if kind in ("business", "institution"):
