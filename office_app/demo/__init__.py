@@ -33,6 +33,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from office_app.db import Database
+from office_app.demo.billing import build_billing
 from office_app.demo.context import DemoContext, ProgressFn, no_progress
 from office_app.demo.readings import build_readings
 from office_app.demo.register import build_register
@@ -45,6 +46,7 @@ Step = Callable[[DemoContext], None]
 STEPS: list[Step] = [
     build_register,
     build_readings,
+    build_billing,      # needs the readings step before it
 ]
 
 DEFAULT_CUSTOMERS = 2000

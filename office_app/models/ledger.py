@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, event, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Table, event, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from office_app.errors import N_, Conflict
@@ -85,6 +85,11 @@ class InterestCharge(AppendOnly, Base):
     date_to: Mapped[date]
     days: Mapped[int]
     amount: Mapped[Decimal] = mapped_column(Money)
+
+
+def table_of(model: type) -> Table:
+    """The Core table of a mapped class (bulk inserts skip the ORM's unit of work)."""
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
 
 
 # --- the ORM layer of the append-only guard ---------------------------------------------------

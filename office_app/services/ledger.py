@@ -22,10 +22,12 @@ services of their own.
 """
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -33,7 +35,7 @@ from sqlalchemy.orm import Session
 from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
 from office_app.models import Customer
-from office_app.models.ledger import DOCUMENT_TYPES, LedgerEntry
+from office_app.models.ledger import DOCUMENT_TYPES, LedgerEntry, table_of
 from office_app.services.numbering import next_number, next_numbers
 from office_app.services.permissions import Operator, Permission
 
@@ -159,8 +161,9 @@ def post_many(session: Session, operator_code: str, postings: Sequence[Posting])
         _check(posting)
     now = _now()
     rows = [_row(p, operator_code, now) for p in postings]
+    table = table_of(LedgerEntry)
     result = session.execute(
-        insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True), rows)
+        table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
     return [int(i) for i in result.scalars()]
 
 
@@ -198,9 +201,8 @@ def _customer(s: Session, customer_id: int) -> Customer:
 
 # --- reading ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class EntryData:
-    """A posted entry as plain data."""
+class EntryData(NamedTuple):
+    """A posted entry as plain data (a named tuple: cards are read in bulk)."""
 
     id: int
     customer_id: int
@@ -238,8 +240,10 @@ def entries(session: Session, customer_ids: Iterable[int],
         stmt = select(*_COLUMNS).where(LedgerEntry.customer_id.in_(ids[start:start + 2000]))
         if until is not None:
             stmt = stmt.where(LedgerEntry.document_date <= until)
-        for row in session.execute(stmt.order_by(LedgerEntry.document_date, LedgerEntry.id)):
-            found[row[1]].append(EntryData(*row))  # type: ignore[call-arg]
+        rows = session.connection().execute(
+            stmt.order_by(LedgerEntry.document_date, LedgerEntry.id))
+        for row in rows:
+            found[row[1]].append(EntryData._make(row))
     return found
 
 
@@ -279,14 +283,15 @@ class OpenItem:
     amount: Decimal
     invoice_id: int | None
     settlements: list[tuple[date, Decimal]] = field(default_factory=list)
-
-    @property
-    def settled(self) -> Decimal:
-        return sum((a for _d, a in self.settlements), ZERO)
+    settled: Decimal = ZERO
 
     @property
     def open(self) -> Decimal:
         return self.amount - self.settled
+
+    def settle(self, day: date, amount: Decimal) -> None:
+        self.settlements.append((day, amount))
+        self.settled += amount
 
     def open_on(self, day: date) -> Decimal:
         return self.amount - sum((a for d, a in self.settlements if d <= day), ZERO)
@@ -294,6 +299,11 @@ class OpenItem:
     @property
     def bears_interest(self) -> bool:
         return self.document_type in INTEREST_BEARING and self.due_date is not None
+
+    @property
+    def order(self) -> tuple[date, int]:
+        """Oldest first: by due date (or document date), then by posting."""
+        return (self.due_date or self.document_date, self.entry_id)
 
 
 @dataclass(frozen=True)
@@ -308,28 +318,29 @@ def allocate(card: Sequence[EntryData]) -> Allocation:
     invoice first; the rest (and unnamed credits) settle the oldest open debits by due date;
     what is left waits as an advance for the next debits, which it settles on their date."""
     items: list[OpenItem] = []
+    waiting: list[OpenItem] = []          # open items, oldest first
+    invoices: dict[int, OpenItem] = {}
     advance: list[Decimal] = []
     for entry in sorted(card, key=lambda e: (e.document_date, e.id)):
         if entry.debit > 0:
             item = OpenItem(entry.id, entry.document_type, entry.document_number,
                             entry.document_date, entry.due_date, entry.debit, entry.invoice_id)
             items.append(item)
+            if entry.document_type == "invoice" and entry.invoice_id is not None:
+                invoices.setdefault(entry.invoice_id, item)
             _apply_advance(item, advance, entry.document_date)
+            if item.open > 0:
+                insort(waiting, item, key=lambda i: i.order)
         elif entry.credit > 0:
             left = entry.credit
-            if entry.invoice_id is not None:
-                targets = [i for i in items if i.invoice_id == entry.invoice_id
-                           and i.document_type == "invoice"]
-                left = _settle(targets, left, entry.document_date)
-            left = _settle(_oldest_first(items), left, entry.document_date)
+            named = invoices.get(entry.invoice_id) if entry.invoice_id is not None else None
+            if named is not None:
+                left = _settle([named], left, entry.document_date)
+            left = _settle(waiting, left, entry.document_date)
+            waiting = [i for i in waiting if i.open > 0]
             if left > 0:
                 advance.append(left)
     return Allocation(items, sum(advance, ZERO))
-
-
-def _oldest_first(items: list[OpenItem]) -> list[OpenItem]:
-    return sorted((i for i in items if i.open > 0),
-                  key=lambda i: (i.due_date or i.document_date, i.entry_id))
 
 
 def _settle(targets: Iterable[OpenItem], amount: Decimal, day: date) -> Decimal:
@@ -338,7 +349,7 @@ def _settle(targets: Iterable[OpenItem], amount: Decimal, day: date) -> Decimal:
             break
         take = min(item.open, amount)
         if take > 0:
-            item.settlements.append((day, take))
+            item.settle(day, take)
             amount -= take
     return amount
 
@@ -346,7 +357,7 @@ def _settle(targets: Iterable[OpenItem], amount: Decimal, day: date) -> Decimal:
 def _apply_advance(item: OpenItem, advance: list[Decimal], day: date) -> None:
     while advance and item.open > 0:
         take = min(advance[0], item.open)
-        item.settlements.append((day, take))
+        item.settle(day, take)
         advance[0] -= take
         if advance[0] == 0:
             advance.pop(0)

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.errors import N_, FieldError, ValidationError
 from office_app.models import BillingRun, InterestCharge, LedgerEntry
 from office_app.models.base import utcnow
+from office_app.models.ledger import table_of
 from office_app.services import ledger
 from office_app.services.billing.elements import Period
 from office_app.services.billing.pricing import ZERO, Rate, money
@@ -113,15 +114,26 @@ class InterestRunResult:
 
 
 def _candidates(s: Session, period: Period) -> list[int]:
-    """Customers with an interest-bearing document due before the month's end and no
-    interest posted for the month yet."""
+    """Customers who may have had an overdue document open on some day of the month, and no
+    interest posted for it yet. Open documents mean a balance above zero (an advance is used
+    up by the next debit at once); with no credit during the month the balance only grows,
+    so whoever owed on some day owed at the month's end. Hence: owing at the end, or paid
+    something during the month."""
     done = select(LedgerEntry.customer_id).where(LedgerEntry.document_type == "interest",
                                                   LedgerEntry.period == period.code)
-    stmt = (select(LedgerEntry.customer_id).distinct()
+    owing = (select(LedgerEntry.customer_id)
+             .where(LedgerEntry.document_date <= period.end)
+             .group_by(LedgerEntry.customer_id)
+             .having(func.sum(LedgerEntry.debit - LedgerEntry.credit) > 0))
+    paying = select(LedgerEntry.customer_id).where(
+        LedgerEntry.credit > 0, LedgerEntry.document_date >= period.start,
+        LedgerEntry.document_date <= period.end)
+    late = (select(LedgerEntry.customer_id).distinct()
             .where(LedgerEntry.document_type.in_(sorted(ledger.INTEREST_BEARING)),
                    LedgerEntry.due_date < period.end, LedgerEntry.debit > 0,
+                   or_(LedgerEntry.customer_id.in_(owing), LedgerEntry.customer_id.in_(paying)),
                    LedgerEntry.customer_id.not_in(done)))
-    return sorted(s.scalars(stmt))
+    return sorted(s.scalars(late))
 
 
 def run_interest(db: Database, operator: Operator, period: str,
@@ -194,7 +206,7 @@ def _interest_batch(s: Session, operator: Operator, month: Period, office_code: 
                        due_date=month.due_date(), period=month.code, order_number=order,
                        order_date=month.end)
         for (customer_id, amount, _lines), (_seq, number) in zip(charges, numbers, strict=True)])
-    s.execute(insert(InterestCharge), [
+    s.execute(table_of(InterestCharge).insert(), [
         {"entry_id": entry_id, "item_entry_id": line.item_entry_id,
          "document_number": line.document_number, "base": line.base, "rate": line.rate,
          "date_from": line.date_from, "date_to": line.date_to, "days": line.days,

@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from office_app.models import Invoice, InvoiceLine
+from office_app.models.ledger import table_of
 from office_app.services import ledger
 from office_app.services.billing.account import AccountSnapshot
 from office_app.services.billing.points import WorkItem
@@ -126,12 +126,13 @@ def write_invoices(s: Session, ctx: IssueContext,
                                    len(prepared))
     rows = [_invoice_row(ctx, p, seq, number)
             for p, (seq, number) in zip(prepared, numbers, strict=True)]
-    ids = list(s.execute(insert(Invoice).returning(Invoice.id, sort_by_parameter_order=True),
+    invoice = table_of(Invoice)
+    ids = list(s.execute(invoice.insert().returning(invoice.c.id, sort_by_parameter_order=True),
                          rows).scalars())
     lines = [r for invoice_id, p in zip(ids, prepared, strict=True)
              for r in _line_rows(invoice_id, p.draft)]
     if lines:
-        s.execute(insert(InvoiceLine), lines)
+        s.execute(table_of(InvoiceLine).insert(), lines)
     ledger.post_many(s, ctx.operator_code, [
         ledger.Posting(p.item.customer_id, "invoice", number, ctx.issue_date,
                        f"{ctx.period} · {p.item.point_number}", debit=p.draft.total,
