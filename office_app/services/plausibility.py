@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from office_app.errors import N_
-from office_app.services.consumption import ChainReading, register_delta, step
+from office_app.services.consumption import ChainReading, register_delta, step, use_between
 from office_app.services.periods import PlausibilitySettings
 
 #: Finding codes stored in Reading.flags, with how they are explained to the clerk.
@@ -81,7 +81,7 @@ def daily_average(history: Sequence[ChainReading], until: date,
     days = (window[-1].read_on - window[0].read_on).days
     if days < MIN_HISTORY_DAYS:
         return None
-    total = sum((step(a, b).total for a, b in zip(window, window[1:], strict=False)),
+    total = sum((use_between(a, b) for a, b in zip(window, window[1:], strict=False)),
                 Decimal(0))
     return total / days
 

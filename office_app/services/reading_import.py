@@ -35,8 +35,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import Table, and_, insert, select
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
@@ -361,11 +362,13 @@ def import_readings(db: Database, operator: Operator, data: bytes, period: str,
                 progress(min(start + _CHUNK, len(lines)), len(lines))
         report.lines.sort(key=lambda r: r.line)
         if rows and not (all_or_nothing and report.refused):
-            now = utcnow()
+            now, table = utcnow(), cast(Table, Reading.__table__)
             for start in range(0, len(rows), _CHUNK):
-                s.execute(insert(Reading), [{**r, "created_by": operator.code,
-                                             "created_at": now}
-                                            for r in rows[start:start + _CHUNK]])
+                # Core insert: one multi-row statement per page (the ORM's bulk insert would
+                # split the rows by which columns are NULL).
+                s.execute(insert(table), [{**r, "created_by": operator.code,
+                                           "created_at": now}
+                                          for r in rows[start:start + _CHUNK]])
             report.written = True
     return report
 

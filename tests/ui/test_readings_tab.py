@@ -157,3 +157,63 @@ def test_models_pass_the_model_tester(qtmodeltester: object, tab: ReadingsWidget
     key_row("13910", "6290", "")
     qtmodeltester.check(tab.keying.model)  # type: ignore[attr-defined]
     qtmodeltester.check(tab.books_model)  # type: ignore[attr-defined]
+
+
+def test_energy_card_page_in_the_customer_detail(qtbot: object, tab: ReadingsWidget,
+                                                 book: Book, tmp_path: object,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    import pypdf
+    from PySide6.QtWidgets import QFileDialog
+
+    from office_app.ui.customers.pages import CUSTOMER_PAGES
+    from office_app.ui.readings import documents
+
+    [(title, factory)] = [(t, f) for t, f in CUSTOMER_PAGES if t == "Energy card"]
+    page = factory(tab.context)
+    qtbot.addWidget(page)  # type: ignore[attr-defined]
+    page.load(book.customers["P-300"])  # type: ignore[attr-defined]
+    assert page.model.rowCount() == 13  # type: ignore[attr-defined]
+    assert len(page.chart.periods) == 12  # type: ignore[attr-defined]
+    target = Path(str(tmp_path)) / "card.pdf"
+    opened: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *_a, **_k: (str(target), "PDF documents (*.pdf)"))
+    monkeypatch.setattr(documents, "open_file", opened.append)
+    page.print_copy()  # type: ignore[attr-defined]
+    assert opened == [str(target)]
+    assert "Žabljak Trade" in pypdf.PdfReader(target).pages[0].extract_text()
+
+
+def test_supervisor_opens_a_period_and_applies_a_field_record(
+        qtbot: object, login_as: Callable[..., AppContext], sqlite_db: Database,
+        book: Book, monkeypatch: pytest.MonkeyPatch) -> None:
+    from office_app.services import periods
+    from office_app.services.field_records import implausible_report
+    from office_app.services.readings import ReadingEntry, key_reading
+    from office_app.ui.readings.field_records import FieldRecordDialog
+    from office_app.ui.readings.period_dialogs import PeriodDialog
+
+    set_language("en")
+    context = login_as(Role.SUPERVISOR)
+    key_reading(sqlite_db, context.operator, ReadingEntry(
+        book.points["P-100"], "2025-03", date(2025, 3, 31), "19000", "6300"), confirm=True)
+    dialog = FieldRecordDialog(context, "2025-03")
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    assert dialog.model.rowCount() == 1
+    dialog.outcome.setCurrentIndex(1)
+    dialog.field("checked_on").setText("02.04.2025")
+    dialog.field("vt").setText("13900")
+    dialog.submit()
+    assert "MT" in dialog.error_text("mt")
+    dialog.field("mt").setText("6300")
+    dialog.submit()
+    assert dialog.applied == 1 and dialog.model.rowCount() == 0
+    assert implausible_report(sqlite_db, context.operator, "2025-03").groups == ()
+    periods.close_period(sqlite_db, context.operator, "2025-03")
+    new = PeriodDialog(context, None, "2025-04")
+    qtbot.addWidget(new)  # type: ignore[attr-defined]
+    assert new.field("last_reading_on").text() == "03.05.2025"
+    new.submit()
+    assert periods.current_period_label(sqlite_db) == "2025-04"
