@@ -88,6 +88,16 @@ def test_translations_keep_their_placeholders(language: str) -> None:
 _SERBIAN_LATIN = re.compile(r"[a-pr-vzA-PR-VZčćđšžČĆĐŠŽ]")
 
 
+@pytest.mark.parametrize("language", tool.LANGUAGES)
+def test_translations_keep_keyboard_accelerators(language: str) -> None:
+    """A label with an &accelerator keeps exactly one, so the form stays usable by keyboard."""
+    wrong = [f"{entry.id!r} -> {entry.string!r}" for entry in tool.read_catalog(language)
+             if isinstance(entry.id, str) and entry.string
+             and (entry.id.replace("&&", "").count("&") == 1)
+             != (entry.string.replace("&&", "").count("&") == 1)]
+    assert wrong == []
+
+
 def test_cyrillic_is_derived_from_latin_with_placeholders_intact() -> None:
     cyrillic, latin = translator("sr_Cyrl"), translator("sr_Latn")
     assert cyrillic("Customer") == "Купац"
