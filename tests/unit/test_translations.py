@@ -13,6 +13,7 @@ from types import ModuleType
 
 import pytest
 
+from office_app.i18n import _PLACEHOLDER as KEPT_LATIN  # what to_cyrillic leaves alone
 from office_app.i18n import to_cyrillic, translator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,7 +108,7 @@ def test_cyrillic_is_derived_from_latin_with_placeholders_intact() -> None:
         text = cyrillic(msgid)
         if _placeholders(text) != _placeholders(msgid):
             leftovers.append(f"{msgid!r}: placeholders changed in {text!r}")
-        if latin(msgid) != msgid and _SERBIAN_LATIN.search(_BRACES.sub("", text)):
+        if latin(msgid) != msgid and _SERBIAN_LATIN.search(KEPT_LATIN.sub("", text)):
             leftovers.append(f"{msgid!r}: Latin letters left in {text!r}")
     assert leftovers == []
 
@@ -116,13 +117,17 @@ def test_to_cyrillic_leaves_placeholders_alone() -> None:
     assert to_cyrillic("Šifra kupca {code}: {field}") == "Шифра купца {code}: {field}"
 
 
-@pytest.mark.xfail(strict=True, reason="office_app.i18n.to_cyrillic transliterates product "
-                   "names, file patterns and key names too ('SQLite (*.db)' -> 'СQЛите (*.дб)'),"
-                   " which breaks the Cyrillic file dialogs' filters and default file names; it "
-                   "should protect them like placeholders. Remove this mark when fixed.")
-def test_technical_words_file_patterns_and_keys_stay_latin() -> None:
+@pytest.mark.xfail(strict=True, reason="office_app.i18n.to_cyrillic transliterates units, "
+                   "product names, file patterns and key names too ('kWh' -> 'кWх', "
+                   "'SQLite (*.db)' -> 'СQЛите (*.дб)', 'Ctrl+N' -> 'Цтрл+Н'), which garbles "
+                   "Cyrillic invoices and breaks file dialogs' filters; it should keep them in "
+                   "Latin like placeholders. Remove this mark when fixed.")
+def test_units_technical_words_file_patterns_and_keys_stay_latin() -> None:
+    assert to_cyrillic("Vršno opterećenje kW, potrošnja kWh") == (
+        "Вршно оптерећење kW, потрошња kWh")
     assert to_cyrillic("SQLite baze (*.sqlite3 *.db)") == "SQLite базе (*.sqlite3 *.db)"
-    assert to_cyrillic("PDF dokumenti (*.pdf)") == "PDF документи (*.pdf)"
-    assert to_cyrillic("izvod-{code}.pdf") == "извод-{code}.pdf"
+    assert to_cyrillic("PDF dokumenti (*.pdf)") == "ПДФ документи (*.pdf)"
+    assert to_cyrillic("izvod-{code}.pdf") == "izvod-{code}.pdf"
     assert to_cyrillic("PostgreSQL server") == "PostgreSQL сервер"
     assert to_cyrillic("Novi kupac (Ctrl+N)") == "Нови купац (Ctrl+N)"
+    assert to_cyrillic("Nazad (Esc), pritisnite Tab") == "Назад (Esc), притисните Tab"
