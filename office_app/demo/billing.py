@@ -81,7 +81,7 @@ def build_billing(ctx: DemoContext) -> None:
     if not billable:
         return
     first = Period.parse(billable[0])
-    _price_lists(ctx, first, Period.parse(billable[len(billable) // 2]))
+    price_lists(ctx, first, Period.parse(billable[len(billable) // 2]))
     rng = ctx.rng("billing")
     payers: dict[int, _Payer] = {}
     for n, code in enumerate(billable, start=1):
@@ -97,7 +97,7 @@ def build_billing(ctx: DemoContext) -> None:
     _corrections(ctx, rng, billable[-1])
 
 
-def _price_lists(ctx: DemoContext, first: Period, change: Period) -> None:
+def price_lists(ctx: DemoContext, first: Period, change: Period) -> None:
     op = ctx.operator
     for category, group, element, price in PRICES:
         tariffs.add_tariff(ctx.db, op, category, group, element, price, first.start,

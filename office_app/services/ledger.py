@@ -36,6 +36,7 @@ from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
 from office_app.models import Customer
 from office_app.models.ledger import DOCUMENT_TYPES, LedgerEntry, table_of
+from office_app.services.bulk_insert import insert_rows
 from office_app.services.numbering import next_number, next_numbers
 from office_app.services.permissions import Operator, Permission
 
@@ -152,19 +153,18 @@ def post(session: Session, operator: Operator, posting: Posting) -> int:
                                [_row(posting, operator.code, _now())]).scalar_one())
 
 
-def post_many(session: Session, operator_code: str, postings: Sequence[Posting]) -> list[int]:
+def post_many(session: Session, operator_code: str, postings: Sequence[Posting],
+              want_ids: bool = True) -> list[int]:
     """Post many entries at once (a billing or interest batch) in the caller's transaction;
-    ids in the order given. The unique index refuses a document posted twice."""
+    ids in the order given (none when not ``want_ids``). The unique index refuses a document
+    posted twice."""
     if not postings:
         return []
     for posting in postings:
         _check(posting)
     now = _now()
     rows = [_row(p, operator_code, now) for p in postings]
-    table = table_of(LedgerEntry)
-    result = session.execute(
-        table.insert().returning(table.c.id, sort_by_parameter_order=True), rows)
-    return [int(i) for i in result.scalars()]
+    return insert_rows(session, table_of(LedgerEntry), rows, want_ids)
 
 
 def _now() -> datetime:

@@ -142,14 +142,15 @@ def test_killed_connection_mid_run_then_run_again_gives_one_invoice_per_point(
     original = issue.ledger.post_many
     calls = {"n": 0}
 
-    def killing_post_many(session: Any, operator_code: str, postings: Any) -> Any:
+    def killing_post_many(session: Any, operator_code: str, postings: Any,
+                          **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 3:      # the third batch: invoices inserted, not yet committed
             with admin.connect() as conn:
                 conn.execute(text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-        return original(session, operator_code, postings)
+        return original(session, operator_code, postings, **kwargs)
 
     monkeypatch.setattr(issue.ledger, "post_many", killing_post_many)
     with pytest.raises(DatabaseUnavailable):

@@ -34,6 +34,7 @@ from office_app.services.billing.elements import Period
 from office_app.services.billing.pricing import ZERO, Rate, money
 from office_app.services.billing.run import Cancelled, Progress, exclusive_run, finish_run
 from office_app.services.billing.tariffs import price_book
+from office_app.services.bulk_insert import insert_rows
 from office_app.services.office import office_in
 from office_app.services.permissions import Operator, Permission
 
@@ -206,12 +207,13 @@ def _interest_batch(s: Session, operator: Operator, month: Period, office_code: 
                        due_date=month.due_date(), period=month.code, order_number=order,
                        order_date=month.end)
         for (customer_id, amount, _lines), (_seq, number) in zip(charges, numbers, strict=True)])
-    s.execute(table_of(InterestCharge).insert(), [
+    insert_rows(s, table_of(InterestCharge), [
         {"entry_id": entry_id, "item_entry_id": line.item_entry_id,
          "document_number": line.document_number, "base": line.base, "rate": line.rate,
          "date_from": line.date_from, "date_to": line.date_to, "days": line.days,
          "amount": line.amount}
-        for entry_id, (_c, _a, lines) in zip(ids, charges, strict=True) for line in lines])
+        for entry_id, (_c, _a, lines) in zip(ids, charges, strict=True) for line in lines],
+        want_ids=False)
     return len(charges), sum((a for _c, a, _l in charges), ZERO), order
 
 

@@ -6,19 +6,21 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from office_app.models import Invoice, InvoiceLine
+from office_app.models.base import utcnow
 from office_app.models.ledger import table_of
 from office_app.services import ledger
 from office_app.services.billing.account import AccountSnapshot
 from office_app.services.billing.points import WorkItem
 from office_app.services.billing.pricing import InvoiceDraft
 from office_app.services.billing.references import invoice_reference
+from office_app.services.bulk_insert import insert_rows
 from office_app.services.office import OfficeInfo
 
 
@@ -71,7 +73,8 @@ def _reading_columns(line: Any) -> dict[str, Any]:
             "self_read": bool(line.self_read), "settlement": bool(line.settlement)}
 
 
-def _invoice_row(ctx: IssueContext, p: Prepared, sequence: int, number: str) -> dict[str, Any]:
+def _invoice_row(ctx: IssueContext, p: Prepared, sequence: int, number: str,
+                 now: datetime) -> dict[str, Any]:
     item, draft, acc = p.item, p.draft, p.account
     row: dict[str, Any] = {
         "meter_numbers": "", "constant": None, "previous_date": None, "current_date": None,
@@ -100,7 +103,8 @@ def _invoice_row(ctx: IssueContext, p: Prepared, sequence: int, number: str) -> 
         "interest_since": acc.interest_since, "other_since": acc.other_since,
         "closing_balance": acc.closing_balance, "older_debt": acc.older_debt,
         "older_debt_count": acc.older_debt_count, "interest_rate": acc.interest_rate,
-        "interest_base": acc.interest_base, "created_by": ctx.operator_code})
+        "interest_base": acc.interest_base, "created_at": now,
+        "created_by": ctx.operator_code})
     return row
 
 
@@ -124,20 +128,19 @@ def write_invoices(s: Session, ctx: IssueContext,
         return []
     numbers = ledger.issue_numbers(s, "invoice", ctx.office.code, ctx.issue_date.year,
                                    len(prepared))
-    rows = [_invoice_row(ctx, p, seq, number)
+    now = utcnow()
+    rows = [_invoice_row(ctx, p, seq, number, now)
             for p, (seq, number) in zip(prepared, numbers, strict=True)]
-    invoice = table_of(Invoice)
-    ids = list(s.execute(invoice.insert().returning(invoice.c.id, sort_by_parameter_order=True),
-                         rows).scalars())
+    ids = insert_rows(s, table_of(Invoice), rows)
     lines = [r for invoice_id, p in zip(ids, prepared, strict=True)
              for r in _line_rows(invoice_id, p.draft)]
-    if lines:
-        s.execute(table_of(InvoiceLine).insert(), lines)
+    insert_rows(s, table_of(InvoiceLine), lines, want_ids=False)
     ledger.post_many(s, ctx.operator_code, [
         ledger.Posting(p.item.customer_id, "invoice", number, ctx.issue_date,
                        f"{ctx.period} · {p.item.point_number}", debit=p.draft.total,
                        due_date=ctx.due_date, invoice_id=invoice_id, period=ctx.period,
                        order_number=ctx.order_number, order_date=ctx.order_date)
-        for invoice_id, p, (_seq, number) in zip(ids, prepared, numbers, strict=True)])
+        for invoice_id, p, (_seq, number) in zip(ids, prepared, numbers, strict=True)],
+        want_ids=False)
     return [IssuedInvoice(i, number, p.item.point_id, p.item.customer_id, p.draft.total)
             for i, p, (_seq, number) in zip(ids, prepared, numbers, strict=True)]

@@ -85,8 +85,9 @@ def _meters(session: Session, period: Period,
     found: dict[int, tuple[date, int, bool, bool]] = {}
     stmts = [stmt] if point_ids is None else [
         stmt.where(MeterInstallation.point_id.in_(c)) for c in _chunks(sorted(point_ids))]
+    conn = session.connection()
     for query in stmts:
-        for point_id, installed, row_id, two_rate, peak in session.execute(query):
+        for point_id, installed, row_id, two_rate, peak in conn.execute(query):
             key = (installed, row_id)
             if point_id not in found or key > found[point_id][:2]:
                 found[point_id] = (installed, row_id, bool(two_rate), peak is not None)
@@ -120,8 +121,9 @@ def work_items(session: Session, period: Period,
     stmts = [stmt] if point_ids is None else [
         stmt.where(PointHolding.point_id.in_(c)) for c in _chunks(sorted(point_ids))]
     items = []
+    conn = session.connection()
     for query in stmts:
-        for row in session.execute(query):
+        for row in conn.execute(query):
             items.append(_item(row, period, utility, meters.get(row[0])))
     items.sort(key=lambda i: (i.customer_id, i.point_id, i.service_start))
     return items

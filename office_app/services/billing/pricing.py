@@ -85,6 +85,9 @@ class PriceBook:
     tariffs: Mapping[TariffKey, Sequence[Rate]]
     vat: Sequence[Rate]
     interest: Sequence[Rate] = ()
+    #: Segments already worked out (a run prices thousands of points with the same days).
+    _memo: dict[tuple[str, str, str, date, date], list[Segment]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def rates(self, category: str, group: str, element: str) -> Sequence[Rate]:
         """The element's rows for the group, else the category's rows for ``all`` groups."""
@@ -95,6 +98,14 @@ class PriceBook:
                  end: date) -> list[Segment]:
         """The prices in force between ``start`` and ``end``, clipped to them, in date order
         (days without a price are simply not covered)."""
+        key = (category, group, element, start, end)
+        memo = self._memo.get(key)
+        if memo is None:
+            memo = self._memo[key] = self._segments(category, group, element, start, end)
+        return memo
+
+    def _segments(self, category: str, group: str, element: str, start: date,
+                  end: date) -> list[Segment]:
         found = []
         for rate in sorted(self.rates(category, group, element), key=lambda r: r.valid_from):
             lo = max(start, rate.valid_from)

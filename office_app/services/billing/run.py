@@ -181,14 +181,15 @@ def _tariff_problem(item: WorkItem, period: Period, book: PriceBook) -> MissingT
 def billed_keys(s: Session, period: str,
                 point_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
     stmt = select(Invoice.point_id, Invoice.customer_id).where(Invoice.period == period)
+    conn = s.connection()
     if point_ids is not None:
         ids = sorted(point_ids)
         found: set[tuple[int, int]] = set()
         for start in range(0, len(ids), 2000):
-            found |= {(p, c) for p, c in s.execute(
+            found |= {(p, c) for p, c in conn.execute(
                 stmt.where(Invoice.point_id.in_(ids[start:start + 2000])))}
         return found
-    return {(p, c) for p, c in s.execute(stmt)}
+    return {(p, c) for p, c in conn.execute(stmt)}
 
 
 def make_plan(s: Session, period_code: str, source: ConsumptionSource,
@@ -494,11 +495,13 @@ def _work(db: Database, state: _RunState, progress: Progress | None,
         progress(0, total)
     status = "completed"
     try:
-        for start in range(0, total, batch_size):
+        for number, start in enumerate(range(0, total, batch_size), start=1):
             if cancelled is not None and cancelled():
                 status = "cancelled"
                 break
             _one_batch(db, state, items[start:start + batch_size])
+            if number & (number - 1) == 0:
+                refresh_statistics(db)
             if progress:
                 progress(min(start + batch_size, total), total)
     except BaseException:
@@ -508,6 +511,21 @@ def _work(db: Database, state: _RunState, progress: Progress | None,
     plan = state.plan
     return RunResult(state.ctx.run_id or 0, plan.period.code, status, state.made,
                      plan.already_billed, total, tuple(state.held), state.ctx.order_number)
+
+
+#: The tables a run fills; their planner statistics go stale as a run fills them from empty.
+RUN_TABLES = ("invoice", "invoice_line", "ledger_entry")
+
+
+def refresh_statistics(db: Database) -> None:
+    """ANALYZE the tables a run fills, after batches 1, 2, 4, 8, ...: a run can grow them from
+    nothing to hundreds of thousands of rows in a minute, faster than autovacuum notices, and
+    with stale statistics the planner reads a whole table where an index finds a few rows."""
+    if not db.is_postgres:
+        return
+    with db.engine.connect() as conn:
+        conn.execute(text("ANALYZE " + ", ".join(RUN_TABLES)))
+        conn.commit()
 
 
 def finish_run(db: Database, run_id: int | None, status: str) -> None:

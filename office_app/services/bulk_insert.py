@@ -1,0 +1,78 @@
+"""Inserting many rows of posted documents inside the caller's transaction, fast.
+
+On PostgreSQL the rows go in with COPY (several times faster than INSERT ... VALUES), with
+their ids reserved from the table's sequence first so that related rows can point at them;
+constraints, foreign keys and triggers apply as for any insert. On SQLite (one desk, the
+demo) it is a plain executemany with RETURNING. Either way the rows commit or roll back with
+the caller's transaction.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, text
+from sqlalchemy.orm import Session
+
+#: What COPY reads as NULL (no value of ours is a lone backslash and N).
+NULL = "\\N"
+
+
+def is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """``count`` new ids from the table's sequence (PostgreSQL)."""
+    if count == 0:
+        return []
+    rows = session.execute(text(
+        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+        {"table": table.name, "n": count})
+    return [int(r[0]) for r in rows]
+
+
+def copy_rows(session: Session, table: Table, columns: Sequence[str],
+              rows: Sequence[Sequence[Any]]) -> None:
+    """COPY ``rows`` (tuples in ``columns`` order) into ``table`` on the session's connection.
+    CSV through the csv module (C); None is written as the NULL marker \\N."""
+    if not rows:
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    null = NULL
+    writer.writerows([null if v is None else v for v in row] for row in rows)
+    buffer.seek(0)
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None
+    cursor = raw.cursor()
+    try:
+        names = ", ".join(f'"{c}"' for c in columns)
+        cursor.copy_expert(f'COPY "{table.name}" ({names}) FROM STDIN '
+                           f"WITH (FORMAT csv, NULL '{NULL}')", buffer, size=1 << 18)
+    finally:
+        cursor.close()
+
+
+def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
+                want_ids: bool = True) -> list[int]:
+    """Insert ``rows`` (dicts with the same keys) and return their ids in order (when asked)."""
+    if not rows:
+        return []
+    if is_postgres(session):
+        ids = reserve_ids(session, table, len(rows)) if want_ids else []
+        columns = list(rows[0])
+        if want_ids:
+            copy_rows(session, table, ["id", *columns],
+                      [(i, *(r[c] for c in columns)) for i, r in zip(ids, rows, strict=True)])
+        else:
+            copy_rows(session, table, columns, [tuple(r[c] for c in columns) for r in rows])
+        return ids
+    if not want_ids:
+        session.execute(table.insert(), list(rows))
+        return []
+    result = session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
+                             list(rows))
+    return [int(i) for i in result.scalars()]
