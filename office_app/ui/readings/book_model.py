@@ -51,6 +51,37 @@ def register_text(value: Decimal | None) -> str:
     return format(value.normalize(), "f").replace(".", ",")
 
 
+_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+          | Qt.ItemFlag.ItemNeverHasChildren)
+_EDIT_FLAGS = _FLAGS | Qt.ItemFlag.ItemIsEditable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
+_BACKGROUND, _TOOLTIP = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT, _FONT = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.FontRole)
+_ROLES = frozenset({_DISPLAY, _EDIT, _BACKGROUND, _TOOLTIP, _ALIGNMENT, _FONT})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_RIGHT_COLUMNS = frozenset({COL_CODE, COL_VT, COL_MT, COL_PEAK, COL_USE})
+_REGISTER_COLUMNS = frozenset({COL_VT, COL_MT, COL_PEAK})
+_BRUSHES: dict[str, QBrush] = {}
+_FONTS: list[QFont] = []
+
+
+def _bold() -> QFont:
+    if not _FONTS:
+        font = QFont()
+        font.setBold(True)
+        _FONTS.append(font)
+    return _FONTS[0]
+
+
+def _brush(name: str) -> QBrush:
+    brush = _BRUSHES.get(name)
+    if brush is None:
+        brush = _BRUSHES[name] = QBrush(QColor(COLORS[name]))
+    return brush
+
+
 @dataclass
 class RowState:
     book: BookRow
@@ -60,6 +91,9 @@ class RowState:
     first_entry: dict[str, str] | None = None
     message: str = ""
     error_field: str | None = None
+    #: Texts of the columns that never change while keying (code, point, customer, meter,
+    #: last reading), made once.
+    static: tuple[str, ...] = ()
 
     @property
     def state(self) -> str:
@@ -91,7 +125,9 @@ class BookTableModel(QAbstractTableModel):
     # -- loading ----------------------------------------------------------------------------
     def set_rows(self, rows: list[BookRow], streak_limit: int) -> None:
         self.beginResetModel()
-        self.rows = [RowState(r, r.reading) for r in rows]
+        self.rows = [RowState(r, r.reading, static=(
+            str(r.reading_code), r.point_number, f"{r.customer_code} {r.customer_name}",
+            r.meter_number, _last_text(r))) for r in rows]
         self.streak_limit = streak_limit
         self.endResetModel()
 
@@ -123,8 +159,9 @@ class BookTableModel(QAbstractTableModel):
             return r.drafts[key]
         saved = r.saved
         if column == COL_DATE:
-            day = saved.read_on if saved else self.default_date
-            return day.strftime("%d.%m.%Y") if day else ""
+            if saved is not None:
+                return saved.read_on.strftime("%d.%m.%Y")
+            return self.default_date.strftime("%d.%m.%Y") if self.default_date else ""
         if saved is None:
             return ""
         return {COL_VT: register_text(saved.vt), COL_MT: register_text(saved.mt),
@@ -183,12 +220,8 @@ class BookTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                 | Qt.ItemFlag.ItemNeverHasChildren)
-        if self.editable(index.row(), index.column()):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _NO_FLAGS
+        return _EDIT_FLAGS if self.editable(index.row(), index.column()) else _FLAGS
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -204,42 +237,32 @@ class BookTableModel(QAbstractTableModel):
         return True
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+        # Called for every cell and role on each repaint while the clerk types: plain int
+        # comparisons and precomputed values keep a repaint cheap.
+        role = int(role)
+        if role not in _ROLES or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        if not 0 <= row < len(self.rows):
+            return None
+        if role == _DISPLAY or role == _EDIT:
             return self._text(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return self._background(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            right = column in (COL_CODE, COL_VT, COL_MT, COL_PEAK, COL_USE)
-            return int((Qt.AlignmentFlag.AlignRight if right else Qt.AlignmentFlag.AlignLeft)
-                       | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and column in (COL_VT, COL_MT, COL_PEAK):
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
+        if role == _ALIGNMENT:
+            return _RIGHT if column in _RIGHT_COLUMNS else _LEFT
+        if role == _FONT:
+            return _bold() if column in _REGISTER_COLUMNS else None
+        return self._tooltip(row) or None
 
     def _text(self, row: int, column: int) -> str:
         r = self.rows[row]
-        b = r.book
+        if column < len(r.static):
+            return r.static[column]
         if column in EDITABLE:
             if not self.editable(row, column):
                 return "—"
             return self.value(row, column)
-        if column == COL_CODE:
-            return str(b.reading_code)
-        if column == COL_POINT:
-            return b.point_number
-        if column == COL_CUSTOMER:
-            return f"{b.customer_code} {b.customer_name}"
-        if column == COL_METER:
-            return b.meter_number
-        if column == COL_LAST:
-            return _last_text(b)
         if column == COL_USE:
             use = r.saved.consumption if r.saved else None
             return "" if use is None else current().number(use.normalize())
@@ -260,11 +283,11 @@ class BookTableModel(QAbstractTableModel):
             if column == COL_STATE or column == _column_of(r.error_field) or (
                     state == "confirming" and column in (COL_VT, COL_MT, COL_PEAK)
                     and self.editable(row, column)):
-                return QBrush(QColor(COLORS[state]))
+                return _brush(state)
         if state in COLORS and column == COL_STATE:
-            return QBrush(QColor(COLORS[state]))
+            return _brush(state)
         if r.book.estimate_streak >= self.streak_limit and column in (COL_POINT, COL_CUSTOMER):
-            return QBrush(QColor(COLORS["streak"]))
+            return _brush("streak")
         return None
 
     def _tooltip(self, row: int) -> str:
