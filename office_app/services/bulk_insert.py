@@ -13,7 +13,8 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, text
+from sqlalchemy import Connection, Table, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 #: What COPY reads as NULL (no value of ours is a lone backslash and N).
@@ -45,15 +46,34 @@ def copy_rows(session: Session, table: Table, columns: Sequence[str],
     null = NULL
     writer.writerows([null if v is None else v for v in row] for row in rows)
     buffer.seek(0)
-    raw = session.connection().connection.dbapi_connection
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
     assert raw is not None
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'COPY "{table.name}" ({names}) FROM STDIN WITH (FORMAT csv, NULL \'{NULL}\')'
     cursor = raw.cursor()
     try:
-        names = ", ".join(f'"{c}"' for c in columns)
-        cursor.copy_expert(f'COPY "{table.name}" ({names}) FROM STDIN '
-                           f"WITH (FORMAT csv, NULL '{NULL}')", buffer, size=1 << 18)
+        cursor.copy_expert(sql, buffer, size=1 << 18)
+    except Exception as exc:
+        _raise_as_sqlalchemy(connection, raw, sql, exc)
+        raise
     finally:
-        cursor.close()
+        if not raw.closed:
+            cursor.close()
+
+
+def _raise_as_sqlalchemy(connection: Connection, raw: Any, sql: str, exc: Exception) -> None:
+    """Errors of the driver become SQLAlchemy's, as on any statement: a lost connection is an
+    OperationalError (the unit of work reports the database unreachable) and the pooled
+    connection is thrown away rather than reused."""
+    dbapi = connection.dialect.loaded_dbapi
+    if not isinstance(exc, dbapi.Error):
+        return
+    lost = isinstance(exc, dbapi.OperationalError) or bool(raw.closed)
+    if lost:
+        connection.invalidate(exc)
+    raise DBAPIError.instance(sql, None, exc, dbapi.Error,
+                              connection_invalidated=lost) from exc
 
 
 def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
