@@ -111,6 +111,16 @@ def _label(c: Canvas, x: float, top: float, text: str, size: float = 6.8,
     c.drawString(x, Y(top), text)
 
 
+def _label_fit(c: Canvas, x: float, top: float, text: str, width: float) -> None:
+    """A label in the usual small type, smaller still when a translation is long."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    size = 6.8
+    while size > 5.2 and stringWidth(text, REGULAR, size) > width:
+        size -= 0.2
+    _label(c, x, top, text, size)
+
+
 def _box(c: Canvas, x0: float, top: float, x1: float, bottom: float, title: str,
          shade: bool = False) -> None:
     c.setStrokeColor(RULE)
@@ -162,7 +172,7 @@ READING_HEADS = (N_("Register"), N_("Previous reading"), N_("Date"), N_("Current
 READING_X = (16, 62, 84, 104, 126, 150, 194)
 CHARGE_HEADS = (N_("Tariff element"), N_("Days"), N_("Quantity"), N_("Unit price"),
                 N_("Amount"))
-CHARGE_X = (16, 112, 146, 170, 194)
+CHARGE_X = (16, 110, 141, 170, 194)
 ACCOUNT_LABELS = (N_("Balance on the previous invoice"), N_("Payments since then"),
                   N_("Late-payment interest charged"),
                   N_("Other entries (other invoices, corrections)"), N_("This invoice"))
@@ -171,10 +181,10 @@ ACCOUNT_LABELS = (N_("Balance on the previous invoice"), N_("Payments since then
 def _draw_boxes(c: Canvas, t: Translator) -> None:
     _box(c, LEFT, 48, MID - 2 * mm, 78, t("Customer"))
     for i, label in enumerate(CUSTOMER_LABELS):
-        _label(c, LEFT + 2 * mm, 57 + 4.7 * i, t(label))
+        _label_fit(c, LEFT + 2 * mm, 57 + 4.7 * i, t(label), 27 * mm)
     _box(c, MID + 2 * mm, 48, RIGHT, 78, t("Metering point"))
     for i, label in enumerate(POINT_LABELS):
-        _label(c, MID + 4 * mm, 57 + 4.7 * i, t(label))
+        _label_fit(c, MID + 4 * mm, 57 + 4.7 * i, t(label), 31 * mm)
     c.setFillColor(SHADE)
     c.rect(LEFT, Y(90), RIGHT - LEFT, 10 * mm, stroke=0, fill=1)
     for i, label in enumerate(DATE_LABELS):
@@ -224,15 +234,15 @@ def _draw_notes(c: Canvas, office: OfficeInfo, t: Translator) -> None:
         "amount from the due date until the day of payment."), 6.6)
     width = (RIGHT - LEFT) / 2 - 3 * mm
     right = LEFT + width + 6 * mm
-    _label(c, LEFT, 264, t("How to pay"), 7, ACCENT, BOLD)
-    end = _paragraph(c, LEFT, 267.5, width, t(
+    _label(c, LEFT, 267, t("How to pay"), 7, ACCENT, BOLD)
+    end = _paragraph(c, LEFT, 270.5, width, t(
         "At our cash desk (cash; cards for households), at the post office or at any bank, "
         "to the account above, quoting the model 97 reference. At our cash desk the barcode "
         "is scanned."))
     _paragraph(c, LEFT, end + 0.6, width, t(
         "Difficulty paying? Ask the service centre about paying in installments."))
-    _label(c, right, 264, t("Service centre and complaints"), 7, ACCENT, BOLD)
-    end = _paragraph(c, right, 267.5, width, " · ".join(p for p in (
+    _label(c, right, 267, t("Service centre and complaints"), 7, ACCENT, BOLD)
+    end = _paragraph(c, right, 270.5, width, " · ".join(p for p in (
         office.address, t("Phone {phone}", phone=office.phone) if office.phone else "",
         office.email) if p))
     end = _paragraph(c, right, end + 0.4, width, t(
@@ -261,7 +271,9 @@ def _labels(language: str) -> dict[str, str]:
     t = translator(language)
     found = {f"element:{k}": t(e.label) for k, e in ELEMENTS.items()}
     found[f"element:{COMMON_SHARE.code}"] = t(COMMON_SHARE.label)
-    found |= {f"unit:{k}": t(v) if v else "" for k, v in UNIT_LABELS.items()}
+    # kWh, kW and m³ are symbols, the same in every language and script
+    found |= {f"unit:{k}": t(v) if k in ("month", "pcs") else v
+              for k, v in UNIT_LABELS.items()}
     found |= {f"category:{k}": t(v) for k, v in CATEGORY_LABELS.items()}
     found |= {f"group:{k}": t(v) for k, v in GROUP_LABELS.items()}
     return found
@@ -297,12 +309,12 @@ def _draw_top(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
     customer = (d.customer_code, d.customer_name, d.customer_address,
                 lab.get(f"category:{d.category}", d.category), d.tax_number or "—")
     for i, value in enumerate(customer):
-        _text(c, LEFT + 27 * mm, 57 + 4.7 * i, _fit(value, 63 * mm, 8), 8,
+        _text(c, LEFT + 30 * mm, 57 + 4.7 * i, _fit(value, 60 * mm, 8), 8,
               BOLD if i < 2 else REGULAR)
     point = (d.point_number, d.point_address, f"{d.zone_code} / {d.reading_code}",
              lab.get(f"group:{d.tariff_group}", d.tariff_group), d.meter_numbers or "—")
     for i, value in enumerate(point):
-        _text(c, MID + 29 * mm, 57 + 4.7 * i, _fit(value, 57 * mm, 8), 8,
+        _text(c, MID + 36 * mm, 57 + 4.7 * i, _fit(value, 50 * mm, 8), 8,
               BOLD if i == 0 else REGULAR)
     dates = (f"{f.date(d.period_start)} – {f.date(d.period_end)}", f.date(d.issue_date),
              f.date(d.due_date), f.date(d.previous_invoice_date) or "—")
@@ -379,7 +391,7 @@ def _draw_charges(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
     size = 7.6 if len(d.lines) <= MAX_LINES else 6.2
     for n, line in enumerate(d.lines):
         top = 138.5 + step * n
-        _text(c, CHARGE_X[0] * mm, top, _fit(_line_label(line, lab, t, f), 92 * mm, size), size)
+        _text(c, CHARGE_X[0] * mm, top, _fit(_line_label(line, lab, t, f), 82 * mm, size), size)
         if line.share_days:
             _text(c, CHARGE_X[1] * mm, top, f"{line.share_days}/{line.period_days}", size,
                   right=True)
@@ -424,7 +436,7 @@ def _draw_interest(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
         text = t("Reminder: {count} earlier document(s) totalling {amount} are still unpaid; "
                  "please pay them. This reminder is not a notice of disconnection.",
                  count=d.older_debt_count, amount=f.money(d.older_debt))
-        _paragraph(c, LEFT, 259, RIGHT - LEFT, text, 7, 3, WARN)
+        _paragraph(c, LEFT, 259, RIGHT - LEFT, text, 7, 2.9, WARN)
     else:
         _text(c, LEFT, 259, t("You have no unpaid earlier invoices. Thank you."), 7)
 

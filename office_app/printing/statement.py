@@ -39,7 +39,7 @@ def statement_pdf(data: Statement, language: str) -> bytes:
     rows = [[ln.number, ln.period, ln.point_number, t.date(ln.issue_date), t.date(ln.due_date),
              money(ln.total), money(ln.open_amount)] for ln in data.lines]
     rows.append(["", "", "", "", "", t("Total to pay"), money(data.total)])
-    widths = [32 * mm, 17 * mm, 22 * mm, 22 * mm, 22 * mm, 28 * mm]
+    widths = [31 * mm, 19 * mm, 21 * mm, 22 * mm, 22 * mm, 27 * mm]
     widths.append(CONTENT_WIDTH - sum(widths))
     story.append(data_table([t("Invoice number"), t("Period"), t("Metering point"),
                              t("Issue date"), t("Due date"), t("Invoice total"),
