@@ -184,3 +184,29 @@ def test_the_run_reports_progress_from_a_worker_thread(
     with ctx.db.unit_of_work() as s:
         assert ledger.balance(s, office.customers["P-300"]) > 0
     runner.wait()
+
+
+def test_billing_of_a_point_set_from_the_card_page(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from office_app.services.billing import points
+    from office_app.ui.billing import card_page
+
+    ctx = login_as(Role.SUPERVISOR)
+    card = card_page.FinancialCardWidget(ctx)
+    qtbot.addWidget(card)
+    card.load(office.customers["P-100"])
+    opened: list[Any] = []
+
+    def fake_exec(dialog: Any) -> int:
+        opened.append(dialog)
+        group = dialog.field("tariff_group")
+        group.setCurrentIndex(group.findData("single"))
+        dialog.submit()
+        return dialog.result()
+
+    monkeypatch.setattr(card_page.BillingProfileDialog, "exec", fake_exec)
+    qtbot.mouseClick(card.profile_button, Qt.MouseButton.LeftButton)
+    assert len(opened) == 1 and opened[0].result() == 1
+    profile = points.get_profile(ctx.db, ctx.operator, office.points["P-100"])
+    assert (profile.tariff_group, profile.derived_group) == ("single", "two")

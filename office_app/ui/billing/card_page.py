@@ -3,14 +3,26 @@ document, type, debit, credit, running balance, accounting order and operator; t
 and what is open; a printable copy of the last 12 months and a statement of open invoices."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from office_app.errors import N_
 from office_app.i18n import _, current
-from office_app.services import ledger
-from office_app.services.billing import invoices
+from office_app.services import ledger, metering
+from office_app.services.billing import invoices, points
+from office_app.services.office import get_office
 from office_app.services.permissions import Permission
 from office_app.ui.billing.common import day, money, save_pdf
+from office_app.ui.billing.profile_dialog import BillingProfileDialog
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view
@@ -57,8 +69,13 @@ class FinancialCardWidget(QWidget):
         self.statement_button.clicked.connect(self.print_statement)
         for button in (self.print_button, self.statement_button):
             button.setVisible(printing)
+        self.profile_button = QPushButton(_("Billing of a point…"))
+        self.profile_button.setObjectName("billing_profile")
+        self.profile_button.clicked.connect(self.edit_profile)
+        self.profile_button.setVisible(context.operator.can(Permission.MANAGE_TARIFFS))
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
+        bar.addWidget(self.profile_button)
         bar.addWidget(self.statement_button)
         bar.addWidget(self.print_button)
         layout = QVBoxLayout(self)
@@ -87,6 +104,26 @@ class FinancialCardWidget(QWidget):
                  count=len(card.open_items), open=money(owed))
         self.summary.setText(text)
 
+    def edit_profile(self) -> None:
+        """Choose one of the customer's points (the only one, or from a list) and set how it
+        is billed."""
+        if self.customer_id is None:
+            return
+        ctx, customer_id = self.context, self.customer_id
+
+        def load() -> tuple[list[Any], list[Any], str]:
+            held = metering.points_of_customer(ctx.db, ctx.operator, customer_id)
+            profiles = [points.get_profile(ctx.db, ctx.operator, p.id) for p in held]
+            return held, profiles, get_office(ctx.db).utility
+
+        def loaded(found: tuple[list[Any], list[Any], str]) -> None:
+            held, profiles, utility = found
+            index = 0 if len(held) == 1 else _choose_point(self, held)
+            if index is not None and held:
+                BillingProfileDialog(ctx, held[index], profiles[index], utility, self).exec()
+
+        ctx.runner.run(load, loaded, lambda exc: show_error(self, exc))
+
     def print_card(self) -> None:
         if self.customer_id is None:
             return
@@ -104,6 +141,15 @@ class FinancialCardWidget(QWidget):
         save_pdf(self, ctx, _("Statement of open invoices"), f"statement-{code}.pdf",
                  lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
                  _("Printing the statement…"))
+
+
+def _choose_point(parent: QWidget, held: list[Any]) -> int | None:
+    if not held:
+        return None
+    numbers = [f"{p.number} · {p.address}" for p in held]
+    chosen, ok = QInputDialog.getItem(parent, _("Billing of a point"), _("Point:"), numbers, 0,
+                                      False)
+    return numbers.index(chosen) if ok else None
 
 
 __all__ = ["FinancialCardWidget", "current"]
