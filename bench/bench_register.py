@@ -257,7 +257,9 @@ def gui_child(url: str, step: int) -> int:
     _wait(app, lambda: model.rowCount() == total, 120)
     loaded_s = time.perf_counter() - started
     after_load, _ = _rss_mb()
-    scrolled, steps, scroll_s = _scroll(app, table, model, step or getattr(model, "page_size", 0))
+    if step < 0:
+        step = int(getattr(model, "page_size", 0))
+    scrolled, steps, scroll_s = _scroll(app, table, model, step)
     current, peak = _rss_mb()
     print(json.dumps({"rows": model.rowCount(), "scrolled_rows": scrolled, "steps": steps,
                       "open_s": loaded_s, "scroll_s": scroll_s, "base_mb": base_rss,
@@ -358,9 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all-steps", action="store_true",
                         help="seed the whole demo office (every feature's step), not only the "
                              "register; the seeding figure then covers all of it")
-    parser.add_argument("--gui-step", type=int, default=0, metavar="ROWS",
-                        help="rows per scroll step (default: the lazy model's page, so every "
-                             "row is fetched once; 1 screenful is slower and shows the same)")
+    parser.add_argument("--gui-step", type=int, default=-1, metavar="ROWS",
+                        help="rows per scroll step: default the lazy model's page (every row "
+                             "is fetched and shown once); 0 a screenful at a time (slower)")
     parser.add_argument("--gui-child", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.gui_child:
