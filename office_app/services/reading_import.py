@@ -45,7 +45,7 @@ from office_app.db import Database
 from office_app.errors import N_, DomainError, FieldError
 from office_app.models import Meter, MeteringPoint, MeterInstallation, PointHolding, Reading
 from office_app.models.base import utcnow
-from office_app.services.consumption import ChainReading, chain_select, to_chain
+from office_app.services.consumption import ChainReading, chains_since, one_of
 from office_app.services.periods import (
     PlausibilitySettings,
     check_label,
@@ -234,22 +234,12 @@ def _targets(s: Session, numbers: Sequence[str]) -> dict[str, _Target]:
             .outerjoin(Meter, Meter.id == MeterInstallation.meter_id)
             .outerjoin(PointHolding, and_(PointHolding.point_id == MeteringPoint.id,
                                           PointHolding.valid_to.is_(None)))
-            .where(MeteringPoint.number.in_(numbers)))
+            .where(one_of(s, MeteringPoint.number, numbers)))
     found = {}
     for number, pid, mid, mnum, digits, constant, two, peak, installed, holder in \
             s.connection().execute(stmt):
         meter = _MeterRecord(mid, mnum, digits, constant, two, peak) if mid else None
         found[number] = _Target(pid, meter, installed, holder)
-    return found
-
-
-def _chains(s: Session, ids: Sequence[int], since: date) -> dict[int, list[ChainReading]]:
-    found: dict[int, list[ChainReading]] = defaultdict(list)
-    rows = s.connection().execute(chain_select().where(
-        Reading.point_id.in_(ids), Reading.read_on >= since, Reading.check_state != "pending")
-        .order_by(Reading.point_id, Reading.read_on, Reading.id))
-    for row in rows:
-        found[row[1]].append(to_chain(row))
     return found
 
 
@@ -265,7 +255,8 @@ def _in_period(s: Session, ids: Sequence[int], period: str) -> dict[int, list[_E
     found: dict[int, list[_Existing]] = defaultdict(list)
     rows = s.connection().execute(select(
         Reading.point_id, Reading.read_on, Reading.vt, Reading.mt, Reading.peak, Reading.source)
-        .where(Reading.point_id.in_(ids), Reading.period == period, Reading.kind == "regular"))
+        .where(one_of(s, Reading.point_id, ids), Reading.period == period,
+               Reading.kind == "regular"))
     for point_id, read_on, vt, mt, peak, source in rows:
         found[point_id].append(_Existing(read_on, vt, mt, peak, source))
     return found
@@ -341,7 +332,7 @@ def _check_chunk(s: Session, lines: Sequence[ImportLine], period: str,
     dates = [x.read_on for x in lines if x.read_on]
     since = min(dates, default=date.today()) - timedelta(
         days=round((settings.history_months + 2) * 30.44))
-    chains, existing = _chains(s, ids, since), _in_period(s, ids, period)
+    chains, existing = chains_since(s, ids, since), _in_period(s, ids, period)
     results = []
     for line in lines:
         target = targets.get(line.point)
@@ -356,11 +347,24 @@ _COLUMNS = ("point_id", "meter_id", "period", "read_on", "kind", "source", "vt",
 
 
 def _copy_text(value: object) -> str:
+    """A value in COPY's text format."""
     if value is None:
         return "\\N"
     text = value.isoformat() if isinstance(value, date | datetime) else str(value)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n") \
         .replace("\r", "\\r")
+
+
+_NULL = "\\N"
+
+
+def _copy_line(r: dict, tail: str) -> str:
+    # Only the remark is free text; codes, flags and numbers need no escaping.
+    mt = _NULL if r["mt"] is None else r["mt"]
+    peak = _NULL if r["peak"] is None else r["peak"]
+    return (f"{r['point_id']}\t{r['meter_id']}\t{r['period']}\t{r['read_on'].isoformat()}\t"
+            f"{r['kind']}\t{r['source']}\t{r['vt']}\t{mt}\t{peak}\t{r['remark_code']}\t"
+            f"{_copy_text(r['remark'])}\t{r['flags']}\t{r['check_state']}\t{tail}\n")
 
 
 def write_readings(s: Session, rows: list[dict], operator_code: str) -> None:
@@ -375,11 +379,8 @@ def write_readings(s: Session, rows: list[dict], operator_code: str) -> None:
                                                 "created_at": now}
                                                for r in rows[start:start + _CHUNK]])
         return
-    buffer = io.StringIO()
-    for r in rows:
-        values = {**r, "created_at": now, "created_by": operator_code}
-        buffer.write("\t".join(_copy_text(values[c]) for c in _COLUMNS) + "\n")
-    buffer.seek(0)
+    tail = f"{_copy_text(now)}\t{_copy_text(operator_code)}"
+    buffer = io.StringIO("".join(_copy_line(r, tail) for r in rows))
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.copy_expert(f"COPY reading ({', '.join(_COLUMNS)}) FROM STDIN", buffer)
@@ -401,13 +402,14 @@ def import_readings(db: Database, operator: Operator, data: bytes, period: str,
     with db.unit_of_work() as s:
         require_open(s, period)
         settings = settings_in(s)
-        for start in range(0, len(lines), _CHUNK):
-            for result, row in _check_chunk(s, lines[start:start + _CHUNK], period, settings):
+        size = 20000 if s.get_bind().dialect.name == "postgresql" else 900
+        for start in range(0, len(lines), size):
+            for result, row in _check_chunk(s, lines[start:start + size], period, settings):
                 report.lines.append(result)
                 if row is not None:
                     rows.append(row)
             if progress:
-                progress(min(start + _CHUNK, len(lines)), len(lines))
+                progress(min(start + size, len(lines)), len(lines))
         report.lines.sort(key=lambda r: r.line)
         if rows and not (all_or_nothing and report.refused):
             write_readings(s, rows, operator.code)
