@@ -217,3 +217,94 @@ def test_supervisor_opens_a_period_and_applies_a_field_record(
     assert new.field("last_reading_on").text() == "03.05.2025"
     new.submit()
     assert periods.current_period_label(sqlite_db) == "2025-04"
+
+
+def test_meter_replacement_dialog_with_a_photograph(
+        qtbot: object, login_as: Callable[..., AppContext], sqlite_db: Database, book: Book,
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from office_app.services import meter_events
+    from office_app.services.consumption import period_consumption
+    from office_app.ui.readings.event_dialogs import ReplacementDialog
+
+    set_language("en")
+    context = login_as(Role.CLERK)
+    photo = Path(str(tmp_path)) / "seal.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
+                        lambda *_a, **_k: ([str(photo)], "Pictures"))
+    dialog = ReplacementDialog(context, "P-100")
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog._look_up()
+    assert "E-100" in dialog.point_info.text() and dialog.field("two_rate").isChecked()
+    dialog.field("date").setText("15.03.2025")
+    dialog.field("final_vt").setText("13750")
+    dialog.field("final_mt").setText("6260")
+    dialog.field("number").setText("E-101")
+    dialog.field("initial_vt").setText("0")
+    dialog.field("initial_mt").setText("0")
+    dialog.field("seal_numbers").setText("ZP-45, ZP-46")
+    dialog._choose_photos()
+    dialog.submit()
+    assert dialog.result() == 1, dialog.general_error.text()
+    [photo_info] = meter_events.photos_of(sqlite_db, context.operator, book.points["P-100"])
+    assert photo_info.file_name == "seal.png"
+    with sqlite_db.unit_of_work() as s:
+        [line] = period_consumption(s, "2025-03")
+    assert line.meter_numbers == ("E-100", "E-101") and line.vt_quantity == 150
+    again = ReplacementDialog(context, "P-200")
+    qtbot.addWidget(again)  # type: ignore[attr-defined]
+    again._look_up()
+    again.field("date").setText("15.03.2025")
+    again.field("final_vt").setText("12a")
+    again.field("number").setText("E-201")
+    again.field("initial_vt").setText("0")
+    again.submit()
+    assert "digits only" in again.error_text("final_vt")
+
+
+def test_import_dialog_shows_what_was_refused(
+        qtbot: object, tab: ReadingsWidget, sqlite_db: Database, tmp_path: object,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from office_app.ui.readings import import_dialog
+
+    data = Path(str(tmp_path)) / "handheld.csv"
+    data.write_text("point;date;vt;mt\nP-100;31.03.2025;13910;6290\nP-999;31.03.2025;1;\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(data), ""))
+    shown: list[import_dialog.ImportReportDialog] = []
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
+                        lambda self: shown.append(self) or 0)
+    tab.import_readings()
+    [report] = shown
+    assert "1 taken" in report.summary.text() and "1 refused" in report.summary.text()
+    assert [(r.line, r.point, r.outcome) for r in report.lines()] == [(3, "P-999", "refused")]
+    assert tab.books_model.record_at(0).keyed == 1
+
+
+def test_print_books_and_the_report_from_the_tab(
+        tab: ReadingsWidget, tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    import pypdf
+    from PySide6.QtWidgets import QFileDialog
+
+    from office_app.ui.readings import documents
+
+    targets = iter([Path(str(tmp_path)) / "books.pdf", Path(str(tmp_path)) / "report.pdf"])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *_a, **_k: (str(next(targets)), ""))
+    opened: list[str] = []
+    monkeypatch.setattr(documents, "open_file", opened.append)
+    tab.print_books()
+    tab.print_implausible()
+    books_pdf, report_pdf = (pypdf.PdfReader(p) for p in opened)
+    assert "Reading book" in books_pdf.pages[0].extract_text()
+    assert "no reading waits" in report_pdf.pages[0].extract_text()
