@@ -48,6 +48,7 @@ class _PointDialog(BaseDialog):
     def __init__(self, title: str, context: AppContext, point_number: str,
                  parent: QWidget | None) -> None:
         super().__init__(title, context.runner, parent)
+        self.setMinimumWidth(560)
         self.context = context
         self.point = _line(_("metering point number"))
         self.point.setText(point_number)

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
 
 from office_app.errors import N_
 from office_app.i18n import _, current
@@ -50,7 +57,7 @@ class FieldRecordDialog(BaseDialog):
         self.table = QTableView()
         self.table.setObjectName("pending")
         configure_view(self.table, self.model)
-        self.table.setMinimumSize(760, 180)
+        self.table.setMinimumSize(900, 180)
         self.empty = QLabel(_("No reading of this period waits for a field re-check."))
         self.form.insertRow(0, self.table)
         self.form.insertRow(1, self.empty)
@@ -64,6 +71,8 @@ class FieldRecordDialog(BaseDialog):
             self.add_row(name, {"vt": _("Found VT"), "mt": _("Found MT"),
                                 "peak": _("Found peak load")}[name], QLineEdit())
         self.add_row("note", _("Note"), QLineEdit())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Apply the record"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Close"))
         self.outcome.currentIndexChanged.connect(self._on_outcome_changed)
         self._on_outcome_changed()
         self.load()
