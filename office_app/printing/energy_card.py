@@ -54,7 +54,8 @@ def _active(t: Translator, card: EnergyCard) -> Flowable:
 
 
 def _business(t: Translator, card: EnergyCard) -> Flowable:
-    headers = [t("Date"), t("Meter number"), t("Peak load kW"), t("Peak-load constant")]
+    # The unit stays out of the message: Cyrillic transliteration would garble "kW".
+    headers = [t("Date"), t("Meter number"), f"{t('Peak load')} kW", t("Peak-load constant")]
     widths = [21, 22, 20, 24]
     reactive = card.has_reactive
     if reactive:

@@ -40,7 +40,7 @@ COLUMNS = [
     Column(N_("Old MT"), lambda r: register_text(r.old_mt), width=9, align_right=True),
     Column(N_("New MT"), lambda r: register_text(r.new_mt), width=9, align_right=True),
     Column("MT", lambda r: quantity(current(), r.mt_quantity), width=8, align_right=True),
-    Column(N_("Peak kW"), lambda r: quantity(current(), r.peak_load), width=7,
+    Column(N_("Peak load"), lambda r: quantity(current(), r.peak_load), width=7,
            align_right=True),
     Column(N_("Status"), lambda r: r.customer_status, width=5),
 ]
