@@ -318,6 +318,22 @@ def transfer_with_reading(db: Database, operator: Operator, point_id: int, custo
         return reading.id
 
 
+def transfer_unmetered(db: Database, operator: Operator, point_id: int, customer_id: int,
+                       on_date: date) -> None:
+    """The point passes to ``customer_id`` on ``on_date`` when it has no meter, so there is
+    nothing to read. Refused when a meter is installed: that transfer needs its reading
+    (``transfer_with_reading``), so no path from the GUI skips it."""
+    operator.require(Permission.EDIT_CUSTOMERS)
+    with db.unit_of_work() as s:
+        point = metering.point_in(s, point_id)
+        if s.scalar(select(MeterInstallation.id).where(
+                MeterInstallation.point_id == point.id,
+                MeterInstallation.removed_on.is_(None))) is not None:
+            raise Conflict(N_("Point {number} has a meter: the transfer needs the reading "
+                              "of the transfer day."), "point", number=point.number)
+        metering.transfer_in(s, operator, point.id, customer_id, on_date)
+
+
 def terminate_contract(db: Database, operator: Operator, customer_id: int, on_date: date,
                        readings: dict[int, Registers], reason: str = "") -> list[int]:
     """End the customer's contract (001 Član 9): a final reading on every metered point the

@@ -1,5 +1,9 @@
 """Dialogs for the changes that come with a reading: meter replacement (with seal numbers and
-photographs), ownership transfer, contract termination. Each saves in one transaction."""
+photographs), ownership transfer, contract termination. Each saves in one transaction.
+
+Shared by the Reading books tab (the point typed by its number) and the customer register's
+points page (opened on the selected point, whose number is then fixed), so neither tab has a
+way to swap a meter or pass a point on without its readings."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,15 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from office_app.errors import N_, FieldError
+from office_app.errors import N_, FieldError, NotFound
 from office_app.i18n import _
 from office_app.services import customers, metering
+from office_app.services.customers import CustomerRecord
 from office_app.services.meter_events import (
     PhotoInput,
     Registers,
     ReplacementInput,
     replace_meter,
     terminate_contract,
+    transfer_unmetered,
     transfer_with_reading,
 )
 from office_app.services.metering import MeterInput, PointRecord
@@ -34,6 +40,7 @@ from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, InputError, NumberField
 
 PHOTO_FILTER = N_("Pictures (*.jpg *.jpeg *.png)")
+NOTE_STYLE = "color: #505050;"
 
 
 def _line(placeholder: str = "") -> QLineEdit:
@@ -59,25 +66,33 @@ class _PointDialog(BaseDialog):
         self.point.editingFinished.connect(self._look_up)
         self.found: PointRecord | None = None
 
+    def start_with(self, point: PointRecord | None) -> None:
+        """Open on a known point (the customer register's selection): its number is fixed.
+        Subclasses call this last in ``__init__``, once their fields exist."""
+        if point is not None:
+            self.point.setText(point.number)
+            self.point.setReadOnly(True)
+            self._on_found(point)
+
+    def _on_found(self, point: PointRecord) -> None:
+        self.found = point
+        meter = point.meter.number if point.meter else _("no meter")
+        self.point_info.setText(f"{point.holder_code} {point.holder_name} · {meter}")
+        self.on_point(point)
+
     def _look_up(self) -> None:
         number = self.point.text().strip()
         if not number or (self.found and self.found.number == number):
             return
         db, operator = self.context.db, self.context.operator
 
-        def found(point: PointRecord) -> None:
-            self.found = point
-            meter = point.meter.number if point.meter else _("no meter")
-            self.point_info.setText(f"{point.holder_code} {point.holder_name} · {meter}")
-            self.on_point(point)
-
         def missing(exc: BaseException) -> None:
             self.found = None
             self.point_info.setText("")
             self._failed(exc)
 
-        self.context.runner.run(lambda: metering.find_point(db, operator, number), found,
-                                missing)
+        self.context.runner.run(lambda: metering.find_point(db, operator, number),
+                                self._on_found, missing)
 
     def on_point(self, point: PointRecord) -> None:
         """Hook: the typed point was found."""
@@ -101,7 +116,7 @@ class ReplacementDialog(_PointDialog):
     here), its initial reading, seal numbers, the record number and photographs."""
 
     def __init__(self, context: AppContext, point_number: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, point: PointRecord | None = None) -> None:
         super().__init__(_("Meter replacement"), context, point_number, parent)
         self.add_row("date", _("Replaced on"), DateField("date", _("Replaced on")))
         self.add_registers("final", _("Old meter, final"))
@@ -128,6 +143,7 @@ class ReplacementDialog(_PointDialog):
         self.add_row("photos", _("Photographs"), box)
         self.field("digits").set_value(6)
         self.field("constant").set_value(1)
+        self.start_with(point)
 
     def on_point(self, point: PointRecord) -> None:
         if point.meter is not None:
@@ -170,25 +186,70 @@ class ReplacementDialog(_PointDialog):
 
 
 class TransferDialog(_PointDialog):
-    """Ownership transfer (003 I.1.6) with the reading of the transfer day."""
+    """Ownership transfer (003 I.1.6) with the reading of the transfer day. A point with no
+    meter has nothing to read: its register fields give way to a note, and the service
+    refuses that path if a meter turns out to be installed."""
 
     def __init__(self, context: AppContext, point_number: str = "",
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, point: PointRecord | None = None) -> None:
         super().__init__(_("Ownership transfer with reading"), context, point_number, parent)
         self.add_row("customer_code", _("New holder's customer code"), _line())
+        self.holder = QLabel()
+        self.holder.setObjectName("new_holder")
+        self.holder.setStyleSheet(NOTE_STYLE)
+        self.form.addRow("", self.holder)
+        self.field("customer_code").editingFinished.connect(self._on_code_edited)
         self.add_row("date", _("Transfer date"), DateField("date", _("Transfer date")))
         self.add_registers("transfer", _("Reading"))
+        self.no_meter = QLabel(_("The point has no meter: it passes to the new holder without "
+                                 "a reading."))
+        self.no_meter.setWordWrap(True)
+        self.no_meter.setStyleSheet(NOTE_STYLE)
+        self.no_meter.hide()
+        self.form.addRow(self.no_meter)
+        self.start_with(point)
+
+    def on_point(self, point: PointRecord) -> None:
+        meter = point.meter
+        shown = {"vt": meter is not None, "mt": meter is not None and meter.two_rate,
+                 "peak": meter is not None and meter.peak_load_constant is not None}
+        for name, visible in shown.items():
+            self.form.setRowVisible(self.field(f"transfer_{name}").parentWidget(), visible)
+        self.no_meter.setVisible(meter is None)
+
+    def _on_code_edited(self) -> None:
+        code = self.field("customer_code").text().strip()
+        if not code:
+            self.holder.setText("")
+            return
+        db, operator = self.context.db, self.context.operator
+
+        def found(customer: CustomerRecord) -> None:
+            if code == self.field("customer_code").text().strip():
+                self.holder.setText(f"{customer.name}, {customer.address}, {customer.place}")
+
+        def missing(exc: BaseException) -> None:
+            if code == self.field("customer_code").text().strip():
+                self.holder.setText(_("No customer with this code.") if isinstance(
+                    exc, NotFound) else "")
+
+        self.context.runner.run(lambda: customers.find_by_code(db, operator, code), found,
+                                missing)
 
     def save(self) -> Callable[[], Any]:
         point_id, code = self.point_id(), self.field("customer_code").text()
+        metered = self.found is not None and self.found.meter is not None
         day = self.field("date").value()
         if day is None:
             raise InputError(FieldError("date", N_("Transfer date: enter the date.")))
         registers = self.registers("transfer")
         db, operator = self.context.db, self.context.operator
 
-        def work() -> int:
+        def work() -> int | None:
             customer = customers.find_by_code(db, operator, code)
+            if not metered:
+                transfer_unmetered(db, operator, point_id, customer.id, day)
+                return None
             return transfer_with_reading(db, operator, point_id, customer.id, day, registers)
 
         return work

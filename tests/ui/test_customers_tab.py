@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QWidge
 from pytestqt.qtbot import QtBot
 
 from office_app.db import Database
+from office_app.errors import Conflict
 from office_app.i18n import DEFAULT_LANGUAGE, set_language
-from office_app.services import metering, network
+from office_app.services import meter_events, metering, network
 from office_app.services.customers import CustomerInput, create_customer
+from office_app.services.energy_card import energy_card
 from office_app.services.metering import MeterInput, PointInput
 from office_app.services.permissions import SYSTEM, Operator, Role
 from office_app.services.search import CustomerQuery, search_customer_ids
@@ -24,6 +26,7 @@ from office_app.services.users import UserInfo
 from office_app.ui.context import AppContext
 from office_app.ui.customers import create_tab, pages
 from office_app.ui.customers.widget import CustomerRegisterWidget
+from office_app.ui.meter_event_dialogs import ReplacementDialog, TransferDialog
 from office_app.ui.operations import OperationRunner, SyncRunner
 
 VALID_JMBG = "0101990710008"
@@ -434,18 +437,28 @@ def test_installing_a_meter_already_on_another_point_names_the_meter(
     assert points.current_point() is not None and points.current_point().meter is None
 
 
-def test_transfer_a_point_and_see_its_holders(make_tab: Callable[..., CustomerRegisterWidget],
-                                              sqlite_db: Database, office: dict,
-                                              qtbot: QtBot) -> None:
+def test_transfer_a_point_takes_its_reading_and_shows_the_holders(
+        make_tab: Callable[..., CustomerRegisterWidget], sqlite_db: Database, office: dict,
+        qtbot: QtBot) -> None:
+    """Regression: Transfer point… used to pass the point on without a reading; it now takes
+    the reading of the transfer day (003 I.1.6) through meter_events, like the readings tab."""
     tab = make_tab()
     choose(tab, qtbot, office["jovan"].id)
     points = tab.detail.points
     tab.detail.tabs.setCurrentWidget(points)
 
     def transfer(dialog: Any) -> None:
-        type_into(qtbot, dialog, {"code": office["milica"].code, "on_date": "01.06.2025"})
-        dialog.field("code").editingFinished.emit()
+        assert isinstance(dialog, TransferDialog)
+        assert dialog.point.text() == "100200" and dialog.point.isReadOnly()
+        assert "E-778899" in dialog.point_info.text()
+        assert dialog.field("transfer_vt").isVisibleTo(dialog)
+        assert not dialog.field("transfer_mt").isVisibleTo(dialog)  # a single-rate meter
+        type_into(qtbot, dialog, {"customer_code": office["milica"].code, "date": "01.06.2025"})
+        dialog.field("customer_code").editingFinished.emit()
         assert "Đurović" in dialog.holder.text()
+        dialog.submit()                                        # no reading typed
+        assert dialog.isVisible() and "VT" in dialog.error_text("transfer_vt")
+        type_into(qtbot, dialog, {"transfer_vt": "004321"})
         dialog.submit()
         assert not dialog.isVisible(), dialog.general_error.text()
 
@@ -453,6 +466,12 @@ def test_transfer_a_point_and_see_its_holders(make_tab: Callable[..., CustomerRe
     assert points.model.rowCount() == 0
     assert [p.number for p in metering.points_of_customer(
         sqlite_db, SYSTEM, office["milica"].id)] == ["100200"]
+    old_card = energy_card(sqlite_db, SYSTEM, office["jovan"].id)
+    assert [(r.read_on, r.kind, r.new_vt, r.meter_number) for r in old_card.rows] == [
+        (date(2025, 6, 1), "transfer", Decimal(4321), "E-778899")]
+    new_card = energy_card(sqlite_db, SYSTEM, office["milica"].id)
+    assert [(r.kind, r.old_vt, r.new_vt) for r in new_card.rows] == [
+        ("transfer", None, Decimal(4321))]                    # the new holder starts there
     choose(tab, qtbot, office["milica"].id)
     seen: dict[str, Any] = {}
 
@@ -466,12 +485,44 @@ def test_transfer_a_point_and_see_its_holders(make_tab: Callable[..., CustomerRe
                             (office["jovan"].code, "01.06.2025")]
 
 
-def test_edit_and_remove_a_meter(make_tab: Callable[..., CustomerRegisterWidget],
-                                 sqlite_db: Database, office: dict, qtbot: QtBot) -> None:
+def test_transfer_of_a_point_without_a_meter_needs_no_reading(
+        make_tab: Callable[..., CustomerRegisterWidget], sqlite_db: Database, office: dict,
+        qtbot: QtBot) -> None:
+    bare = metering.create_point(sqlite_db, SYSTEM, office["milica"].id, PointInput(
+        number="100301", address="Njegoševa 12", place="Bar", zone_id=office["zone"].id,
+        reader_id=office["reader"].id, reading_code=11), date(2024, 1, 1))
+    with pytest.raises(Conflict):                              # a metered point needs its reading
+        meter_events.transfer_unmetered(sqlite_db, SYSTEM, office["point"].id,
+                                        office["milica"].id, date(2025, 6, 1))
+    tab = make_tab()
+    choose(tab, qtbot, office["milica"].id)
+    points = tab.detail.points
+    tab.detail.tabs.setCurrentWidget(points)
+
+    def transfer(dialog: Any) -> None:
+        assert not dialog.field("transfer_vt").isVisibleTo(dialog)
+        assert dialog.no_meter.isVisibleTo(dialog)
+        type_into(qtbot, dialog, {"customer_code": office["pekara"].code, "date": "01.06.2025"})
+        dialog.submit()
+        assert not dialog.isVisible(), dialog.general_error.text()
+
+    in_dialog(points.actions_["transfer"].trigger, transfer)
+    assert [p.id for p in metering.points_of_customer(
+        sqlite_db, SYSTEM, office["pekara"].id)] == [bare.id]
+
+
+def test_edit_and_replace_a_meter(make_tab: Callable[..., CustomerRegisterWidget],
+                                  sqlite_db: Database, office: dict, qtbot: QtBot) -> None:
+    """Regression: the points page used to remove a meter and install another without
+    readings; a metered point now offers Replace meter… (final and initial readings, seals)
+    and no plain removal."""
     tab = make_tab()
     choose(tab, qtbot, office["jovan"].id)
     points = tab.detail.points
     tab.detail.tabs.setCurrentWidget(points)
+    assert "remove_meter" not in points.actions_
+    assert not points.actions_["install"].isEnabled()
+    assert points.actions_["replace_meter"].isEnabled()
 
     def edit(dialog: Any) -> None:
         type_into(qtbot, dialog, {"constant": "40", "digits": "12"})
@@ -485,19 +536,27 @@ def test_edit_and_remove_a_meter(make_tab: Callable[..., CustomerRegisterWidget]
     meter = metering.find_meter(sqlite_db, SYSTEM, "E-778899")
     assert (meter.constant, meter.seal_numbers) == (Decimal(40), "P-11, P-12")
 
-    def remove(dialog: Any) -> None:
-        type_into(qtbot, dialog, {"removed_on": "01.01.2019"})
+    def replace(dialog: Any) -> None:
+        assert isinstance(dialog, ReplacementDialog)
+        assert dialog.point.text() == "100200" and dialog.point.isReadOnly()
+        assert dialog.field("constant").value() == Decimal(40)   # the old meter's data
+        type_into(qtbot, dialog, {"date": "15.05.2025", "number": "E-900",
+                                  "initial_vt": "0", "seal_numbers": "ZP-1"})
+        dialog.submit()                                          # no final reading
+        assert dialog.isVisible() and "VT" in dialog.error_text("final_vt")
+        type_into(qtbot, dialog, {"final_vt": "1500"})
         dialog.submit()
-        assert "installed" in dialog.error_text("removed_on")
-        type_into(qtbot, dialog, {"removed_on": "15.05.2025"})
-        dialog.submit()
-        assert not dialog.isVisible()
+        assert not dialog.isVisible(), dialog.general_error.text()
 
-    in_dialog(points.actions_["remove_meter"].trigger, remove)
-    assert points.current_point() is not None and points.current_point().meter is None
+    in_dialog(points.actions_["replace_meter"].trigger, replace)
+    point = points.current_point()
+    assert point is not None and point.meter is not None and point.meter.number == "E-900"
     history = metering.meter_history(sqlite_db, SYSTEM, office["point"].id)
-    assert [(h.meter_number, h.removed_on) for h in history] == [
-        ("E-778899", date(2025, 5, 15))]
+    assert sorted((h.meter_number, h.removed_on) for h in history) == [
+        ("E-778899", date(2025, 5, 15)), ("E-900", None)]
+    [done] = meter_events.replacements(sqlite_db, SYSTEM, office["point"].id)
+    assert (done.old_meter_number, done.final_vt, done.new_meter_number, done.initial_vt,
+            done.seal_numbers) == ("E-778899", Decimal(1500), "E-900", Decimal(0), "ZP-1")
 
 
 def test_building_common_point_lists_its_flats(make_tab: Callable[..., CustomerRegisterWidget],

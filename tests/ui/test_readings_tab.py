@@ -228,7 +228,7 @@ def test_meter_replacement_dialog_with_a_photograph(
 
     from office_app.services import meter_events
     from office_app.services.consumption import period_consumption
-    from office_app.ui.readings.event_dialogs import ReplacementDialog
+    from office_app.ui.meter_event_dialogs import ReplacementDialog
 
     set_language("en")
     context = login_as(Role.CLERK)

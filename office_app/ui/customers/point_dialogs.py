@@ -1,5 +1,6 @@
-"""Dialogs for metering points and meters: a point, a meter, installing, removing, transfer,
-and a read-only history list."""
+"""Dialogs for metering points and meters: a point, a meter, installing a meter on a point
+that has none, and a read-only history list. Transfer and meter replacement, which need
+readings, are in office_app.ui.meter_event_dialogs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -19,8 +20,7 @@ from PySide6.QtWidgets import (
 
 from office_app.errors import NotFound
 from office_app.i18n import _
-from office_app.services import customers, metering
-from office_app.services.customers import CustomerRecord
+from office_app.services import metering
 from office_app.services.metering import MeterInput, MeterRecord, PointInput, PointRecord
 from office_app.services.network import ReaderRecord, ZoneRecord
 from office_app.ui.context import AppContext
@@ -235,77 +235,6 @@ class InstallMeterDialog(_MeterForm):
             return lambda: metering.install_meter(db, operator, point_id, meter_id, installed_on)
         data = self.meter_values()
         return lambda: metering.install_new_meter(db, operator, point_id, data, installed_on)
-
-
-class RemoveMeterDialog(RegisterDialog):
-    def __init__(self, context: AppContext, point: PointRecord,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(_("Remove the meter from point {number}", number=point.number),
-                         context.runner, parent=parent)
-        self.context, self.point = context, point
-        meter = point.meter.number if point.meter else ""
-        self.form.addRow(QLabel(_("Meter {meter} is taken off point {point}. Its history is "
-                                  "kept.", meter=meter, point=point.number)))
-        self.add_field("removed_on", _("Removed on"), DateField("removed_on", _("Removed on")))
-        self.field("removed_on").set_value(date.today())
-        self.finish()
-
-    def save(self) -> Callable[[], Any]:
-        removed_on = self.field("removed_on").value() or date.today()
-        db, operator, point_id = self.context.db, self.context.operator, self.point.id
-        return lambda: metering.remove_meter(db, operator, point_id, removed_on)
-
-
-class TransferDialog(RegisterDialog):
-    """Transfer of ownership: the point passes to the customer with the code typed."""
-
-    def __init__(self, context: AppContext, point: PointRecord,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(_("Transfer point {number}", number=point.number), context.runner,
-                         parent=parent)
-        self.context, self.point = context, point
-        self.form.addRow(QLabel(_("Now held by {code} {name}.", code=point.holder_code,
-                                  name=point.holder_name)))
-        self.add_field("code", _("New holder's customer code"), line())
-        self.holder = QLabel()
-        self.holder.setStyleSheet(NOTE_STYLE)
-        self.form.addRow("", self.holder)
-        self.add_field("on_date", _("Transfer date"), DateField("on_date", _("Transfer date")))
-        self.field("on_date").set_value(date.today())
-        self.field("code").editingFinished.connect(self._on_code_edited)
-        self.finish()
-        self.resize(max(self.width(), 520), self.sizeHint().height())
-
-    def _on_code_edited(self) -> None:
-        code = self.field("code").text().strip()
-        if not code:
-            self.holder.setText("")
-            return
-        db, operator = self.context.db, self.context.operator
-
-        def found(customer: CustomerRecord) -> None:
-            if code == self.field("code").text().strip():
-                self.holder.setText(f"{customer.name}, {customer.address}, {customer.place}")
-
-        def missing(exc: BaseException) -> None:
-            if code == self.field("code").text().strip():
-                self.holder.setText(_("No customer with this code.") if isinstance(
-                    exc, NotFound) else "")
-
-        self.runner.run(lambda: customers.find_by_code(db, operator, code), found, missing)
-
-    def field_aliases(self) -> dict[str, str]:
-        return {"customer_id": "code"}
-
-    def save(self) -> Callable[[], Any]:
-        code, on_date = self.field("code").text(), self.field("on_date").value()
-        db, operator, point_id = self.context.db, self.context.operator, self.point.id
-
-        def work() -> PointRecord:
-            holder = customers.find_by_code(db, operator, code)
-            return metering.transfer_point(db, operator, point_id, holder.id,
-                                           on_date or date.today())
-        return work
 
 
 class HistoryDialog(QDialog):

@@ -1,5 +1,12 @@
 """The "Metering points" page of the detail view: the customer's points with their current
-meters, and the actions on them."""
+meters, and the actions on them.
+
+Transferring a point and replacing its meter go through the reading-based dialogs shared with
+the Reading books tab (services.meter_events): the transfer takes the reading of the transfer
+day, the replacement the old meter's final and the new meter's initial reading. There is no
+plain "remove meter" here: meter_events has no removal with a final reading, and a meter taken
+off without one would lose the use since the last reading. Installing stays for a point with no
+meter (a new connection), through services.metering.install_meter."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,11 +28,10 @@ from office_app.ui.customers.point_dialogs import (
     InstallMeterDialog,
     MeterDialog,
     PointDialog,
-    RemoveMeterDialog,
-    TransferDialog,
 )
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, select_row
+from office_app.ui.meter_event_dialogs import ReplacementDialog, TransferDialog
 
 
 def _meter(p: PointRecord) -> str:
@@ -85,6 +91,8 @@ class PointsWidget(QWidget):
         self.customer_id: int | None = None
         self.customer_defaults = PointInput()
         self.editable = context.operator.can(Permission.EDIT_CUSTOMERS)
+        # Transfers and replacements store readings too (meter_events asks for both).
+        self.reads = self.editable and context.operator.can(Permission.KEY_READINGS)
         self.model = ListTableModel(POINT_COLUMNS, self)
         self.table = QTableView()
         self.table.setObjectName("points_table")
@@ -106,19 +114,21 @@ class PointsWidget(QWidget):
 
     # -- actions ----------------------------------------------------------------------------
     def _build_actions(self) -> None:
-        groups: list[list[tuple[str, str, Callable[[], None], bool]]] = [
-            [("new_point", _("New point…"), self.new_point, True),
-             ("edit_point", _("Edit point…"), self.edit_point, True),
-             ("transfer", _("Transfer point…"), self.transfer_point, True)],
-            [("install", _("Install meter…"), self.install_meter, True),
-             ("edit_meter", _("Edit meter…"), self.edit_meter, True),
-             ("remove_meter", _("Remove meter…"), self.remove_meter, True)],
-            [("meter_history", _("Meter history"), self.show_meter_history, False),
-             ("holders", _("Holder history"), self.show_holders, False),
-             ("flats", _("Flats"), self.show_flats, False)],
+        # (key, text, slot, who sees it: "edit", "read" = edit and key readings, "" = all)
+        groups: list[list[tuple[str, str, Callable[[], None], str]]] = [
+            [("new_point", _("New point…"), self.new_point, "edit"),
+             ("edit_point", _("Edit point…"), self.edit_point, "edit"),
+             ("transfer", _("Transfer point…"), self.transfer_point, "read")],
+            [("install", _("Install meter…"), self.install_meter, "edit"),
+             ("edit_meter", _("Edit meter…"), self.edit_meter, "edit"),
+             ("replace_meter", _("Replace meter…"), self.replace_meter, "read")],
+            [("meter_history", _("Meter history"), self.show_meter_history, ""),
+             ("holders", _("Holder history"), self.show_holders, ""),
+             ("flats", _("Flats"), self.show_flats, "")],
         ]
+        allowed = {"edit": self.editable, "read": self.reads, "": True}
         for group in groups:
-            shown = [a for a in group if self.editable or not a[3]]
+            shown = [a for a in group if allowed[a[3]]]
             if shown and self.toolbar.actions():
                 self.toolbar.addSeparator()
             for key, text, slot, _edits in shown:
@@ -143,7 +153,7 @@ class PointsWidget(QWidget):
             "transfer": point is not None,
             "install": point is not None and point.meter is None,
             "edit_meter": point is not None and point.meter is not None,
-            "remove_meter": point is not None and point.meter is not None,
+            "replace_meter": point is not None and point.meter is not None,
             "meter_history": point is not None,
             "holders": point is not None,
             "flats": point is not None and point.kind == "common",
@@ -196,11 +206,13 @@ class PointsWidget(QWidget):
         return record if isinstance(record, PointRecord) else None
 
     # -- dialogs ----------------------------------------------------------------------------
-    def _after(self, dialog: QDialog) -> None:
-        """Run a dialog; when it saved, reload the points and tell the tab."""
+    def _after(self, dialog: QDialog, point: PointRecord | None = None) -> None:
+        """Run a dialog; when it saved, reload the points (``point`` or the one saved stays
+        selected if the customer still holds it) and tell the tab."""
         if dialog.exec() == QDialog.DialogCode.Accepted and self.customer_id is not None:
             result = getattr(dialog, "result_value", None)
-            keep = result.id if isinstance(result, PointRecord) else None
+            keep = result.id if isinstance(result, PointRecord) else (
+                point.id if point else None)
             if isinstance(result, PointRecord) and result.holder_id != self.customer_id:
                 keep = None  # transferred away
             customer_id = self.customer_id
@@ -228,9 +240,10 @@ class PointsWidget(QWidget):
                 self.context, customer_id, point, zones, readers, parent=self)))
 
     def transfer_point(self) -> None:
+        """Ownership transfer with the reading of the transfer day (003 I.1.6)."""
         point = self.current_point()
         if point is not None:
-            self._after(TransferDialog(self.context, point, self))
+            self._after(TransferDialog(self.context, parent=self, point=point))
 
     def install_meter(self) -> None:
         point = self.current_point()
@@ -242,10 +255,11 @@ class PointsWidget(QWidget):
         if point is not None and point.meter is not None:
             self._after(MeterDialog(self.context, point.meter, self))
 
-    def remove_meter(self) -> None:
+    def replace_meter(self) -> None:
+        """The old meter's final reading, the new meter and its initial reading (000)."""
         point = self.current_point()
         if point is not None and point.meter is not None:
-            self._after(RemoveMeterDialog(self.context, point, self))
+            self._after(ReplacementDialog(self.context, parent=self, point=point), point)
 
     def _show_list(self, title: str, columns: list[Column],
                    fetch: Callable[[], list[Any]]) -> None:
