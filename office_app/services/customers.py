@@ -235,6 +235,12 @@ def _check_status_permission(operator: Operator, old: dict | None, values: dict)
     before = (None, None) if old is None else (old["status"], old["status_date"])
     if (values["status"], values["status_date"]) != before:
         operator.require(Permission.SET_CUSTOMER_STATUS)
+    # N is set by the contract termination, which takes the final reading and closes the
+    # customer's points; setting it by hand would skip both.
+    if values["status"] == "N" and before[0] != "N":
+        raise ValidationError([FieldError("status", N_(
+            "Status: N is set by terminating the contract (Reading books, Contract "
+            "termination), which takes the final reading."))])
 
 
 def _status_history(s: Session, operator: Operator, customer_id: int, old: dict | None,

@@ -107,6 +107,10 @@ def test_clerk_cannot_set_status_letters(db: Database, clerk: Operator,
         update_customer(db, supervisor, created.id, missing_date)
     assert "status_date" in _fields(caught.value)
     assert get_customer(db, clerk, created.id).status == "T"
+    terminated = CustomerInput(**{**created.as_input().__dict__, "status": "N"})
+    with pytest.raises(ValidationError) as by_hand:
+        update_customer(db, supervisor, created.id, terminated)
+    assert "status" in _fields(by_hand.value)
 
 
 def test_search_by_name_without_diacritics_code_and_number(db: Database, clerk: Operator) -> None:
