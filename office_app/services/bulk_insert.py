@@ -81,18 +81,29 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]],
     """Insert ``rows`` (dicts with the same keys) and return their ids in order (when asked)."""
     if not rows:
         return []
+    columns = list(rows[0])
+    return insert_tuples(session, table, columns, [tuple(r[c] for c in columns) for r in rows],
+                         want_ids)
+
+
+def insert_tuples(session: Session, table: Table, columns: Sequence[str],
+                  rows: Sequence[Sequence[Any]], want_ids: bool = True) -> list[int]:
+    """``insert_rows`` for rows already built as tuples in ``columns`` order: a billing batch
+    writes hundreds of thousands of values, and a dict per row costs more than the COPY."""
+    if not rows:
+        return []
     if is_postgres(session):
-        ids = reserve_ids(session, table, len(rows)) if want_ids else []
-        columns = list(rows[0])
-        if want_ids:
-            copy_rows(session, table, ["id", *columns],
-                      [(i, *(r[c] for c in columns)) for i, r in zip(ids, rows, strict=True)])
-        else:
-            copy_rows(session, table, columns, [tuple(r[c] for c in columns) for r in rows])
+        if not want_ids:
+            copy_rows(session, table, columns, rows)
+            return []
+        ids = reserve_ids(session, table, len(rows))
+        copy_rows(session, table, ["id", *columns],
+                  [(i, *r) for i, r in zip(ids, rows, strict=True)])
         return ids
+    dicts = [dict(zip(columns, r, strict=True)) for r in rows]
     if not want_ids:
-        session.execute(table.insert(), list(rows))
+        session.execute(table.insert(), dicts)
         return []
     result = session.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True),
-                             list(rows))
+                             dicts)
     return [int(i) for i in result.scalars()]

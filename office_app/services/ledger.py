@@ -36,7 +36,7 @@ from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
 from office_app.models import Customer
 from office_app.models.ledger import DOCUMENT_TYPES, LedgerEntry, table_of
-from office_app.services.bulk_insert import insert_rows
+from office_app.services.bulk_insert import insert_tuples
 from office_app.services.numbering import next_number, next_numbers
 from office_app.services.permissions import Operator, Permission
 
@@ -128,15 +128,21 @@ def _check(posting: Posting) -> None:
         raise ValidationError(errors)
 
 
+#: The columns ``_values`` gives, in order (``post_many`` writes plain tuples).
+ENTRY_COLUMNS = ("customer_id", "document_date", "document_type", "document_number",
+                 "description", "debit", "credit", "due_date", "invoice_id", "period",
+                 "order_number", "order_date", "operator_code", "posted_at")
+
+
+def _values(posting: Posting, operator_code: str, now: datetime) -> tuple:
+    return (posting.customer_id, posting.document_date, posting.document_type,
+            posting.document_number.strip(), posting.description[:160], posting.debit,
+            posting.credit, posting.due_date, posting.invoice_id, posting.period,
+            posting.order_number, posting.order_date, operator_code, now)
+
+
 def _row(posting: Posting, operator_code: str, now: datetime) -> dict:
-    return {"customer_id": posting.customer_id, "document_date": posting.document_date,
-            "document_type": posting.document_type,
-            "document_number": posting.document_number.strip(),
-            "description": posting.description[:160], "debit": posting.debit,
-            "credit": posting.credit, "due_date": posting.due_date,
-            "invoice_id": posting.invoice_id, "period": posting.period,
-            "order_number": posting.order_number, "order_date": posting.order_date,
-            "operator_code": operator_code, "posted_at": now}
+    return dict(zip(ENTRY_COLUMNS, _values(posting, operator_code, now), strict=True))
 
 
 def post(session: Session, operator: Operator, posting: Posting) -> int:
@@ -163,8 +169,8 @@ def post_many(session: Session, operator_code: str, postings: Sequence[Posting],
     for posting in postings:
         _check(posting)
     now = _now()
-    rows = [_row(p, operator_code, now) for p in postings]
-    return insert_rows(session, table_of(LedgerEntry), rows, want_ids)
+    rows = [_values(p, operator_code, now) for p in postings]
+    return insert_tuples(session, table_of(LedgerEntry), ENTRY_COLUMNS, rows, want_ids)
 
 
 def _now() -> datetime:

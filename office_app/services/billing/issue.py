@@ -20,7 +20,7 @@ from office_app.services.billing.account import AccountSnapshot
 from office_app.services.billing.points import WorkItem
 from office_app.services.billing.pricing import InvoiceDraft
 from office_app.services.billing.references import invoice_reference
-from office_app.services.bulk_insert import insert_rows
+from office_app.services.bulk_insert import insert_tuples
 from office_app.services.office import OfficeInfo
 
 
@@ -57,65 +57,66 @@ class IssueContext:
     order_date: date
 
 
-def _decimal_or_none(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(value)
+#: The invoice columns a batch writes, in the order ``_invoice_row`` builds them: first the
+#: ones every invoice of a batch shares, then the invoice's own (rows are plain tuples; a
+#: dict per row costs more than the COPY that writes it).
+BATCH_COLUMNS = ("office_code", "year", "period", "period_start", "period_end", "issue_date",
+                 "due_date", "run_id", "created_at", "created_by")
+READING_COLUMNS = ("meter_numbers", "constant", "previous_date", "current_date",
+                   "previous_vt", "current_vt", "vt_quantity", "previous_mt", "current_mt",
+                   "mt_quantity", "peak_load", "estimated", "self_read", "settlement")
+NO_READING = ("", None, None, None, None, None, None, None, None, None, None, False, False,
+              False)
+INVOICE_COLUMNS = (
+    *BATCH_COLUMNS, "number", "sequence", "service_start", "service_end", "point_id",
+    "customer_id", "customer_code", "customer_name", "customer_address", "customer_kind",
+    "category", "tax_number", "language", "point_number", "point_address", "zone_code",
+    "reading_code", "tariff_group", *READING_COLUMNS, "net_amount", "vat_rate", "vat_amount",
+    "total", "payment_reference", "previous_invoice_date", "balance_before", "payments_since",
+    "interest_since", "other_since", "closing_balance", "older_debt", "older_debt_count",
+    "interest_rate", "interest_base")
+LINE_COLUMNS = ("invoice_id", "position", "element", "quantity", "unit", "unit_price",
+                "share_days", "period_days", "valid_from", "valid_to", "amount", "taxable",
+                "params", "charge_id")
 
 
-def _reading_columns(line: Any) -> dict[str, Any]:
+def _reading_values(line: Any) -> tuple[Any, ...]:
     if line is None:
-        return {}
-    return {"meter_numbers": " / ".join(line.meter_numbers)[:80], "constant": line.constant,
-            "previous_date": line.previous_date, "current_date": line.current_date,
-            "previous_vt": line.previous_vt, "current_vt": line.current_vt,
-            "vt_quantity": line.vt_quantity, "previous_mt": line.previous_mt,
-            "current_mt": line.current_mt, "mt_quantity": line.mt_quantity,
-            "peak_load": line.peak_load, "estimated": bool(line.estimated),
-            "self_read": bool(line.self_read), "settlement": bool(line.settlement)}
+        return NO_READING
+    return (" / ".join(line.meter_numbers)[:80], line.constant, line.previous_date,
+            line.current_date, line.previous_vt, line.current_vt, line.vt_quantity,
+            line.previous_mt, line.current_mt, line.mt_quantity, line.peak_load,
+            bool(line.estimated), bool(line.self_read), bool(line.settlement))
 
 
-def _invoice_row(ctx: IssueContext, p: Prepared, sequence: int, number: str,
-                 now: datetime) -> dict[str, Any]:
+def _batch_values(ctx: IssueContext, now: datetime) -> tuple[Any, ...]:
+    return (ctx.office.code, ctx.issue_date.year, ctx.period, ctx.period_start,
+            ctx.period_end, ctx.issue_date, ctx.due_date, ctx.run_id, now, ctx.operator_code)
+
+
+def _invoice_row(ctx: IssueContext, shared: tuple[Any, ...], p: Prepared, sequence: int,
+                 number: str) -> tuple[Any, ...]:
+    """One invoice's values in INVOICE_COLUMNS order (``shared``: ``_batch_values``)."""
     item, draft, acc = p.item, p.draft, p.account
-    row: dict[str, Any] = {
-        "meter_numbers": "", "constant": None, "previous_date": None, "current_date": None,
-        "previous_vt": None, "current_vt": None, "vt_quantity": None, "previous_mt": None,
-        "current_mt": None, "mt_quantity": None, "peak_load": None, "estimated": False,
-        "self_read": False, "settlement": False}
-    row.update(_reading_columns(p.line))
-    row.update({
-        "number": number, "office_code": ctx.office.code, "year": ctx.issue_date.year,
-        "sequence": sequence, "period": ctx.period, "period_start": ctx.period_start,
-        "period_end": ctx.period_end, "service_start": item.service_start,
-        "service_end": item.service_end, "issue_date": ctx.issue_date,
-        "due_date": ctx.due_date, "run_id": ctx.run_id, "point_id": item.point_id,
-        "customer_id": item.customer_id, "customer_code": item.customer_code,
-        "customer_name": item.customer_name[:120], "customer_address": item.customer_address[:200],
-        "customer_kind": item.customer_kind, "category": item.category,
-        "tax_number": item.tax_number, "language": item.language,
-        "point_number": item.point_number, "point_address": item.point_address[:200],
-        "zone_code": item.zone_code, "reading_code": item.reading_code,
-        "tariff_group": item.group, "net_amount": draft.net, "vat_rate": draft.vat_rate,
-        "vat_amount": draft.vat, "total": draft.total,
-        "payment_reference": invoice_reference(ctx.office.code, item.customer_code,
-                                               ctx.issue_date.year, sequence),
-        "previous_invoice_date": acc.previous_invoice_date,
-        "balance_before": acc.balance_before, "payments_since": acc.payments_since,
-        "interest_since": acc.interest_since, "other_since": acc.other_since,
-        "closing_balance": acc.closing_balance, "older_debt": acc.older_debt,
-        "older_debt_count": acc.older_debt_count, "interest_rate": acc.interest_rate,
-        "interest_base": acc.interest_base, "created_at": now,
-        "created_by": ctx.operator_code})
-    return row
+    return (*shared, number, sequence, item.service_start, item.service_end, item.point_id,
+            item.customer_id, item.customer_code, item.customer_name[:120],
+            item.customer_address[:200], item.customer_kind, item.category, item.tax_number,
+            item.language, item.point_number, item.point_address[:200], item.zone_code,
+            item.reading_code, item.group, *_reading_values(p.line), draft.net,
+            draft.vat_rate, draft.vat, draft.total,
+            invoice_reference(ctx.office.code, item.customer_code, ctx.issue_date.year,
+                              sequence),
+            acc.previous_invoice_date, acc.balance_before, acc.payments_since,
+            acc.interest_since, acc.other_since, acc.closing_balance, acc.older_debt,
+            acc.older_debt_count, acc.interest_rate, acc.interest_base)
 
 
-def _line_rows(invoice_id: int, draft: InvoiceDraft) -> list[dict[str, Any]]:
-    return [{"invoice_id": invoice_id, "position": n, "element": ln.element,
-             "quantity": ln.quantity, "unit": ln.unit, "unit_price": ln.unit_price,
-             "share_days": ln.share_days, "period_days": ln.period_days,
-             "valid_from": ln.valid_from, "valid_to": ln.valid_to, "amount": ln.amount,
-             "taxable": ln.taxable,
-             "params": json.dumps(dict(ln.params), ensure_ascii=False) if ln.params else "",
-             "charge_id": ln.charge_id}
+def _line_rows(invoice_id: int, draft: InvoiceDraft) -> list[tuple[Any, ...]]:
+    """The invoice's lines in LINE_COLUMNS order."""
+    return [(invoice_id, n, ln.element, ln.quantity, ln.unit, ln.unit_price, ln.share_days,
+             ln.period_days, ln.valid_from, ln.valid_to, ln.amount, ln.taxable,
+             json.dumps(dict(ln.params), ensure_ascii=False) if ln.params else "",
+             ln.charge_id)
             for n, ln in enumerate(draft.lines, start=1)]
 
 
@@ -128,13 +129,13 @@ def write_invoices(s: Session, ctx: IssueContext,
         return []
     numbers = ledger.issue_numbers(s, "invoice", ctx.office.code, ctx.issue_date.year,
                                    len(prepared))
-    now = utcnow()
-    rows = [_invoice_row(ctx, p, seq, number, now)
+    shared = _batch_values(ctx, utcnow())
+    rows = [_invoice_row(ctx, shared, p, seq, number)
             for p, (seq, number) in zip(prepared, numbers, strict=True)]
-    ids = insert_rows(s, table_of(Invoice), rows)
+    ids = insert_tuples(s, table_of(Invoice), INVOICE_COLUMNS, rows)
     lines = [r for invoice_id, p in zip(ids, prepared, strict=True)
              for r in _line_rows(invoice_id, p.draft)]
-    insert_rows(s, table_of(InvoiceLine), lines, want_ids=False)
+    insert_tuples(s, table_of(InvoiceLine), LINE_COLUMNS, lines, want_ids=False)
     ledger.post_many(s, ctx.operator_code, [
         ledger.Posting(p.item.customer_id, "invoice", number, ctx.issue_date,
                        f"{ctx.period} · {p.item.point_number}", debit=p.draft.total,
