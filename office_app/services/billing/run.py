@@ -21,8 +21,9 @@ Guarantees:
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -427,6 +428,7 @@ class _RunState:
     source: ConsumptionSource
     made: int = 0
     held: list[HeldPoint] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def run_billing(db: Database, operator: Operator, period: str, on_implausible: str = "hold",
@@ -487,23 +489,36 @@ def _record_holds(s: Session, run_id: int, held: Sequence[HeldPoint]) -> None:
              "detail": h.detail("en")[:200]} for h in held])
 
 
+#: Batches in flight at once on PostgreSQL: while one batch's rows are in the server (COPY,
+#: foreign-key checks, index updates, commit: work of the server process, on another core)
+#: the next batch is read and priced here. Batches still write one after the other, in order.
+PIPELINE = 2
+
+
+def customer_batches(items: Sequence[WorkItem], size: int) -> list[Sequence[WorkItem]]:
+    """Batches of about ``size`` items (in customer order) that never split a customer's
+    points: batches in flight together never read or write the same financial card, and an
+    invoice's account snapshot sees the customer's other invoices of the period."""
+    batches: list[Sequence[WorkItem]] = []
+    start = 0
+    while start < len(items):
+        end = min(start + size, len(items))
+        while end < len(items) and items[end].customer_id == items[end - 1].customer_id:
+            end += 1
+        batches.append(items[start:end])
+        start = end
+    return batches
+
+
 def _work(db: Database, state: _RunState, progress: Progress | None,
           cancelled: Cancelled | None, batch_size: int) -> RunResult:
     items = state.plan.items
     total = len(items)
     if progress:
         progress(0, total)
-    status = "completed"
     try:
-        for number, start in enumerate(range(0, total, batch_size), start=1):
-            if cancelled is not None and cancelled():
-                status = "cancelled"
-                break
-            _one_batch(db, state, items[start:start + batch_size])
-            if number & (number - 1) == 0:
-                refresh_statistics(db)
-            if progress:
-                progress(min(start + batch_size, total), total)
+        status = _run_batches(db, state, customer_batches(items, batch_size), total, progress,
+                              cancelled)
     except BaseException:
         finish_run(db, state.ctx.run_id, "interrupted")
         raise
@@ -511,6 +526,51 @@ def _work(db: Database, state: _RunState, progress: Progress | None,
     plan = state.plan
     return RunResult(state.ctx.run_id or 0, plan.period.code, status, state.made,
                      plan.already_billed, total, tuple(state.held), state.ctx.order_number)
+
+
+def _run_batches(db: Database, state: _RunState, batches: Sequence[Sequence[WorkItem]],
+                 total: int, progress: Progress | None, cancelled: Cancelled | None) -> str:
+    """Bill the batches, each in its own transaction, up to PIPELINE of them at a time (one
+    on SQLite: a single writer). A batch writes only once the batch before it has committed,
+    so the committed batches are always the first ones, numbered in order, as if one after
+    the other. Every batch submitted is waited for, also after an error, so nothing is
+    written once the run has returned (and released its lock)."""
+    width = PIPELINE if db.is_postgres else 1
+    in_flight: deque[Future[int]] = deque()
+    done = finished = 0
+    status = "completed"
+    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="billing") as pool:
+        try:
+            for batch in batches:
+                if cancelled is not None and cancelled():
+                    status = "cancelled"
+                    break
+                while len(in_flight) >= width:
+                    done, finished = _collect(db, in_flight.popleft(), done, finished, total,
+                                              progress)
+                previous = in_flight[-1] if in_flight else None
+                in_flight.append(pool.submit(_one_batch, db, state, batch, previous))
+            while in_flight:
+                done, finished = _collect(db, in_flight.popleft(), done, finished, total,
+                                          progress)
+        finally:
+            for future in in_flight:
+                future.cancel()
+            wait(in_flight)
+    return status
+
+
+def _collect(db: Database, future: Future[int], done: int, finished: int, total: int,
+             progress: Progress | None) -> tuple[int, int]:
+    """Wait for a batch (its error is raised here); refresh statistics after batches 1, 2, 4,
+    8, ...; report progress. Returns the items and batches done so far."""
+    done += future.result()
+    finished += 1
+    if finished & (finished - 1) == 0:
+        refresh_statistics(db)
+    if progress:
+        progress(min(done, total), total)
+    return done, finished
 
 
 #: The tables a run fills; their planner statistics go stale as a run fills them from empty.
@@ -537,9 +597,16 @@ def finish_run(db: Database, run_id: int | None, status: str) -> None:
         pass
 
 
-def _one_batch(db: Database, state: _RunState, batch: Sequence[WorkItem]) -> None:
+def _one_batch(db: Database, state: _RunState, batch: Sequence[WorkItem],
+               previous: Future[int] | None = None) -> int:
+    """Bill one batch in one transaction (in a worker thread); returns its item count. It is
+    read and priced beside the ``previous`` batch, and written once that one has committed
+    (its error, raised here, rolls this one back too). The run's state changes only under
+    ``state.lock``."""
     with db.unit_of_work() as s:
         prepared, held = prepare_batch(s, state.plan, state.source, batch)
+        if previous is not None:
+            previous.result()
         ctx = state.ctx
         if prepared and not ctx.order_number:
             ctx = _take_order(s, ctx)
@@ -548,9 +615,11 @@ def _one_batch(db: Database, state: _RunState, batch: Sequence[WorkItem]) -> Non
         s.execute(update(BillingRun).where(BillingRun.id == ctx.run_id).values(
             heartbeat_at=utcnow(), documents_made=BillingRun.documents_made + len(issued),
             order_number=ctx.order_number or None, order_date=ctx.order_date))
-    state.ctx = ctx
-    state.made += len(issued)
-    state.held += held
+    with state.lock:
+        state.ctx = ctx
+        state.made += len(issued)
+        state.held += held
+    return len(batch)
 
 
 def _take_order(s: Session, ctx: IssueContext) -> IssueContext:
