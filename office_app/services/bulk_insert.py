@@ -13,7 +13,8 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import Connection, Integer, Table, any_, bindparam, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,15 @@ NULL = "\\N"
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def one_of(session: Session, column: Any, values: Sequence[int]) -> Any:
+    """``column IN values`` for many integer ids: one array parameter on PostgreSQL (a long
+    IN list costs more to compile and send than the query costs to run), a plain IN
+    elsewhere (keep ``values`` under SQLite's parameter limit)."""
+    if is_postgres(session):
+        return column == any_(bindparam(None, list(values), type_=ARRAY(Integer)))
+    return column.in_(values)
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

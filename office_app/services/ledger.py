@@ -36,7 +36,7 @@ from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
 from office_app.models import Customer
 from office_app.models.ledger import DOCUMENT_TYPES, LedgerEntry, table_of
-from office_app.services.bulk_insert import insert_tuples
+from office_app.services.bulk_insert import insert_tuples, one_of
 from office_app.services.numbering import next_number, next_numbers
 from office_app.services.permissions import Operator, Permission
 
@@ -243,7 +243,8 @@ def entries(session: Session, customer_ids: Iterable[int],
     ids = sorted(set(customer_ids))
     found: dict[int, list[EntryData]] = {i: [] for i in ids}
     for start in range(0, len(ids), 2000):
-        stmt = select(*_COLUMNS).where(LedgerEntry.customer_id.in_(ids[start:start + 2000]))
+        stmt = select(*_COLUMNS).where(
+            one_of(session, LedgerEntry.customer_id, ids[start:start + 2000]))
         if until is not None:
             stmt = stmt.where(LedgerEntry.document_date <= until)
         rows = session.connection().execute(

@@ -35,6 +35,7 @@ from office_app.services.billing.elements import (
     groups_for,
 )
 from office_app.services.billing.pricing import ChargeItem
+from office_app.services.bulk_insert import one_of
 from office_app.services.office import office_in
 from office_app.services.permissions import Operator, Permission
 
@@ -247,12 +248,14 @@ def pending_charges(session: Session, keys: Collection[tuple[int, int]],
     """Charges up to ``until`` not yet on an invoice, per (point, customer)."""
     points = sorted({p for p, _c in keys})
     found: dict[tuple[int, int], list[ChargeItem]] = defaultdict(list)
+    connection = session.connection()
     for chunk in _chunks(points):
-        rows = session.execute(
+        rows = connection.execute(
             select(OtherCharge.id, OtherCharge.point_id, OtherCharge.customer_id,
                    OtherCharge.element, OtherCharge.charged_on, OtherCharge.quantity)
             .outerjoin(InvoiceLine, InvoiceLine.charge_id == OtherCharge.id)
-            .where(and_(OtherCharge.point_id.in_(chunk), OtherCharge.charged_on <= until,
+            .where(and_(one_of(session, OtherCharge.point_id, chunk),
+                        OtherCharge.charged_on <= until,
                         InvoiceLine.id.is_(None)))
             .order_by(OtherCharge.charged_on, OtherCharge.id))
         for charge_id, point_id, customer_id, element, on, qty in rows:

@@ -88,6 +88,8 @@ class PriceBook:
     #: Segments already worked out (a run prices thousands of points with the same days).
     _memo: dict[tuple[str, str, str, date, date], list[Segment]] = field(
         default_factory=dict, compare=False, repr=False)
+    #: Element plans already worked out (see ``_element_plan``).
+    _plans: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def rates(self, category: str, group: str, element: str) -> Sequence[Rate]:
         """The element's rows for the group, else the category's rows for ``all`` groups."""
@@ -223,9 +225,37 @@ def totals(lines: Sequence[DraftLine], vat_rate: Decimal) -> InvoiceDraft:
     return InvoiceDraft(tuple(lines), net, vat_rate, vat, net + vat)
 
 
+#: The priced elements of one kind of bill: each element with its price segments, and its
+#: lines when they do not depend on the point's own figures (monthly charges but peak load).
+Plan = list[tuple[Element, list[Segment], list[DraftLine] | None]]
+
+
 def price_elements(bill: PointBill, book: PriceBook) -> list[DraftLine]:
     """The metered and monthly elements of the point's group, in invoice order."""
     lines: list[DraftLine] = []
+    for element, segments, fixed in _element_plan(bill, book):
+        if fixed is not None:
+            lines += fixed
+        elif element.basis == "peak":
+            lines += _monthly_lines(bill, element, segments)
+        else:
+            lines += _volume_lines(bill, element, segments)
+    return lines
+
+
+def _element_plan(bill: PointBill, book: PriceBook) -> Plan:
+    """What prices a bill of this category, group and days, memoised in the book (a run
+    prices thousands of points alike). Raises MissingTariff (never memoised)."""
+    key = (bill.category, bill.group, bill.sewage, bill.service_start,
+           bill.service_end, bill.period_start, bill.period_end)
+    plan = book._plans.get(key)
+    if plan is None:
+        plan = book._plans[key] = _make_plan(bill, book)
+    return plan
+
+
+def _make_plan(bill: PointBill, book: PriceBook) -> Plan:
+    plan: Plan = []
     required = _required(bill)
     for code in GROUP_ELEMENTS.get(bill.group, ()):
         element = ELEMENTS[code]
@@ -237,11 +267,10 @@ def price_elements(bill: PointBill, book: PriceBook) -> list[DraftLine]:
             _check_covered(bill, code, segments)
         if not segments:
             continue
-        if element.basis in ("month", "peak", "sewage_month"):
-            lines += _monthly_lines(bill, element, segments)
-        else:
-            lines += _volume_lines(bill, element, segments)
-    return lines
+        fixed = (_monthly_lines(bill, element, segments)
+                 if element.basis in ("month", "sewage_month") else None)
+        plan.append((element, segments, fixed))
+    return plan
 
 
 def _required(bill: PointBill) -> frozenset[str]:

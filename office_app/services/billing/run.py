@@ -52,6 +52,7 @@ from office_app.services.billing.pricing import (
     split_equally,
 )
 from office_app.services.billing.tariffs import price_book
+from office_app.services.bulk_insert import one_of
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
 
@@ -160,12 +161,15 @@ def _held(item: WorkItem, reason: str, error: DomainError | None = None) -> Held
                      tuple(sorted(error.params.items())) if error else ())
 
 
-def _bill_of(item: WorkItem, period: Period, line: Any = None) -> PointBill:
+def _bill_of(item: WorkItem, period: Period, line: Any = None,
+             common: tuple[CommonShare, ...] = (), charges: tuple[Any, ...] = ()) -> PointBill:
+    if line is None:
+        return PointBill(item.category, item.group, period.start, period.end,
+                         item.service_start, item.service_end, sewage=item.sewage,
+                         common=common, charges=charges)
     return PointBill(item.category, item.group, period.start, period.end, item.service_start,
-                     item.service_end,
-                     vt=None if line is None else line.vt_quantity,
-                     mt=None if line is None else line.mt_quantity,
-                     peak=None if line is None else line.peak_load, sewage=item.sewage)
+                     item.service_end, line.vt_quantity, line.mt_quantity, line.peak_load,
+                     item.sewage, common, charges)
 
 
 def _tariff_problem(item: WorkItem, period: Period, book: PriceBook) -> MissingTariff | None:
@@ -188,7 +192,7 @@ def billed_keys(s: Session, period: str,
         found: set[tuple[int, int]] = set()
         for start in range(0, len(ids), 2000):
             found |= {(p, c) for p, c in conn.execute(
-                stmt.where(Invoice.point_id.in_(ids[start:start + 2000])))}
+                stmt.where(one_of(s, Invoice.point_id, ids[start:start + 2000])))}
         return found
     return {(p, c) for p, c in conn.execute(stmt)}
 
@@ -330,9 +334,8 @@ def _usable(item: WorkItem, line: Any) -> bool:
 
 def _price(item: WorkItem, line: Any, period: Period, book: PriceBook,
            share: CommonShare | None = None, charges: Sequence[Any] = ()) -> Any:
-    bill = _bill_of(item, period, line if item.has_meter else None)
-    bill = replace(bill, common=(share,) if share else (), charges=tuple(charges))
-    return price_point(bill, book)
+    return price_point(_bill_of(item, period, line if item.has_meter else None,
+                                (share,) if share else (), tuple(charges)), book)
 
 
 # --- exclusivity --------------------------------------------------------------------------------
