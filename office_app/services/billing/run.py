@@ -60,7 +60,7 @@ from office_app.services.permissions import Operator, Permission
 RUN_LOCK_KEY = 5_310_001
 #: A run on SQLite whose heartbeat is older than this is taken to have died.
 STALE_AFTER = timedelta(minutes=2)
-DEFAULT_BATCH = 500
+DEFAULT_BATCH = 2000
 
 HOLD_REASONS = {
     "implausible": N_("Implausible reading waiting for its field re-check"),
@@ -539,41 +539,61 @@ def _run_batches(db: Database, state: _RunState, batches: Sequence[Sequence[Work
     the other. Every batch submitted is waited for, also after an error, so nothing is
     written once the run has returned (and released its lock)."""
     width = PIPELINE if db.is_postgres else 1
-    in_flight: deque[Future[int]] = deque()
-    done = finished = 0
     status = "completed"
-    with ThreadPoolExecutor(max_workers=width, thread_name_prefix="billing") as pool:
+    # One more worker: statistics are refreshed beside the batches.
+    with ThreadPoolExecutor(max_workers=width + 1, thread_name_prefix="billing") as pool:
+        tracker = _Tracker(db, pool, total, progress)
         try:
             for batch in batches:
                 if cancelled is not None and cancelled():
                     status = "cancelled"
                     break
-                while len(in_flight) >= width:
-                    done, finished = _collect(db, in_flight.popleft(), done, finished, total,
-                                              progress)
-                previous = in_flight[-1] if in_flight else None
-                in_flight.append(pool.submit(_one_batch, db, state, batch, previous))
-            while in_flight:
-                done, finished = _collect(db, in_flight.popleft(), done, finished, total,
-                                          progress)
+                while len(tracker.in_flight) >= width:
+                    tracker.collect()
+                previous = tracker.in_flight[-1] if tracker.in_flight else None
+                tracker.in_flight.append(pool.submit(_one_batch, db, state, batch, previous))
+            while tracker.in_flight:
+                tracker.collect()
+            tracker.settle()
         finally:
-            for future in in_flight:
-                future.cancel()
-            wait(in_flight)
+            tracker.abandon()
     return status
 
 
-def _collect(db: Database, future: Future[int], done: int, finished: int, total: int,
-             progress: Progress | None) -> tuple[int, int]:
-    """Wait for a batch (its error is raised here); refresh statistics after batches 1, 2, 4,
-    8, ...; report progress. Returns the items and batches done so far."""
-    done += future.result()
-    finished += 1
-    if finished & (finished - 1) == 0:
-        refresh_statistics(db)
-    if progress:
-        progress(min(done, total), total)
-    return done, finished
+class _Tracker:
+    """The batches in flight, oldest first; progress; the statistics refresh running."""
+
+    def __init__(self, db: Database, pool: ThreadPoolExecutor, total: int,
+                 progress: Progress | None) -> None:
+        self.db, self.pool, self.total, self.progress = db, pool, total, progress
+        self.in_flight: deque[Future[int]] = deque()
+        self.done = self.finished = 0
+        self.statistics: Future[None] | None = None
+
+    def collect(self) -> None:
+        """Wait for the oldest batch (its error is raised here) and report progress; after
+        batches 1, 2, 4, 8, ... refresh the statistics (waiting for the last refresh first)."""
+        self.done += self.in_flight.popleft().result()
+        self.finished += 1
+        if self.finished & (self.finished - 1) == 0:
+            self.settle()
+            self.statistics = self.pool.submit(refresh_statistics, self.db)
+        if self.progress:
+            self.progress(min(self.done, self.total), self.total)
+
+    def settle(self) -> None:
+        if self.statistics is not None:
+            self.statistics.result()
+            self.statistics = None
+
+    def abandon(self) -> None:
+        """After an error: batches not started are dropped, the others are waited for."""
+        for future in self.in_flight:
+            future.cancel()
+        running: list[Future[Any]] = list(self.in_flight)
+        if self.statistics is not None:
+            running.append(self.statistics)
+        wait(running)
 
 
 #: The tables a run fills; their planner statistics go stale as a run fills them from empty.
