@@ -219,8 +219,11 @@ def price_point(bill: PointBill, book: PriceBook) -> InvoiceDraft:
 
 
 def totals(lines: Sequence[DraftLine], vat_rate: Decimal) -> InvoiceDraft:
-    net = sum((line.amount for line in lines), ZERO)
-    taxable = sum((line.amount for line in lines if line.taxable), ZERO)
+    net = taxable = ZERO
+    for line in lines:
+        net += line.amount
+        if line.taxable:
+            taxable += line.amount
     vat = money(taxable * vat_rate / HUNDRED)
     return InvoiceDraft(tuple(lines), net, vat_rate, vat, net + vat)
 
@@ -316,11 +319,12 @@ def split_by_days(total: Decimal, parts: Sequence[int]) -> list[Decimal]:
 def _volume_lines(bill: PointBill, element: Element,
                   segments: Sequence[Segment]) -> list[DraftLine]:
     total = _volume(bill, element)
-    split = len(segments) > 1
-    volumes = split_by_days(total, [s.days for s in segments]) if split else [total]
+    if len(segments) == 1:      # one price for all the days (nearly every bill)
+        price = segments[0].price
+        return [DraftLine(element.code, total, element.unit, price, money(total * price))]
+    volumes = split_by_days(total, [s.days for s in segments])
     return [DraftLine(element.code, volume, element.unit, s.price, money(volume * s.price),
-                      valid_from=s.start if split else None,
-                      valid_to=s.end if split else None)
+                      valid_from=s.start, valid_to=s.end)
             for volume, s in zip(volumes, segments, strict=True)]
 
 
