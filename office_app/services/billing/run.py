@@ -6,8 +6,10 @@ Guarantees:
   batch re-reads what is already billed under per-point locks), so running a period again
   bills only what is not billed yet.
 - Resumable: work is done in batches, each one transaction (numbers, invoices, lines, card
-  entries together), so a crash or a lost connection loses at most the batch in flight and
-  never leaves half an invoice; the next run of the period carries on.
+  entries together), so a crash or a lost connection loses at most the batches in flight
+  and never leaves half an invoice; the next run of the period carries on. On PostgreSQL
+  the next batch is read and priced while the one before it is written, but it writes only
+  after that one has committed: what is committed is always the first batches, in order.
 - Exclusive: a second run while one is working is refused (a PostgreSQL advisory lock held by
   the run's connection, so a run that died releases it; on SQLite a heartbeat).
 - Cancellable between batches; reports progress after each batch.
