@@ -57,7 +57,7 @@ def test(extra: list[str]) -> int:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     for step in (
-        [BIN / "ruff", "check", "office_app", "tests", "bench", "dev.py"],
+        [BIN / "ruff", "check", "office_app", "tests", "bench", "tools", "dev.py"],
         [BIN / "mypy"],
     ):
         print("$", " ".join(str(s.name if isinstance(s, Path) else s) for s in step), flush=True)

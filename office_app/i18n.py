@@ -31,7 +31,13 @@ LANGUAGES: dict[str, str] = {
 NUMBER_LOCALES = {"sr_Latn": "sr_Latn_ME", "sr_Cyrl": "sr_Cyrl_ME", "sq": "sq_XK",
                   "en": "sr_Latn_ME"}
 DATE_FORMAT = "%d.%m.%Y"
-_PLACEHOLDER = re.compile(r"(\{[^}]*\}|%\([^)]*\)[a-z]|%[sd]|<[^>]*>|&\w+;)")
+#: Left in Latin script by to_cyrillic: placeholders and markup; file names and patterns;
+#: words with letters Serbian does not use (kWh, kW, SQLite, PostgreSQL, Qt); key names.
+_PLACEHOLDER = re.compile(
+    r"(\{[^}]*\}|%\([^)]*\)[a-z]|%[sd]|<[^>]*>|&\w+;"
+    r"|[\w{}*-]*\.(?:pdf|csv|txt|jpe?g|png|sqlite3?|db)\b"
+    r"|\b\w*[qwxyQWXY]\w*\b"
+    r"|\b(?:Ctrl|Alt|Shift)\+\w+|\b(?:F\d{1,2}|Esc|Enter|Tab|Insert|Delete)\b)")
 
 Translate = Callable[[str], str]
 

@@ -117,11 +117,6 @@ def test_to_cyrillic_leaves_placeholders_alone() -> None:
     assert to_cyrillic("Šifra kupca {code}: {field}") == "Шифра купца {code}: {field}"
 
 
-@pytest.mark.xfail(strict=True, reason="office_app.i18n.to_cyrillic transliterates units, "
-                   "product names, file patterns and key names too ('kWh' -> 'кWх', "
-                   "'SQLite (*.db)' -> 'СQЛите (*.дб)', 'Ctrl+N' -> 'Цтрл+Н'), which garbles "
-                   "Cyrillic invoices and breaks file dialogs' filters; it should keep them in "
-                   "Latin like placeholders. Remove this mark when fixed.")
 def test_units_technical_words_file_patterns_and_keys_stay_latin() -> None:
     assert to_cyrillic("Vršno opterećenje kW, potrošnja kWh") == (
         "Вршно оптерећење kW, потрошња kWh")
