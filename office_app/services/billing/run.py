@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -543,7 +543,8 @@ def _run_batches(db: Database, state: _RunState, batches: Sequence[Sequence[Work
     width = PIPELINE if db.is_postgres else 1
     status = "completed"
     # One more worker: statistics are refreshed beside the batches.
-    with ThreadPoolExecutor(max_workers=width + 1, thread_name_prefix="billing") as pool:
+    with (ThreadPoolExecutor(max_workers=width + 1, thread_name_prefix="billing")
+          if width > 1 else _Inline()) as pool:
         tracker = _Tracker(db, pool, total, progress)
         try:
             for batch in batches:
@@ -562,10 +563,24 @@ def _run_batches(db: Database, state: _RunState, batches: Sequence[Sequence[Work
     return status
 
 
+class _Inline(Executor):
+    """Runs each task at once in the caller's thread: on SQLite, with its single writer,
+    batches go one after the other in the thread that started the run (as they always did;
+    an in-memory database, for one, is private to a thread)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - raised where the result is asked for
+            future.set_exception(exc)
+        return future
+
+
 class _Tracker:
     """The batches in flight, oldest first; progress; the statistics refresh running."""
 
-    def __init__(self, db: Database, pool: ThreadPoolExecutor, total: int,
+    def __init__(self, db: Database, pool: Executor, total: int,
                  progress: Progress | None) -> None:
         self.db, self.pool, self.total, self.progress = db, pool, total, progress
         self.in_flight: deque[Future[int]] = deque()
