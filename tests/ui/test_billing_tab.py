@@ -18,7 +18,8 @@ from office_app.services import ledger
 from office_app.services.billing import corrections
 from office_app.services.office import save_office
 from office_app.services.permissions import Role
-from office_app.ui.billing import common, invoices_page
+from office_app.ui import documents
+from office_app.ui.billing import invoices_page
 from office_app.ui.billing.card_page import FinancialCardWidget
 from office_app.ui.billing.tariffs_page import TariffDialog
 from office_app.ui.billing.widget import BillingWidget
@@ -42,9 +43,9 @@ def saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Save dialogs answer with a file in tmp_path; opened files are recorded."""
     opened: list[str] = []
     counter = iter(range(1, 100))
-    monkeypatch.setattr(common.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(documents.QFileDialog, "getSaveFileName",
                         lambda *a, **k: (str(tmp_path / f"doc{next(counter)}.pdf"), ""))
-    monkeypatch.setattr(common, "open_file", opened.append)
+    monkeypatch.setattr(documents, "open_file", opened.append)
     monkeypatch.setattr(invoices_page, "open_file", opened.append)
     return opened
 

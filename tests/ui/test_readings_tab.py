@@ -167,8 +167,8 @@ def test_energy_card_page_in_the_customer_detail(qtbot: object, tab: ReadingsWid
     import pypdf
     from PySide6.QtWidgets import QFileDialog
 
+    from office_app.ui import documents
     from office_app.ui.customers.pages import CUSTOMER_PAGES
-    from office_app.ui.readings import documents
 
     [(title, factory)] = [(t, f) for t, f in CUSTOMER_PAGES if t == "Energy card"]
     page = factory(tab.context)
@@ -296,7 +296,7 @@ def test_print_books_and_the_report_from_the_tab(
     import pypdf
     from PySide6.QtWidgets import QFileDialog
 
-    from office_app.ui.readings import documents
+    from office_app.ui import documents
 
     targets = iter([Path(str(tmp_path)) / "books.pdf", Path(str(tmp_path)) / "report.pdf"])
     monkeypatch.setattr(QFileDialog, "getSaveFileName",

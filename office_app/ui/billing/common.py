@@ -1,18 +1,13 @@
 """Small pieces the billing pages share: formatting, saving a PDF made in the background."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget
+from office_app.i18n import current
+from office_app.ui.documents import ask_pdf_path, open_file, save_pdf
 
-from office_app.i18n import _, current
-from office_app.ui.context import AppContext
-from office_app.ui.forms import show_error
+__all__ = ["ask_pdf_path", "day", "money", "open_file", "save_pdf"]
 
 
 def money(value: Decimal | None) -> str:
@@ -21,37 +16,3 @@ def money(value: Decimal | None) -> str:
 
 def day(value: date | None) -> str:
     return current().date(value)
-
-
-def open_file(path: str) -> None:
-    """Open a saved document in the system's viewer (tests replace this)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(path))
-
-
-def ask_pdf_path(parent: QWidget, title: str, file_name: str) -> str:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _chosen = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name),
-                                                _("PDF documents (*.pdf)"))
-    return path
-
-
-def save_pdf(parent: QWidget, context: AppContext, title: str, file_name: str,
-             make: Callable[[], bytes], busy_label: str,
-             done: Callable[[], None] | None = None) -> None:
-    """Ask where to save, make the PDF on the runner, write it and open it."""
-    path = ask_pdf_path(parent, title, file_name)
-    if not path:
-        return
-
-    def ready(pdf: bytes) -> None:
-        try:
-            Path(path).write_bytes(pdf)
-        except OSError as exc:
-            show_error(parent, exc)
-            return
-        open_file(path)
-        if done is not None:
-            done()
-
-    context.runner.run(make, ready, lambda exc: show_error(parent, exc), parent=parent,
-                       label=busy_label)

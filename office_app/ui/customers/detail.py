@@ -3,14 +3,11 @@ that may see it) and the pages other packages add through ``pages.CUSTOMER_PAGES
 visible page is loaded; the others are loaded when their tab is opened."""
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
-from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QFont, QKeyEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeyEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -25,6 +22,7 @@ from PySide6.QtWidgets import (
 from office_app.i18n import LANGUAGES, _
 from office_app.services import customers
 from office_app.services.customers import CustomerRecord
+from office_app.services.extract import customer_extract
 from office_app.services.permissions import Permission
 from office_app.ui.context import AppContext
 from office_app.ui.customers.audit_log import AuditLogWidget
@@ -33,13 +31,8 @@ from office_app.ui.customers.info import CustomerInfoWidget
 from office_app.ui.customers.labels import status_tooltip
 from office_app.ui.customers.pages import CUSTOMER_PAGES
 from office_app.ui.customers.points import PointsWidget
+from office_app.ui.documents import save_pdf
 from office_app.ui.forms import show_error
-
-EXTRACT_SERVICE = "office_app.services.extract"
-
-
-def extract_available() -> bool:
-    return importlib.util.find_spec(EXTRACT_SERVICE) is not None
 
 
 class CustomerDetailWidget(QWidget):
@@ -67,7 +60,7 @@ class CustomerDetailWidget(QWidget):
         self.edit_button.setToolTip(_("Edit the customer (F2)"))
         self.edit_button.clicked.connect(self.edit)
         self.edit_button.setVisible(self.editable)
-        self.extract_button = self._extract_button() if extract_available() else None
+        self.extract_button = self._extract_button()
         self.info = CustomerInfoWidget()
         self.points = PointsWidget(context)
         self.points.sig_changed.connect(self._on_points_changed)
@@ -119,8 +112,7 @@ class CustomerDetailWidget(QWidget):
     def _build_layout(self) -> None:
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
-        if self.extract_button is not None:
-            head.addWidget(self.extract_button)
+        head.addWidget(self.extract_button)
         head.addWidget(self.edit_button)
         content = QWidget()
         inner = QVBoxLayout(content)
@@ -191,28 +183,11 @@ class CustomerDetailWidget(QWidget):
         record = self.record
         if record is None:
             return
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation)
-        suggested = str(Path(folder) / _("record-extract-{code}.pdf", code=record.code))
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the record extract"), suggested, _("PDF documents (*.pdf)"))
-        if not path:
-            return
-        from office_app.services.extract import customer_extract
-
         db, operator = self.context.db, self.context.operator
-        self.context.runner.run(
-            lambda: customer_extract(db, operator, record.id, language),
-            lambda pdf: self._extract_ready(path, pdf), lambda exc: show_error(self, exc),
-            parent=self, label=_("Preparing the record extract…"))
-
-    def _extract_ready(self, path: str, pdf: bytes) -> None:
-        try:
-            Path(path).write_bytes(pdf)
-        except OSError as exc:
-            show_error(self, exc)
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        save_pdf(self, self.context, _("Save the record extract"),
+                 _("record-extract-{code}.pdf", code=record.code),
+                 lambda: customer_extract(db, operator, record.id, language),
+                 _("Preparing the record extract…"))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

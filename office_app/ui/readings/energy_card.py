@@ -22,10 +22,10 @@ from office_app.printing.energy_card import energy_card_pdf
 from office_app.printing.registers import quantity
 from office_app.services.energy_card import KIND_LABELS, EnergyCard, PeriodUse, energy_card
 from office_app.ui.context import AppContext
+from office_app.ui.documents import save_pdf
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view
 from office_app.ui.readings.book_model import register_text
-from office_app.ui.readings.documents import save_pdf
 
 COLUMNS = [
     Column(N_("Date"), lambda r: current().date(r.read_on), width=10),

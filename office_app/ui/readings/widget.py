@@ -33,6 +33,7 @@ from office_app.services.consumption import BillingPeriodInfo, shift_period
 from office_app.services.field_records import implausible_report
 from office_app.services.permissions import Permission
 from office_app.ui.context import AppContext
+from office_app.ui.documents import save_pdf
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, select_row
 from office_app.ui.meter_event_dialogs import (
@@ -40,7 +41,6 @@ from office_app.ui.meter_event_dialogs import (
     TerminationDialog,
     TransferDialog,
 )
-from office_app.ui.readings.documents import save_pdf
 from office_app.ui.readings.field_records import FieldRecordDialog
 from office_app.ui.readings.import_dialog import run_import
 from office_app.ui.readings.keying import BookKeyingWidget

@@ -1,4 +1,5 @@
-"""Saving a document made in the background as a PDF and opening it for printing."""
+"""Saving a document made in the background as a PDF and opening it for printing; every tab
+that prints goes through here."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -18,12 +19,19 @@ def open_file(path: str) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
-def save_pdf(parent: QWidget, context: AppContext, title: str, file_name: str,
-             make: Callable[[], bytes], busy_label: str) -> None:
-    """Ask where to save, make the PDF on the runner, write it and open it."""
+def ask_pdf_path(parent: QWidget, title: str, file_name: str) -> str:
+    """Where to save a PDF; the user's documents folder is offered first. '' = cancelled."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     path, _chosen = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name),
                                                 _("PDF documents (*.pdf)"))
+    return path
+
+
+def save_pdf(parent: QWidget, context: AppContext, title: str, file_name: str,
+             make: Callable[[], bytes], busy_label: str,
+             done: Callable[[], None] | None = None) -> None:
+    """Ask where to save, make the PDF on the runner, write it and open it."""
+    path = ask_pdf_path(parent, title, file_name)
     if not path:
         return
 
@@ -34,6 +42,8 @@ def save_pdf(parent: QWidget, context: AppContext, title: str, file_name: str,
             show_error(parent, exc)
             return
         open_file(path)
+        if done is not None:
+            done()
 
     context.runner.run(make, ready, lambda exc: show_error(parent, exc), parent=parent,
                        label=busy_label)
