@@ -39,7 +39,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from pgbench_db import create_database, drop_database, percentile  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from office_app.db import Database, upgrade  # noqa: E402
 from office_app.models import BillingPeriod, MeteringPoint, Reading  # noqa: E402
@@ -65,9 +66,6 @@ class Next:
     mt: int | None
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def summary(values: list[float]) -> dict:
@@ -77,20 +75,8 @@ def summary(values: list[float]) -> dict:
 
 # --- database ---------------------------------------------------------------------------------
 
-def create_database(server: str, name: str) -> str:
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{server}/{name}"
 
 
-def drop_database(server: str, name: str) -> None:
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def seed(db: Database, customers: int) -> dict:

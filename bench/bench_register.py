@@ -37,7 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from pgbench_db import create_database, drop_database, percentile  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from office_app.db import Database, normalise_url, upgrade  # noqa: E402
 from office_app.models import Customer, Meter, Zone  # noqa: E402
@@ -62,20 +63,8 @@ class Probe:
 
 # --- database ---------------------------------------------------------------------------------
 
-def create_database(server: str, name: str) -> str:
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return f"{server}/{name}"
 
 
-def drop_database(server: str, name: str) -> None:
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def seed(db: Database, customers: int, seed_value: int, all_steps: bool) -> float:
@@ -162,9 +151,6 @@ def run_probe(db: Database, probe: Probe) -> int:
     return len(ids)
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _label(query: CustomerQuery) -> str:
