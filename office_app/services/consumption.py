@@ -290,32 +290,57 @@ def one_of(session: Session, column: Any, values: Sequence[Any]) -> Any:
     return column.in_(values)
 
 
-def chains_since(session: Session, point_ids: Sequence[int],
-                 since: date) -> dict[int, list[ChainReading]]:
-    """Usable readings from ``since`` of many points, in chain order, by point id.
+def _id_chunks(session: Session, ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    """``ids`` in pieces for ``one_of``: large ones on PostgreSQL (one array parameter
+    each), small ones elsewhere (SQLite's parameter limit)."""
+    size = 20000 if session.get_bind().dialect.name == "postgresql" else 900
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _load_chains(session: Session, found: dict[int, list[ChainReading]],
+                 *conditions: Any) -> None:
+    """Add the readings matching ``conditions`` to ``found`` in chain order, by point id.
 
     Readings and meters are fetched apart: a join would make PostgreSQL scan the whole meter
-    table for a large set of points."""
-    found: dict[int, list[ChainReading]] = defaultdict(list)
+    table for a large set of points. Rows are plain Core rows turned straight into
+    ``ChainReading`` (no ORM objects: billing reads thousands per batch)."""
     connection = session.connection()
+    rows = connection.execute(select(*_READING_COLUMNS).where(*conditions).order_by(
+        Reading.point_id, Reading.read_on, Reading.id)).all()
     meters: dict[int, tuple] = {}
-    step_size = 20000 if connection.dialect.name == "postgresql" else 900
-    for start in range(0, len(point_ids), step_size):
-        chunk = point_ids[start:start + step_size]
-        rows = connection.execute(select(*_READING_COLUMNS).where(
-            one_of(session, Reading.point_id, chunk), Reading.read_on >= since,
-            Reading.check_state != "pending").order_by(Reading.point_id, Reading.read_on,
-                                                       Reading.id)).all()
-        wanted = {r[2] for r in rows} - meters.keys()
-        if wanted:
-            meters.update((m[0], tuple(m[1:])) for m in connection.execute(
-                select(*_METER_COLUMNS).where(one_of(session, Meter.id, sorted(wanted)))))
-        for (rid, pid, mid, period, read_on, kind, source, vt, mt, peak, vtr, mtr, check,
-             remark_code, flags, remark) in rows:
-            number, constant, peak_constant, digits, two_rate = meters[mid]
-            found[pid].append(ChainReading(
-                rid, pid, mid, number, period, read_on, kind, source, vt, mt, peak, vtr, mtr,
-                check, remark_code, constant, peak_constant, digits, two_rate, flags, remark))
+    wanted = sorted({r[2] for r in rows})
+    for chunk in _id_chunks(session, wanted):
+        meters.update((m[0], tuple(m[1:])) for m in connection.execute(
+            select(*_METER_COLUMNS).where(one_of(session, Meter.id, chunk))))
+    for (rid, pid, mid, period, read_on, kind, source, vt, mt, peak, vtr, mtr, check,
+         remark_code, flags, remark) in rows:
+        number, constant, peak_constant, digits, two_rate = meters[mid]
+        found[pid].append(ChainReading(
+            rid, pid, mid, number, period, read_on, kind, source, vt, mt, peak, vtr, mtr,
+            check, remark_code, constant, peak_constant, digits, two_rate, flags, remark))
+
+
+def chains_since(session: Session, point_ids: Sequence[int],
+                 since: date) -> dict[int, list[ChainReading]]:
+    """Usable readings from ``since`` of many points, in chain order, by point id."""
+    found: dict[int, list[ChainReading]] = defaultdict(list)
+    for chunk in _id_chunks(session, point_ids):
+        _load_chains(session, found, one_of(session, Reading.point_id, chunk),
+                     Reading.read_on >= since, Reading.check_state != "pending")
+    return found
+
+
+def _period_chains(session: Session, period: str,
+                   point_ids: Collection[int] | None) -> dict[int, list[ChainReading]]:
+    """Usable readings of ``period`` (of the given points, or of all), by point id."""
+    usable = (Reading.period == period, Reading.check_state != "pending")
+    found: dict[int, list[ChainReading]] = defaultdict(list)
+    if point_ids is None:
+        _load_chains(session, found, *usable)
+        return found
+    for chunk in _id_chunks(session, sorted(set(point_ids))):
+        _load_chains(session, found, one_of(session, Reading.point_id, chunk), *usable)
     return found
 
 
@@ -341,21 +366,6 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start:start + _CHUNK]
 
 
-def _period_readings(session: Session, period: str,
-                     point_ids: Collection[int] | None) -> dict[int, list[ChainReading]]:
-    base = chain_select().where(Reading.period == period, Reading.check_state != "pending")
-    order = (Reading.point_id, Reading.read_on, Reading.id)
-    stmts = ([base.order_by(*order)] if point_ids is None else
-             [base.where(Reading.point_id.in_(chunk)).order_by(*order)
-              for chunk in _chunks(sorted(set(point_ids)))])
-    found: dict[int, list[ChainReading]] = defaultdict(list)
-    connection = session.connection()
-    for stmt in stmts:
-        for row in connection.execute(stmt):
-            found[row[1]].append(to_chain(row))
-    return found
-
-
 def openings(session: Session, period: str,
               point_ids: Sequence[int]) -> dict[int, ChainReading]:
     """The last usable reading before ``period`` for each point.
@@ -378,20 +388,11 @@ def openings(session: Session, period: str,
 def _previous_period_last(session: Session, period: str,
                           point_ids: Sequence[int]) -> dict[int, ChainReading]:
     wanted = set(point_ids)
-    previous = shift_period(period, -1)
-    base = chain_select().where(Reading.period == previous, Reading.check_state != "pending")
-    order = (Reading.point_id, Reading.read_on, Reading.id)
+    # Most of a period's points: one pass over the whole previous period beats the lookups.
     whole = len(wanted) > 20 * _CHUNK
-    stmts = ([base.order_by(*order)] if whole else
-             [base.where(Reading.point_id.in_(chunk)).order_by(*order)
-              for chunk in _chunks(sorted(wanted))])
-    found: dict[int, ChainReading] = {}
-    connection = session.connection()
-    for stmt in stmts:
-        for row in connection.execute(stmt):
-            if row[1] in wanted:
-                found[row[1]] = to_chain(row)       # rows come in chain order: last wins
-    return found
+    chains = _period_chains(session, shift_period(period, -1), None if whole else wanted)
+    # Chains come in chain order: the last reading is the opening.
+    return {pid: chain[-1] for pid, chain in chains.items() if pid in wanted}
 
 
 def _openings_chunk(session: Session, period: str, chunk: Sequence[int],
@@ -400,7 +401,7 @@ def _openings_chunk(session: Session, period: str, chunk: Sequence[int],
                                   order_by=(Reading.read_on.desc(), Reading.id.desc()))
     inner = chain_select().add_columns(rank.label("rank")).where(
         Reading.period < period, Reading.check_state != "pending",
-        Reading.point_id.in_(chunk))
+        one_of(session, Reading.point_id, chunk))
     if lower is not None:
         inner = inner.where(Reading.period >= lower)
     sub = inner.subquery()
@@ -415,10 +416,10 @@ class _Holders:
     def __init__(self, session: Session, point_ids: Sequence[int]) -> None:
         self.spans: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
         connection = session.connection()
-        for chunk in _chunks(point_ids):
+        for chunk in _id_chunks(session, point_ids):
             rows = connection.execute(select(PointHolding.point_id, PointHolding.valid_from,
                                           PointHolding.valid_to, PointHolding.customer_id)
-                                   .where(PointHolding.point_id.in_(chunk))
+                                   .where(one_of(session, PointHolding.point_id, chunk))
                                    .order_by(PointHolding.valid_from, PointHolding.id))
             for point_id, start, end, customer in rows:
                 self.spans[point_id].append((start, end, customer))
@@ -442,7 +443,7 @@ def period_consumption(session: Session, period: str,
     """Lines for every point (or the given points) with usable readings in ``period``, ordered
     by point id. Readings waiting for a field re-check are left out (see
     ``unresolved_implausible``); estimates and field-confirmed readings are used."""
-    in_period = _period_readings(session, period, point_ids)
+    in_period = _period_chains(session, period, point_ids)
     ids = sorted(in_period)
     opening = openings(session, period, ids)
     holders = _Holders(session, ids)
