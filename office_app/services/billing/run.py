@@ -41,7 +41,13 @@ from office_app.i18n import tr_error
 from office_app.models import BillingHold, BillingRun, Invoice, MeteringPoint
 from office_app.models.base import utcnow
 from office_app.services import ledger
-from office_app.services.billing.account import snapshot
+from office_app.services.billing.account import (
+    AccountSnapshot,
+    CardTotals,
+    card_totals,
+    snapshot,
+    totals_snapshot,
+)
 from office_app.services.billing.elements import ELEMENTS, Period
 from office_app.services.billing.issue import IssueContext, IssuedInvoice, Prepared, write_invoices
 from office_app.services.billing.points import WorkItem, pending_charges, work_items
@@ -691,7 +697,10 @@ def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
     lines = _lines_by_item(batch, source.period_consumption(s, plan.period.code, point_ids))
     keys = {(i.point_id, i.customer_id) for i in batch}
     charges = pending_charges(s, keys, plan.period.end)
-    cards = ledger.entries(s, {i.customer_id for i in batch}, plan.issue_date)
+    totals = card_totals(s, {i.customer_id for i in batch}, plan.period.code, plan.issue_date)
+    # only customers who may owe older debt need their whole card read and allocated
+    cards = ledger.entries(s, [c for c, t in totals.items()
+                               if t.needs_card(plan.issue_date, plan.due_date)], plan.issue_date)
     rate = plan.book.interest_on(plan.issue_date)
     prepared, held = [], []
     for n, item in enumerate(batch, start=1):
@@ -702,10 +711,23 @@ def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
             held.append(outcome)
             continue
         this = _entry(-n, item.customer_id, plan, outcome.total)
-        account = snapshot(cards[item.customer_id], this, plan.period.code, rate)
-        cards[item.customer_id].append(this)
+        account = _account(cards, totals, this, plan.period.code, rate)
         prepared.append(Prepared(item, lines.get(key), outcome, account))
     return prepared, held
+
+
+def _account(cards: dict[int, list[ledger.EntryData]], totals: dict[int, CardTotals],
+             this: ledger.EntryData, period: str, rate: Decimal) -> AccountSnapshot:
+    """The invoice's account snapshot, from the card or from the sums (see ``account``); the
+    invoice is added to either, so the customer's next invoice in the batch sees it."""
+    customer = this.customer_id
+    if customer in cards:
+        account = snapshot(cards[customer], this, period, rate)
+        cards[customer].append(this)
+        return account
+    account = totals_snapshot(totals[customer], this, rate)
+    totals[customer] = totals[customer].with_invoice(this.amount)
+    return account
 
 
 def _prepare_one(item: WorkItem, line: Any, plan: Plan, share: CommonShare | None,
