@@ -48,8 +48,9 @@ def demo(extra: list[str]) -> int:
         rc = _run(BIN / "office-app", "demo", "--db", url)
         if rc:
             return rc
-    print("Demo users: admin/admin123, supervisor/super123, cashier/cash123, clerk/clerk123, "
-          "legal/legal123, auditor/audit123", flush=True)
+    else:
+        print("Demo users: admin/admin123, supervisor/super123, cashier/cash123, clerk/clerk123, "
+              "legal/legal123, auditor/audit123", flush=True)
     return _run(BIN / "office-app", "--db", url, *extra)
 
 
