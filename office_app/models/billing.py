@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from office_app.models.base import Base, Quantity, utcnow
 from office_app.models.ledger import AppendOnly
@@ -50,40 +50,35 @@ class Tariff(Base):
     closed_by: Mapped[str | None] = mapped_column(String(20))
 
 
-class VatRate(Base):
-    """The VAT rate (percent) in force from ``valid_from`` to ``valid_to`` inclusive."""
+class DatedRate:
+    """A rate (percent) in force from ``valid_from`` to ``valid_to`` inclusive; a new rate
+    closes the open one, rows are never deleted."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[CheckConstraint, ...]:
+        return (CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="dates"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Percent)
+    valid_from: Mapped[date] = mapped_column(index=True)
+    valid_to: Mapped[date | None]
+    source: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(20))
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(20))
+
+
+class VatRate(DatedRate, Base):
+    """The VAT rate (percent)."""
 
     __tablename__ = "vat_rate"
-    __table_args__ = (CheckConstraint("valid_to IS NULL OR valid_to >= valid_from",
-                                      name="dates"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    rate: Mapped[Decimal] = mapped_column(Percent)
-    valid_from: Mapped[date] = mapped_column(index=True)
-    valid_to: Mapped[date | None]
-    source: Mapped[str] = mapped_column(String(80), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(20))
-    closed_at: Mapped[datetime | None]
-    closed_by: Mapped[str | None] = mapped_column(String(20))
 
 
-class InterestRate(Base):
-    """The statutory default-interest rate (percent a year) in force from ``valid_from``."""
+class InterestRate(DatedRate, Base):
+    """The statutory default-interest rate (percent a year)."""
 
     __tablename__ = "interest_rate"
-    __table_args__ = (CheckConstraint("valid_to IS NULL OR valid_to >= valid_from",
-                                      name="dates"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    rate: Mapped[Decimal] = mapped_column(Percent)
-    valid_from: Mapped[date] = mapped_column(index=True)
-    valid_to: Mapped[date | None]
-    source: Mapped[str] = mapped_column(String(80), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(20))
-    closed_at: Mapped[datetime | None]
-    closed_by: Mapped[str | None] = mapped_column(String(20))
 
 
 class PointBillingProfile(Base):
