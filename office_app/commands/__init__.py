@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from office_app.config import resolve_db_url
 from office_app.db import Database, SchemaState, schema_status
@@ -28,6 +29,14 @@ def open_database(args: argparse.Namespace, require_current: bool = True) -> Dat
 def fail(message: str, code: int = 1) -> None:
     print(f"office-app: {message}", file=sys.stderr)
     raise SystemExit(code)
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a document the command made; a path that cannot be written ends the command."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror}")
 
 
 class Progress:

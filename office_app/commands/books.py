@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from office_app.cli import add_db_option
-from office_app.commands import fail, open_database
+from office_app.commands import fail, open_database, write_output
 from office_app.i18n import LANGUAGES
 from office_app.printing.implausible_report import implausible_report_pdf
 from office_app.printing.reading_book import reading_books_pdf
@@ -38,19 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         add_db_option(p)
 
 
-def _write(path: Path, pdf: bytes) -> None:
-    try:
-        path.write_bytes(pdf)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror}")
-
-
 def _print(args: argparse.Namespace) -> int:
     db = open_database(args)
     books = books_for_print(db, SYSTEM, check_label(args.period), args.zone)
     if not books:
         fail(f"period {args.period} has no reading books (no metered points with customers)")
-    _write(args.out, reading_books_pdf(books, args.language))
+    write_output(args.out, reading_books_pdf(books, args.language))
     points = sum(len(b.rows) for b in books)
     print(f"{len(books)} reading books, {points} metering points -> {args.out}")
     return 0
@@ -59,7 +52,7 @@ def _print(args: argparse.Namespace) -> int:
 def _implausible(args: argparse.Namespace) -> int:
     db = open_database(args)
     report = implausible_report(db, SYSTEM, check_label(args.period))
-    _write(args.out, implausible_report_pdf(report, args.language))
+    write_output(args.out, implausible_report_pdf(report, args.language))
     count = sum(len(g.rows) for g in report.groups)
     print(f"{count} implausible readings in {len(report.groups)} zone/reader parts -> "
           f"{args.out}")

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from office_app.cli import add_db_option
-from office_app.commands import Progress, fail, open_database
+from office_app.commands import Progress, fail, open_database, write_output
 from office_app.i18n import LANGUAGES
 from office_app.services.billing import invoices
 from office_app.services.customers import find_by_code
@@ -43,13 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="language of the document (default: the customer's)")
 
 
-def _write(path: Path, pdf: bytes) -> None:
-    try:
-        path.write_bytes(pdf)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror}")
-
-
 def _print(args: argparse.Namespace) -> int:
     db = open_database(args)
     line: dict[str, Progress] = {}
@@ -69,7 +62,7 @@ def _print(args: argparse.Namespace) -> int:
 def _copy(args: argparse.Namespace) -> int:
     db = open_database(args)
     invoice = invoices.find_invoice(db, SYSTEM, args.number)
-    _write(args.out, invoices.print_copy(db, SYSTEM, invoice.id))
+    write_output(args.out, invoices.print_copy(db, SYSTEM, invoice.id))
     print(f"invoice {invoice.number} -> {args.out}")
     return 0
 
@@ -77,7 +70,7 @@ def _copy(args: argparse.Namespace) -> int:
 def _statement(args: argparse.Namespace) -> int:
     db = open_database(args)
     customer = find_by_code(db, SYSTEM, args.customer)
-    _write(args.out, invoices.statement(db, SYSTEM, customer.id, language=args.language))
+    write_output(args.out, invoices.statement(db, SYSTEM, customer.id, language=args.language))
     print(f"statement of {customer.code} -> {args.out}")
     return 0
 
@@ -85,7 +78,7 @@ def _statement(args: argparse.Namespace) -> int:
 def _card(args: argparse.Namespace) -> int:
     db = open_database(args)
     customer = find_by_code(db, SYSTEM, args.customer)
-    _write(args.out, invoices.card_copy(db, SYSTEM, customer.id, max(args.months, 1),
+    write_output(args.out, invoices.card_copy(db, SYSTEM, customer.id, max(args.months, 1),
                                         language=args.language))
     print(f"financial card of {customer.code} -> {args.out}")
     return 0

@@ -217,22 +217,11 @@ def _interest_batch(s: Session, operator: Operator, month: Period, office_code: 
     return len(charges), sum((a for _c, a, _l in charges), ZERO), order
 
 
-@dataclass(frozen=True)
-class InterestDetail:
-    document_number: str
-    base: Decimal
-    rate: Decimal
-    date_from: date
-    date_to: date
-    days: int
-    amount: Decimal
-
-
-def interest_details(db: Database, operator: Operator, entry_id: int) -> list[InterestDetail]:
+def interest_details(db: Database, operator: Operator, entry_id: int) -> list[InterestLine]:
     """How an interest document was computed, line by line."""
     operator.require(Permission.VIEW_LEDGER)
     with db.unit_of_work() as s:
         rows = s.scalars(select(InterestCharge).where(InterestCharge.entry_id == entry_id)
                          .order_by(InterestCharge.id))
-        return [InterestDetail(r.document_number, r.base, r.rate, r.date_from, r.date_to,
-                               r.days, r.amount) for r in rows]
+        return [InterestLine(r.item_entry_id, r.document_number, r.base, r.rate, r.date_from,
+                             r.date_to, r.days, r.amount) for r in rows]
