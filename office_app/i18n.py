@@ -14,7 +14,7 @@ from functools import cache
 
 import cyrtranslit
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol
 
 from office_app.paths import TRANSLATIONS
 
@@ -27,9 +27,10 @@ LANGUAGES: dict[str, str] = {
     "sq": "Shqip",
     "en": "English",
 }
-#: Babel locale used for numbers; English keeps the office's local number format.
+#: Babel locale used for numbers: English reads 29,335.000 and 1,234.56 €, where the local
+#: formats read 29.335,000 and 1.234,56 € (a local 29.335 would read as a decimal in English).
 NUMBER_LOCALES = {"sr_Latn": "sr_Latn_ME", "sr_Cyrl": "sr_Cyrl_ME", "sq": "sq_XK",
-                  "en": "sr_Latn_ME"}
+                  "en": "en"}
 DATE_FORMAT = "%d.%m.%Y"
 #: Left in Latin script by to_cyrillic: placeholders and markup; file names and patterns;
 #: words with letters Serbian does not use (kWh, kW, SQLite, PostgreSQL, Qt); key names.
@@ -92,6 +93,11 @@ class Translator:
         fmt = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
         return format_decimal(value, format=fmt, locale=NUMBER_LOCALES[self.language],
                               decimal_quantization=decimals is not None)
+
+    @property
+    def decimal_symbol(self) -> str:
+        """The decimal sign: a comma in the local languages, a point in English."""
+        return get_decimal_symbol(NUMBER_LOCALES[self.language])
 
     @staticmethod
     def date(value: date | None) -> str:

@@ -6,10 +6,15 @@ and reference, and a footer with the print date, the operator code and "page n o
 books, invoices and extracts build their story from ``section``, ``field_grid``,
 ``data_table`` and ``note_box`` so they look alike. Text passed in is plain text (customer
 data may contain ``&`` or ``<``); it is escaped here.
+
+Data text (the office's and the customer's names and addresses, zone and reader names) goes
+through ``doc_text`` so that a Cyrillic document prints it in Cyrillic. Table headers never
+break inside a word: ``fit_words`` shrinks a header's type until its longest word fits, and
+``data_table`` sizes columns so that codes, numbers and dates stay on one line.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -18,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -35,7 +41,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from office_app.i18n import Translator
+from office_app.i18n import Translator, to_cyrillic
 from office_app.printing.fonts import BOLD, REGULAR, register_fonts
 
 if TYPE_CHECKING:
@@ -48,6 +54,12 @@ FOOTER_HEIGHT = 12 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 #: Printed where a field is empty, so the reader sees the field exists and holds nothing.
 EMPTY = "—"
+#: Left and right padding of a table cell.
+CELL_PAD = 3
+#: The smallest type a header shrinks to so that its longest word fits its column.
+MIN_HEAD_SIZE = 5.5
+#: The type size a header's longest word is measured in when columns are sized.
+HEAD_FIT_SIZE = 6.5
 
 INK = colors.HexColor("#1a1a1a")
 MUTED = colors.HexColor("#5a6470")
@@ -116,6 +128,83 @@ def para(text: str, style: ParagraphStyle | None = None) -> Paragraph:
     return Paragraph(markup, style or styles().body)
 
 
+def doc_text(t: Translator, text: str | None) -> str:
+    """Data text as the document's script prints it: names and addresses keyed in Latin are
+    transliterated on a Cyrillic document (codes, numbers, e-mail addresses and units are
+    not data text: leave them out of this). Every document uses this for such text."""
+    if not text:
+        return ""
+    return to_cyrillic(text) if t.language == "sr_Cyrl" else text
+
+
+def _sized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    if size >= style.fontSize:
+        return style
+    size = round(size, 1)
+    return _sized_style(style, size)
+
+
+@cache
+def _sized_style(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    return ParagraphStyle(f"{style.name}@{size}", parent=style, fontSize=size,
+                          leading=style.leading * size / style.fontSize)
+
+
+def widest_word(text: str, font: str, size: float) -> float:
+    return max((stringWidth(w, font, size) for w in (text or "").split()), default=0.0)
+
+
+def fit_words(text: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A paragraph whose type is made smaller (down to MIN_HEAD_SIZE) until its longest word
+    fits ``width``, so a header wraps between words and never inside one (never "Datum oč /
+    itavanja")."""
+    widest = widest_word(text, style.fontName, style.fontSize)
+    size = style.fontSize
+    if widest > width:
+        size = max(MIN_HEAD_SIZE, style.fontSize * width / widest * 0.98)
+    return para(text, _sized(style, size))
+
+
+def _line_width(text: str, font: str, size: float) -> float:
+    return max((stringWidth(line, font, size) for line in (text or "").split("\n")),
+               default=0.0)
+
+
+def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: float,
+               nowrap: Collection[int] = ()) -> list[float]:
+    """Column widths that add up to ``total``: a ``nowrap`` column is as wide as its longest
+    line (numbers, codes, dates never wrap), the others at least as wide as their longest
+    word and, where room is left, as wide as their longest line; what is left over is
+    shared out. Where even that does not fit, every column shrinks in proportion."""
+    st = styles()
+    pad = 2 * CELL_PAD + 0.5
+    cells = list(zip(*rows, strict=True)) if rows else [()] * len(headers)
+    minimum, desired = [], []
+    for i, head in enumerate(headers):
+        # A header may shrink a little (fit_words) before it claims more width.
+        head_w = widest_word(head, st.head_cell.fontName, HEAD_FIT_SIZE)
+        line = max((_line_width(c, st.cell.fontName, st.cell.fontSize) for c in cells[i]),
+                   default=0.0)
+        word = max((widest_word(c, st.cell.fontName, st.cell.fontSize) for c in cells[i]),
+                   default=0.0)
+        low = max(head_w, line if i in nowrap else word) + pad
+        minimum.append(low)
+        desired.append(max(low, line + pad))
+    return _share(minimum, desired, total)
+
+
+def _share(minimum: list[float], desired: list[float], total: float) -> list[float]:
+    low = sum(minimum)
+    if low >= total:
+        return [w * total / low for w in minimum]
+    wish = sum(desired) - low
+    room = total - low
+    if wish >= room:
+        return [m + (d - m) * room / wish for m, d in zip(minimum, desired, strict=True)]
+    extra = (room - wish) / len(desired)
+    return [d + extra for d in desired]
+
+
 def local_time(value: datetime) -> datetime:
     """Stored times are UTC (SQLite hands them back naive); print them in local time."""
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone()
@@ -176,26 +265,48 @@ def field_grid(fields: Sequence[tuple[str, str]], columns: int = 2) -> Table:
 
 
 def data_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-               widths: Sequence[float] | None = None, empty_text: str = "") -> Flowable:
-    """A ruled table whose header row repeats on every page. With no rows, ``empty_text``."""
+               widths: Sequence[float] | None = None, empty_text: str = "", *,
+               nowrap: Collection[int] = (), right: Collection[int] = ()) -> Flowable:
+    """A ruled table whose header row repeats on every page. With no rows, ``empty_text``.
+
+    Without ``widths`` the columns are sized to what they hold (``fit_widths``; ``nowrap``
+    columns never wrap); ``right`` columns (amounts, readings) are right-aligned. Headers wrap
+    between words only; long text (addresses) wraps, it is never cut."""
     st = styles()
     if not rows:
         return para(empty_text, st.small)
-    body = [[para(h, st.head_cell) for h in headers]]
-    body += [[para(or_empty(c), st.cell) for c in row] for row in rows]
     if widths is None:
-        widths = [CONTENT_WIDTH / len(headers)] * len(headers)
+        widths = fit_widths(headers, rows, CONTENT_WIDTH, nowrap)
+    number, number_head = _right_cell(), _right_head()
+    body: list[list[Any]] = [[fit_words(h, number_head if i in right else st.head_cell,
+                                        w - 2 * CELL_PAD)
+                              for i, (h, w) in enumerate(zip(headers, widths, strict=True))]]
+    body += [[para(or_empty(c), number if i in right else st.cell) for i, c in enumerate(row)]
+             for row in rows]
     table = Table(body, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, RULE),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, BAND),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+        ("VALIGN", (0, 1), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.8),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]))
     return table
+
+
+@cache
+def _right_cell() -> ParagraphStyle:
+    return ParagraphStyle("cell_right", parent=styles().cell, alignment=TA_RIGHT)
+
+
+@cache
+def _right_head() -> ParagraphStyle:
+    return ParagraphStyle("head_right", parent=styles().head_cell, alignment=TA_RIGHT)
 
 
 def note_box(paragraphs: Sequence[str], heading: str = "") -> Flowable:
@@ -218,7 +329,7 @@ def note_box(paragraphs: Sequence[str], heading: str = "") -> Flowable:
 # --- the page frame ---------------------------------------------------------------------------
 
 def _office_lines(office: OfficeInfo, t: Translator) -> list[str]:
-    contact = [office.address]
+    contact = [doc_text(t, office.address)]
     if office.phone:
         contact.append(t("Phone {phone}", phone=office.phone))
     if office.email:
@@ -234,13 +345,13 @@ def _office_lines(office: OfficeInfo, t: Translator) -> list[str]:
 def _draw_header(c: Canvas, frame: PageFrame, t: Translator) -> None:
     top = PAGE_HEIGHT - MARGIN + 4 * mm
     right = PAGE_WIDTH - MARGIN
+    room = CONTENT_WIDTH - max(stringWidth(frame.title, BOLD, 8),
+                               stringWidth(frame.reference, REGULAR, 7.5)) - 6 * mm
     c.setFillColor(ACCENT)
-    c.setFont(BOLD, 11.5)
-    c.drawString(MARGIN, top - 4 * mm, frame.office.name)
+    _draw_fitted(c, doc_text(t, frame.office.name), BOLD, 11.5, top - 4 * mm, room)
     c.setFillColor(MUTED)
-    c.setFont(REGULAR, 7.5)
     for i, line in enumerate(_office_lines(frame.office, t)):
-        c.drawString(MARGIN, top - (8.5 + 3.6 * i) * mm, line)
+        _draw_fitted(c, line, REGULAR, 7.5, top - (8.5 + 3.6 * i) * mm, room)
     c.setFont(BOLD, 8)
     c.setFillColor(INK)
     c.drawRightString(right, top - 4 * mm, frame.title)
@@ -250,6 +361,13 @@ def _draw_header(c: Canvas, frame: PageFrame, t: Translator) -> None:
     c.setStrokeColor(ACCENT)
     c.setLineWidth(0.8)
     c.line(MARGIN, top - 17 * mm, right, top - 17 * mm)
+
+
+def _draw_fitted(c: Canvas, text: str, font: str, size: float, y: float, room: float) -> None:
+    """One header line in full: a long office name or address is set smaller, never cut."""
+    width = stringWidth(text, font, size)
+    c.setFont(font, size * min(1.0, room / width) if width else size)
+    c.drawString(MARGIN, y, text)
 
 
 def _draw_footer(c: Canvas, frame: PageFrame, t: Translator, page: int, pages: int) -> None:

@@ -1,14 +1,19 @@
 """The energy card copy (001 Član 3.1; a copy for up to 12 months back, 001 Član 3): per
 change the date, old and new VT and MT, the consumption, meter number, constant and status;
-businesses add peak load and the reactive registers in a second table. A bar chart of the
-consumption per period closes the card.
+the business card (001 Član 3.1.2) starts every row with the metering point (subscriber
+number) and adds peak load and the reactive registers in a second table. A bar chart of the
+consumption per period, with its unit, value axis and legend, closes the card.
+
+Columns are sized to what they hold: readings, meter numbers and dates never wrap.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
@@ -19,6 +24,7 @@ from office_app.printing.document import (
     MUTED,
     PageFrame,
     data_table,
+    doc_text,
     field_grid,
     render_pdf,
     section,
@@ -31,7 +37,6 @@ from office_app.services.energy_card import KIND_LABELS
 if TYPE_CHECKING:
     from office_app.services.energy_card import EnergyCard, EnergyCardRow
 
-MARK_LABELS = {"E": "E", "S": "S", "D": "D"}
 
 
 def _what(t: Translator, r: EnergyCardRow) -> str:
@@ -39,61 +44,86 @@ def _what(t: Translator, r: EnergyCardRow) -> str:
     return f"{label} {r.mark}".strip()
 
 
+def _point(card: EnergyCard, r: EnergyCardRow) -> list[str]:
+    """The business card's first column: the metering point (subscriber number)."""
+    return [r.point_number] if card.business else []
+
+
 def _active(t: Translator, card: EnergyCard) -> Flowable:
     unit = card.unit
-    headers = [t("Date"), t("Change"), t("Meter number"), t("Constant"), t("Old VT"),
+    point = [t("Metering point")] if card.business else []
+    headers = [*point, t("Date"), t("Change"), t("Meter number"), t("Constant"), t("Old VT"),
                t("New VT"), f"VT {unit}", t("Old MT"), t("New MT"), f"MT {unit}",
                t("Status")]
-    rows = [[t.date(r.read_on), _what(t, r), r.meter_number, register(r.constant),
-             register(r.old_vt), register(r.new_vt), quantity(t, r.vt_quantity),
-             register(r.old_mt), register(r.new_mt), quantity(t, r.mt_quantity),
-             r.customer_status] for r in card.rows]
-    widths = [21, 19, 17, 13, 15, 15, 15, 15, 15, 15, 14]
-    return data_table(headers, rows, [w * mm for w in widths],
-                      t("No readings in this time."))
+    rows = [[*_point(card, r), t.date(r.read_on), _what(t, r), r.meter_number,
+             register(r.constant, t), register(r.old_vt, t), register(r.new_vt, t),
+             quantity(t, r.vt_quantity), register(r.old_mt, t), register(r.new_mt, t),
+             quantity(t, r.mt_quantity), r.customer_status] for r in card.rows]
+    first = len(point)
+    wrap = {first + 1, first + 10}              # the change and the status may wrap
+    return data_table(headers, rows, None, t("No readings in this time."),
+                      nowrap=set(range(len(headers))) - wrap,
+                      right=set(range(first + 3, first + 10)))
 
 
 def _business(t: Translator, card: EnergyCard) -> Flowable:
     # The unit stays out of the message: Cyrillic transliteration would garble "kW".
-    headers = [t("Date"), t("Meter number"), f"{t('Peak load')} kW", t("Peak-load constant")]
-    widths = [21, 22, 20, 24]
+    headers = [t("Metering point"), t("Date"), t("Meter number"), f"{t('Peak load')} kW",
+               t("Peak-load constant")]
     reactive = card.has_reactive
     if reactive:
         headers += [t("Old VTR"), t("New VTR"), "VTR kvarh", t("Old MTR"), t("New MTR"),
                     "MTR kvarh"]
-        widths = [21, 18, 16, 16, 17, 17, 17, 17, 17, 18]
     rows = []
     for r in card.rows:
-        row = [t.date(r.read_on), r.meter_number, quantity(t, r.peak_load),
-               register(r.peak_constant)]
+        row = [r.point_number, t.date(r.read_on), r.meter_number, quantity(t, r.peak_load),
+               register(r.peak_constant, t)]
         if reactive:
-            row += [register(r.old_vt_reactive), register(r.new_vt_reactive),
-                    quantity(t, r.vt_reactive_quantity), register(r.old_mt_reactive),
-                    register(r.new_mt_reactive), quantity(t, r.mt_reactive_quantity)]
+            row += [register(r.old_vt_reactive, t), register(r.new_vt_reactive, t),
+                    quantity(t, r.vt_reactive_quantity), register(r.old_mt_reactive, t),
+                    register(r.new_mt_reactive, t), quantity(t, r.mt_reactive_quantity)]
         rows.append(row)
-    return data_table(headers, rows, [w * mm for w in widths])
+    return data_table(headers, rows, None, nowrap=set(range(len(headers))),
+                      right=set(range(3, len(headers))))
 
 
 def _chart(t: Translator, card: EnergyCard) -> Drawing:
     periods = list(card.periods)[-12:]
-    drawing = Drawing(CONTENT_WIDTH, 55 * mm)
+    drawing = Drawing(CONTENT_WIDTH, 62 * mm)
     chart = VerticalBarChart()
-    chart.x, chart.y = 12 * mm, 8 * mm
-    chart.width, chart.height = CONTENT_WIDTH - 16 * mm, 42 * mm
+    chart.x, chart.y = 16 * mm, 8 * mm
+    chart.width, chart.height = CONTENT_WIDTH - 20 * mm, 42 * mm
     chart.data = [[float(p.vt) for p in periods], [float(p.mt) for p in periods]]
     chart.categoryAxis.categoryNames = [p.period for p in periods]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 6.5
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 6.5
-    chart.valueAxis.valueMin = 0
     chart.categoryAxis.style = "stacked"
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = REGULAR
+        axis.labels.fontSize = 6.5
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labelTextFormat = lambda v: quantity(t, Decimal(str(v)).normalize())
     chart.bars[0].fillColor = ACCENT
     chart.bars[1].fillColor = MUTED
     chart.bars.strokeWidth = 0
     chart.bars.strokeColor = None
     drawing.add(chart)
+    drawing.add(String(chart.x - 2 * mm, chart.y + chart.height + 4 * mm, card.unit,
+                       fontName=REGULAR, fontSize=7, fillColor=MUTED, textAnchor="end"))
+    drawing.add(_legend(t, card, chart.x + chart.width, chart.y + chart.height + 7 * mm))
     return drawing
+
+
+def _legend(t: Translator, card: EnergyCard, right: float, top: float) -> Legend:
+    legend = Legend()
+    legend.x, legend.y = right - 60 * mm, top
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.fontName = REGULAR
+    legend.fontSize = 7
+    legend.dx = legend.dy = 7
+    legend.deltax = 30 * mm
+    legend.colorNamePairs = [(ACCENT, t("VT (higher tariff)")),
+                             (MUTED, t("MT (lower tariff)"))]
+    return legend
 
 
 def energy_card_pdf(card: EnergyCard, language: str) -> bytes:
@@ -102,10 +132,10 @@ def energy_card_pdf(card: EnergyCard, language: str) -> bytes:
     frame = PageFrame(card.office, t("Energy card"), card.operator_code, card.printed_at,
                       t("Customer {code}", code=card.customer_code))
     since = t("since {date}", date=t.date(card.since)) if card.since else t("all readings")
-    story: list[Any] = title_block(t("Energy card"), [f"{card.customer_code} · "
-                                                      f"{card.customer_name}", since])
+    name, address = doc_text(t, card.customer_name), doc_text(t, card.address)
+    story: list[Any] = title_block(t("Energy card"), [f"{card.customer_code} · {name}", since])
     story.append(field_grid([(t("Customer code"), card.customer_code),
-                             (t("Name"), card.customer_name), (t("Address"), card.address),
+                             (t("Name"), name), (t("Address"), address),
                              (t("Status"), card.status)]))
     story += [section(t("Readings and consumption")), _active(t, card)]
     if card.business and (card.has_peak or card.has_reactive):

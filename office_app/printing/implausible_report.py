@@ -11,19 +11,22 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
 
+from office_app.errors import N_
 from office_app.i18n import Translator, translator
 from office_app.printing.document import (
     RULE,
     SHADE,
     PageFrame,
+    doc_text,
     field_grid,
+    fit_words,
     note_box,
     para,
     render_pdf,
     styles,
     title_block,
 )
-from office_app.printing.reading_book import signatures
+from office_app.printing.reading_book import column_widths, signatures
 from office_app.printing.registers import quantity, register
 from office_app.services.plausibility import FLAG_NAMES
 
@@ -34,9 +37,10 @@ if TYPE_CHECKING:
         ImplausibleRow,
     )
 
-COLUMNS = [("Point, meter", 22), ("Customer, address", 38), ("Last reading", 21),
-           ("Keyed", 21), ("Use / monthly average", 20), ("Finding", 20), ("Found VT", 16),
-           ("Found MT", 16)]
+COLUMNS = [(N_("Point, meter"), 22), (N_("Customer, address"), 38), (N_("Last reading"), 21),
+           (N_("Keyed"), 21), (N_("Use / monthly average"), 20), (N_("Finding"), 20),
+           (N_("Found VT"), 16), (N_("Found MT"), 16)]
+PAD_X = 2
 
 
 def _lines(*parts: str) -> str:
@@ -45,8 +49,8 @@ def _lines(*parts: str) -> str:
 
 def _registers(t: Translator, day: date | None, vt: Decimal | None,
                mt: Decimal | None) -> str:
-    return _lines(t.date(day), f"VT {register(vt)}" if vt is not None else "",
-                  f"MT {register(mt)}" if mt is not None else "")
+    return _lines(t.date(day), f"VT {register(vt, t)}" if vt is not None else "",
+                  f"MT {register(mt, t)}" if mt is not None else "")
 
 
 def _row(t: Translator, r: ImplausibleRow) -> list[Any]:
@@ -55,7 +59,8 @@ def _row(t: Translator, r: ImplausibleRow) -> list[Any]:
     findings = ", ".join(t(FLAG_NAMES.get(f, f)) for f in r.flags)
     return [para(_lines(r.point_number, r.meter_number, t("code {code}", code=r.reading_code)),
                  cell),
-            para(_lines(f"{r.customer_code} {r.customer_name}", r.address), cell),
+            para(_lines(f"{r.customer_code} {doc_text(t, r.customer_name)}",
+                        doc_text(t, r.address)), cell),
             para(_registers(t, r.previous_date, r.previous_vt, r.previous_mt), cell),
             para(_registers(t, r.read_on, r.vt, r.mt), cell),
             para(_lines(quantity(t, r.consumption), average), cell),
@@ -63,17 +68,19 @@ def _row(t: Translator, r: ImplausibleRow) -> list[Any]:
 
 
 def _table(t: Translator, group: ImplausibleGroup) -> Table:
-    head = [para(t(name), styles().head_cell) for name, _w in COLUMNS]
-    table = Table([head] + [_row(t, r) for r in group.rows],
-                  colWidths=[w * mm for _n, w in COLUMNS], repeatRows=1, hAlign="LEFT")
+    widths = column_widths(t, COLUMNS, PAD_X)
+    head = [fit_words(t(name), styles().head_cell, w - 2 * PAD_X)
+            for (name, _w), w in zip(COLUMNS, widths, strict=True)]
+    table = Table([head] + [_row(t, r) for r in group.rows], colWidths=widths, repeatRows=1,
+                  hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
         ("GRID", (0, 0), (-1, -1), 0.4, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
     ]))
     return table
 
@@ -82,10 +89,12 @@ def _group_story(t: Translator, report: ImplausibleReport,
                  group: ImplausibleGroup) -> list[Flowable]:
     story = title_block(t("Implausible readings"), [
         t("Period {period} · zone {zone} {zone_name} · reader {reader} {reader_name}",
-          period=report.period.period, zone=group.zone_code, zone_name=group.zone_name,
-          reader=group.reader_code, reader_name=group.reader_name)])
-    story.append(field_grid([(t("Zone"), f"{group.zone_code} {group.zone_name}"),
-                             (t("Reader"), f"{group.reader_code} {group.reader_name}"),
+          period=report.period.period, zone=group.zone_code,
+          zone_name=doc_text(t, group.zone_name), reader=group.reader_code,
+          reader_name=doc_text(t, group.reader_name))])
+    story.append(field_grid([(t("Zone"), f"{group.zone_code} {doc_text(t, group.zone_name)}"),
+                             (t("Reader"),
+                              f"{group.reader_code} {doc_text(t, group.reader_name)}"),
                              (t("Readings to re-check"), str(len(group.rows))),
                              (t("Processing date"), t.date(report.period.processing_on))]))
     story += [Spacer(1, 4 * mm), _table(t, group)]

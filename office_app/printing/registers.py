@@ -7,18 +7,19 @@ from decimal import Decimal
 from office_app.i18n import Translator
 
 
-def register(value: Decimal | None) -> str:
-    """A register as the meter shows it: digits, no grouping, a decimal comma only when the
-    value has decimals (13600, 99,5)."""
+def register(value: Decimal | None, t: Translator | None = None) -> str:
+    """A register as the meter shows it: digits, no grouping, a decimal sign only when the
+    value has decimals (13600, 99,5; in English 99.5)."""
     if value is None:
         return ""
     if value == value.to_integral():
         return str(int(value))
-    return format(value.normalize(), "f").replace(".", ",")
+    sign = t.decimal_symbol if t is not None else ","
+    return format(value.normalize(), "f").replace(".", sign)
 
 
 def quantity(t: Translator, value: Decimal | None) -> str:
-    """A consumption in the office's number format (1.234 or 1.234,5)."""
+    """A consumption in the document's number format (1.234 or 1.234,5; English 1,234.5)."""
     if value is None:
         return ""
     if value == value.to_integral():
@@ -28,7 +29,7 @@ def quantity(t: Translator, value: Decimal | None) -> str:
 
 def describe(t: Translator, error: object) -> str:
     """A finding or field error (anything with msg_id and params) in ``t``'s language, with
-    numbers and dates in the office's format (5.500, 31.03.2025)."""
+    numbers in the language's format (5.500; English 5,500) and dates as 31.03.2025."""
     params = {}
     for name, value in error.params.items():  # type: ignore[attr-defined]
         if isinstance(value, Decimal):

@@ -3,26 +3,32 @@ printed so the customer can check it and ask for corrections.
 
 ``gather_extract`` collects the data into frozen dataclasses; ``customer_extract`` prints it
 in the customer's document language (or the one asked for) and records in the audit log who
-printed it. Any role that may view customers may print an extract.
+printed it. The extract carries the customer's account for the last 24 months (004 §25.1 j:
+every invoice and other document, its payment status, every payment), so printing one needs
+the permissions to view customers and the ledger.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.i18n import LANGUAGES
 from office_app.models import CustomerStatusChange, PointHolding
 from office_app.printing.customer_extract import customer_extract_pdf
-from office_app.services import audit, metering, network
+from office_app.services import audit, ledger, metering, network
 from office_app.services.customers import CustomerRecord, get_customer
 from office_app.services.metering import HoldingRecord, InstallationRecord, PointRecord
 from office_app.services.office import OfficeInfo, get_office
 from office_app.services.permissions import Operator, Permission
 
 AUDIT_ACTION = "print_extract"
+#: How far back the extract's account goes (004 §25.1 j: at least 24 months).
+HISTORY_MONTHS = 24
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,34 @@ class PointExtract:
 
 
 @dataclass(frozen=True)
+class AccountEntry:
+    """One document on the customer's account: a debit (invoice, interest, debit note …) with
+    what is still open of it today, or a credit (payment, credit note …) with ``open`` None.
+    ``settled_on`` is the day a debit was settled in full."""
+
+    document_date: date
+    document_type: str
+    document_number: str
+    period: str | None
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+    open: Decimal | None
+    settled_on: date | None
+
+
+@dataclass(frozen=True)
+class AccountHistory:
+    """The account from ``since`` (the first day of the month 24 months back) to today:
+    ``opening_balance`` carries everything before, ``closing_balance`` is the balance now."""
+
+    since: date
+    opening_balance: Decimal
+    entries: tuple[AccountEntry, ...]
+    closing_balance: Decimal
+
+
+@dataclass(frozen=True)
 class CustomerExtract:
     office: OfficeInfo
     customer: CustomerRecord
@@ -60,6 +94,7 @@ class CustomerExtract:
     status_history: tuple[StatusChange, ...]
     operator_code: str
     printed_at: datetime
+    account: AccountHistory | None = None
 
 
 def _overlaps(inst: InstallationRecord, held: tuple[HoldingRecord, ...]) -> bool:
@@ -92,16 +127,55 @@ def _history(db: Database, customer_id: int) -> tuple[list[int], tuple[StatusCha
                                              c.reason) for c in changes)
 
 
-def gather_extract(db: Database, operator: Operator, customer_id: int) -> CustomerExtract:
-    """Everything stored about the customer. Raises PermissionDenied or NotFound."""
+def history_start(today: date, months: int = HISTORY_MONTHS) -> date:
+    """The first day of the month ``months - 1`` months before ``today``'s month."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _entry(e: ledger.EntryData, balance: Decimal,
+           item: ledger.OpenItem | None) -> AccountEntry:
+    if item is None:
+        return AccountEntry(e.document_date, e.document_type, e.document_number, e.period,
+                            e.debit, e.credit, balance, None, None)
+    settled_on = (max((d for d, _a in item.settlements), default=None)
+                  if item.open == 0 else None)
+    return AccountEntry(e.document_date, e.document_type, e.document_number, e.period,
+                        e.debit, e.credit, balance, item.open, settled_on)
+
+
+def account_history(s: Session, customer_id: int, today: date) -> AccountHistory:
+    """The customer's account for the last HISTORY_MONTHS months, each debit with its
+    payment status (payments settle debts as the ledger allocates them: the invoice a
+    payment names first, then the oldest)."""
+    since = history_start(today)
+    everything = ledger.entries(s, [customer_id], today)[customer_id]
+    items = {i.entry_id: i for i in ledger.allocate(everything).items}
+    opening = sum((e.amount for e in everything if e.document_date < since), Decimal(0))
+    running, rows = opening, []
+    for e in everything:
+        if e.document_date >= since:
+            running += e.amount
+            rows.append(_entry(e, running, items.get(e.id) if e.debit > 0 else None))
+    return AccountHistory(since, opening, tuple(rows), running)
+
+
+def gather_extract(db: Database, operator: Operator, customer_id: int,
+                   today: date | None = None) -> CustomerExtract:
+    """Everything stored about the customer, with the account since 24 months before
+    ``today``. Raises PermissionDenied or NotFound."""
     operator.require(Permission.VIEW_CUSTOMERS)
+    operator.require(Permission.VIEW_LEDGER)
     customer = get_customer(db, operator, customer_id)
     point_ids, status_history = _history(db, customer_id)
     zone_names = {z.id: z.name for z in network.list_zones(db, operator)}
     points = tuple(_point_extract(db, operator, customer_id, pid, zone_names)
                    for pid in point_ids)
+    printed_at = datetime.now().astimezone()
+    with db.unit_of_work() as s:
+        account = account_history(s, customer_id, today or printed_at.date())
     return CustomerExtract(get_office(db), customer, points, status_history, operator.code,
-                           datetime.now().astimezone())
+                           printed_at, account)
 
 
 def customer_extract(db: Database, operator: Operator, customer_id: int,
@@ -119,5 +193,6 @@ def customer_extract(db: Database, operator: Operator, customer_id: int,
     return pdf
 
 
-__all__ = ["AUDIT_ACTION", "CustomerExtract", "PointExtract", "StatusChange", "customer_extract",
-           "gather_extract"]
+__all__ = ["AUDIT_ACTION", "AccountEntry", "AccountHistory", "CustomerExtract", "PointExtract",
+           "StatusChange", "account_history", "customer_extract", "gather_extract",
+           "history_start"]

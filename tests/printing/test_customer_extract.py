@@ -13,12 +13,18 @@ from pypdf import PdfReader
 
 from office_app.db import Database
 from office_app.errors import NotFound
-from office_app.services import audit, metering, network
+from office_app.services import audit, ledger, metering, network
 from office_app.services.customers import CustomerInput, create_customer, update_customer
-from office_app.services.extract import AUDIT_ACTION, customer_extract, gather_extract
+from office_app.services.extract import (
+    AUDIT_ACTION,
+    customer_extract,
+    gather_extract,
+    history_start,
+)
 from office_app.services.metering import MeterInput, PointInput
+from office_app.services.office import save_office
 from office_app.services.permissions import Operator, Role
-from tests.conftest import make_operator
+from tests.conftest import TEST_OFFICE, make_operator
 
 JMBG = "0101990710008"
 
@@ -69,13 +75,19 @@ def test_dates_print_as_dd_mm_yyyy(db: Database, clerk: Operator, customer: dict
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
 
 
-def test_cyrillic_document_has_cyrillic_labels_and_data_as_entered(
+def test_cyrillic_document_prints_names_and_addresses_in_cyrillic(
         db: Database, clerk: Operator, customer: dict) -> None:
     text = _text(customer_extract(db, clerk, customer["record"].id, "sr_Cyrl"))
     assert "Извод из регистра купаца" in text
     assert "Мјерно мјесто" in text and "Бројило" in text
-    for expected in (JMBG, "100245", "E-778899", "Đurović Šćekić"):
-        assert expected in text
+    # The customer's names and addresses, the office's name and address: Cyrillic.
+    for expected in ("Ђуровић Шћекић", "Милица", "Његошева 12", "Бар", "Шушањ",
+                     "Тест оффице", "Његошева 1, Бар"):
+        assert expected in text, expected
+    assert "Đurović" not in text and "Njegoševa" not in text
+    # Codes, numbers, e-mail addresses and meter types stay as entered.
+    for expected in (JMBG, "100245", "E-778899", "ISKRA MT174", "milica@example.me"):
+        assert expected in text, expected
 
 
 def test_language_defaults_to_the_customers_document_language(
@@ -100,6 +112,79 @@ def test_footer_names_operator_and_pages(db: Database, clerk: Operator, customer
     text = _text(customer_extract(db, clerk, customer["record"].id, "en"))
     assert "operator CLK1" in text and "Page 1 of" in text
     assert "religion, ethnicity, sex, political views" in text
+
+
+def test_data_protection_sentence_has_no_doubled_word(db: Database, clerk: Operator,
+                                                      customer: dict) -> None:
+    text = " ".join(_text(customer_extract(db, clerk, customer["record"].id,
+                                           "sr_Latn")).split())
+    assert "Ne prikupljamo i ne čuvamo podatke o vjeroispovijesti" in text
+    assert "Ne ne" not in text
+
+
+def _post(db: Database, operator: Operator, customer_id: int, kind: str, number: str,
+          day: date, debit: str = "0", credit: str = "0", period: str | None = None) -> None:
+    with db.unit_of_work() as s:
+        ledger.post(s, operator, ledger.Posting(
+            customer_id, kind, number, day, debit=Decimal(debit), credit=Decimal(credit),
+            period=period, due_date=day if kind == "invoice" else None))
+
+
+def test_extract_lists_24_months_of_invoices_with_their_payment_status(
+        db: Database, supervisor: Operator, clerk: Operator, customer: dict) -> None:
+    cid = customer["record"].id
+    today = date.today()
+    start = history_start(today)
+    old = date(start.year - 1, start.month, 1)          # before the 24 months
+    _post(db, supervisor, cid, "invoice", "01-OLD-0000001", old, debit="40.00", period="OLD")
+    _post(db, supervisor, cid, "invoice", "01-2099-0000101", start, debit="1234.56",
+          period="P-101")
+    # Settles the old debt, then invoice 101 in full.
+    _post(db, supervisor, cid, "payment", "UPL-7781", start, credit="1274.56")
+    _post(db, supervisor, cid, "invoice", "01-2099-0000102", today, debit="75.20",
+          period="P-102")
+    _post(db, supervisor, cid, "payment", "UPL-7782", today, credit="20.00")
+    _post(db, supervisor, cid, "invoice", "01-2099-0000103", today, debit="10.00",
+          period="P-103")
+    text = " ".join(_text(customer_extract(db, clerk, cid, "en")).split())
+    assert "INVOICES AND PAYMENTS IN THE LAST 24 MONTHS" in text
+    assert "01-2099-0000101 Invoice P-101 1,234.56" in text
+    assert "UPL-7781 Payment" in text and "1,274.56" in text
+    assert f"Settled on {start:%d.%m.%Y}" in text
+    assert "01-2099-0000102 Invoice P-102 75.20" in text and "Partly paid, 55.20 € open" in text
+    assert "UPL-7782 Payment" in text and "20.00" in text
+    assert "01-2099-0000103 Invoice P-103 10.00" in text and "Unpaid" in text
+    assert "01-OLD-0000001" not in text
+    assert "Balance before 40.00 €" in text and "Balance now 65.20 €" in text
+    sq = " ".join(_text(customer_extract(db, clerk, cid, "sq")).split())
+    assert "FATURAT DHE PAGESAT NË 24 MUAJT E FUNDIT" in sq and "1 234,56" in sq
+
+
+def test_partly_paid_invoice_says_what_is_open(db: Database, supervisor: Operator,
+                                               clerk: Operator, customer: dict) -> None:
+    cid = customer["record"].id
+    today = date.today()
+    _post(db, supervisor, cid, "invoice", "01-2099-0000201", today, debit="60.00", period="P")
+    _post(db, supervisor, cid, "payment", "UPL-9001", today, credit="15.50")
+    text = " ".join(_text(customer_extract(db, clerk, cid, "sr_Latn")).split())
+    assert "RAČUNI I UPLATE U POSLJEDNJA 24 MJESECA" in text
+    assert "Djelimično plaćeno, ostalo 44,50 €" in text and "15,50" in text
+
+
+def test_electricity_extract_has_no_water_fields_and_water_has_no_electricity_fields(
+        db: Database, clerk: Operator, customer: dict) -> None:
+    text = _text(customer_extract(db, clerk, customer["record"].id, "en"))
+    for water_only in ("Connection diameter", "Meter size", "Household members"):
+        assert water_only not in text, water_only
+    assert "Nominal current" in text and "Time switch number" in text
+    with db.unit_of_work() as s:
+        save_office(s, replace(TEST_OFFICE, utility="water", name="Vodovod Bar"))
+    water = _text(customer_extract(db, clerk, customer["record"].id, "en"))
+    for field in ("Connection diameter", "Meter size", "Household members"):
+        assert field in water, field
+    for electricity_only in ("Nominal current", "Time switch", "Peak-load constant",
+                             "Two-rate"):
+        assert electricity_only not in water, electricity_only
 
 
 def test_previous_holder_sees_own_period_but_not_the_new_holder(
@@ -142,7 +227,7 @@ def test_business_extract_shows_pib_account_and_no_points(db: Database, clerk: O
         tax_number="02005123", bank_account="510-1234567-90", billing_number="N-4471",
         address="Bulevar revolucije 5", place="Bar", language="sr_Cyrl"))
     text = _text(customer_extract(db, clerk, business.id))
-    for expected in ("Pekara Šćepanović d.o.o.", "02005123", "510-0000001234567-90", "N-4471",
+    for expected in ("Пекара Шћепановић д.о.о.", "02005123", "510-0000001234567-90", "N-4471",
                      "ПИБ", "Жиро рачун", "Купац нема ниједно мјерно мјесто."):
         assert expected in text
     assert "ЈМБГ" not in text
