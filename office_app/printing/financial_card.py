@@ -18,7 +18,9 @@ from office_app.printing.document import (
     RULE,
     SHADE,
     PageFrame,
+    doc_text,
     field_grid,
+    fit_words,
     note_box,
     or_empty,
     para,
@@ -44,7 +46,8 @@ def _table(headers: list[str], rows: list[list[str]], widths: list[float],
     cell = ParagraphStyle("card_cell", parent=st.cell, fontSize=7, leading=8.6)
     number = ParagraphStyle("card_number", parent=cell, alignment=TA_RIGHT)
     head = ParagraphStyle("card_head", parent=st.head_cell, fontSize=6.8, leading=8.2)
-    body: list[list[Any]] = [[para(h, head) for h in headers]]
+    body: list[list[Any]] = [[fit_words(h, head, w - 6) for h, w in zip(headers, widths,
+                                                                         strict=True)]]
     body += [[para(or_empty(v), number if i in (3, 4, 5) else cell) for i, v in enumerate(r)]
              for r in rows]
     table = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -63,11 +66,12 @@ def financial_card_pdf(card: FinancialCard, office: OfficeInfo, language: str,
     span = f"{t.date(card.since)} – {t.date(card.until)}"
     frame = PageFrame(office, t("Financial card"), operator_code, printed_at,
                       t("Customer {code}", code=card.customer_code))
+    name = doc_text(t, card.customer_name)
     story: list[Flowable] = title_block(t("Financial card"), [
-        f"{card.customer_code} · {card.customer_name}", t("Copy for {span}", span=span)])
+        f"{card.customer_code} · {name}", t("Copy for {span}", span=span)])
     story.append(field_grid([(t("Customer code"), card.customer_code),
-                             (t("Name"), card.customer_name),
-                             (t("Address"), card.customer_address),
+                             (t("Name"), name),
+                             (t("Address"), doc_text(t, card.customer_address)),
                              (t("Opening balance"), t.money(card.opening_balance))]))
     story.append(section(t("Entries")))
     rows = [[t.date(r.document_date), f"{r.document_number}\n{r.description}",

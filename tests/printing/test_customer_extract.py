@@ -231,3 +231,31 @@ def test_business_extract_shows_pib_account_and_no_points(db: Database, clerk: O
                      "ПИБ", "Жиро рачун", "Купац нема ниједно мјерно мјесто."):
         assert expected in text
     assert "ЈМБГ" not in text
+
+
+@pytest.mark.parametrize("language", ["sr_Latn", "sr_Cyrl", "sq", "en"])
+def test_extract_and_card_copy_in_every_language(db: Database, supervisor: Operator,
+                                                 clerk: Operator, customer: dict,
+                                                 language: str) -> None:
+    from office_app.i18n import translator
+    from office_app.services.billing.invoices import card_copy
+
+    cid = customer["record"].id
+    today = date.today()
+    _post(db, supervisor, cid, "invoice", "01-2099-0000301", today, debit="2016.03",
+          period="P-301")
+    t = translator(language)
+    extract = " ".join(_text(customer_extract(db, clerk, cid, language)).split())
+    card = " ".join(_text(card_copy(db, supervisor, cid, language=language)).split())
+    for text in (extract, card):
+        amount = " ".join(t.number(Decimal("2016.03"), 2).split())
+        assert amount in text and "01-2099-0000301" in text
+        name = "Ђуровић Шћекић Милица" if language == "sr_Cyrl" else "Đurović Šćekić Milica"
+        assert name in text
+        assert " ".join(t("Document type").split()) in text
+    for label in ("Payment status", "Debit", "Credit", "Balance", "Unpaid"):
+        assert " ".join(t(label).split()) in extract, label
+    if language == "en":
+        assert "2,016.03" in extract and "2.016,03" not in card
+    if language != "en":
+        assert "Payment status" not in extract

@@ -4,6 +4,7 @@ else."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -253,3 +254,22 @@ def test_english_documents_use_english_number_formats(office: tuple[Database, Bo
     t = translator("en")
     assert t.number(Decimal("29335"), 3) == "29,335.000"
     assert t.money(Decimal("1234.56")) == "1,234.56 €"
+
+
+def test_long_addresses_wrap_whole_and_nothing_overprints(office: tuple[Database, Book],
+                                                          clerk: Operator) -> None:
+    db, book = office
+    card = energy_card(db, clerk, book.customers["P-300"])
+    long_office = ("Bulevar Svetog Petra Cetinjskog 130, poslovni centar Kruševac, "
+                   "treći sprat, 81000 Podgorica, Crna Gora")
+    long_customer = ("Ulica Maršala Tita bb, poslovni prostor 14, ulaz iz dvorišta, "
+                     "naspram autobuske stanice, 85355 Sutomore")
+    card = replace(card, address=long_customer, office=replace(card.office,
+                                                               address=long_office))
+    pdf = energy_card_pdf(card, "en")
+    text = _flat(_text(pdf))
+    assert long_office in text and long_customer in text and "…" not in text
+    assert _overprinted(pdf) == []
+    cyrillic = _flat(_text(energy_card_pdf(card, "sr_Cyrl")))
+    assert "Булевар Светог Петра Цетињског 130" in cyrillic
+    assert "Улица Маршала Тита бб" in cyrillic
