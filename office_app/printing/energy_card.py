@@ -44,17 +44,22 @@ def _what(t: Translator, r: EnergyCardRow) -> str:
     return f"{label} {r.mark}".strip()
 
 
+def _shows_point(card: EnergyCard) -> bool:
+    """The business card always names the metering point (subscriber number); a household's
+    card only when the rows come from more than one point."""
+    return card.business or len({r.point_number for r in card.rows}) > 1
+
+
 def _point(card: EnergyCard, r: EnergyCardRow) -> list[str]:
-    """The business card's first column: the metering point (subscriber number)."""
-    return [r.point_number] if card.business else []
+    return [r.point_number] if _shows_point(card) else []
 
 
 def _active(t: Translator, card: EnergyCard) -> Flowable:
     unit = card.unit
-    point = [t("Metering point")] if card.business else []
+    point = [t("Metering point")] if _shows_point(card) else []
     headers = [*point, t("Date"), t("Change"), t("Meter number"), t("Constant"), t("Old VT"),
-               t("New VT"), f"VT {unit}", t("Old MT"), t("New MT"), f"MT {unit}",
-               t("Status")]
+               t("New VT"), f"{t('VT')} {unit}", t("Old MT"), t("New MT"),
+               f"{t('MT')} {unit}", t("Status")]
     rows = [[*_point(card, r), t.date(r.read_on), _what(t, r), r.meter_number,
              register(r.constant, t), register(r.old_vt, t), register(r.new_vt, t),
              quantity(t, r.vt_quantity), register(r.old_mt, t), register(r.new_mt, t),
@@ -121,8 +126,9 @@ def _legend(t: Translator, card: EnergyCard, right: float, top: float) -> Legend
     legend.fontSize = 7
     legend.dx = legend.dy = 7
     legend.deltax = 30 * mm
-    legend.colorNamePairs = [(ACCENT, t("VT (higher tariff)")),
-                             (MUTED, t("MT (lower tariff)"))]
+    legend.colorNamePairs = [(ACCENT, t("VT (higher tariff)"))]
+    if any(p.mt for p in card.periods):
+        legend.colorNamePairs.append((MUTED, t("MT (lower tariff)")))
     return legend
 
 

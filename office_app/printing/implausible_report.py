@@ -49,8 +49,8 @@ def _lines(*parts: str) -> str:
 
 def _registers(t: Translator, day: date | None, vt: Decimal | None,
                mt: Decimal | None) -> str:
-    return _lines(t.date(day), f"VT {register(vt, t)}" if vt is not None else "",
-                  f"MT {register(mt, t)}" if mt is not None else "")
+    return _lines(t.date(day), f"{t('VT')} {register(vt, t)}" if vt is not None else "",
+                  f"{t('MT')} {register(mt, t)}" if mt is not None else "")
 
 
 def _row(t: Translator, r: ImplausibleRow) -> list[Any]:

@@ -47,11 +47,11 @@ PAD_X, PAD_Y = 2, 1.5
 #: (header msgid, width in mm) per column; the widths add up to the content width.
 HOUSEHOLD_COLUMNS = [(N_("Customer code"), 16), (N_("Name"), 38),
                      (N_("Metering point number"), 20), (N_("Reader code"), 13),
-                     (N_("Zone"), 12), ("VT", 20), ("MT", 20), (N_("Reader's remarks"), 18),
+                     (N_("Zone"), 12), (N_("VT"), 20), (N_("MT"), 20), (N_("Reader's remarks"), 18),
                      (N_("Reading date"), 17)]
 BUSINESS_COLUMNS = [(N_("Reading code"), 13), (N_("Subscriber number (point code)"), 19),
                     (N_("Name and address"), 36), (N_("Meter number"), 17),
-                    (N_("Reader code"), 12), ("VT", 16), ("MT", 16), (N_("Peak load"), 17),
+                    (N_("Reader code"), 12), (N_("VT"), 16), (N_("MT"), 16), (N_("Peak load"), 17),
                     (N_("Reader's remarks"), 13), (N_("Reading date"), 15)]
 
 

@@ -15,6 +15,7 @@ from reading_setup import OFFICE, PERIOD, Book, build_book
 
 from office_app.db import Database
 from office_app.i18n import Translator, translator
+from office_app.models import Reading
 from office_app.printing.energy_card import energy_card_pdf
 from office_app.printing.implausible_report import COLUMNS as IMPLAUSIBLE_COLUMNS
 from office_app.printing.implausible_report import implausible_report_pdf
@@ -101,8 +102,9 @@ def test_reading_book_in_cyrillic_keeps_codes_latin(office: tuple[Database, Book
     text = _flat(_text(reading_books_pdf(books.books_for_print(db, clerk, PERIOD), "sr_Cyrl")))
     assert "Датум очитавања" in text and "Радуловић Јован" in text
     assert "Radulović" not in text
-    for code in ("P-100", "E-300", "R07", "Z1", "VT", "MT"):
+    for code in ("P-100", "E-300", "R07", "Z1"):
         assert code in text, code
+    assert "ВТ" in text and "МТ" in text and "VT" not in text   # tariff names in Cyrillic
 
 
 LONG_BUSINESSES = [
@@ -273,3 +275,24 @@ def test_long_addresses_wrap_whole_and_nothing_overprints(office: tuple[Database
     cyrillic = _flat(_text(energy_card_pdf(card, "sr_Cyrl")))
     assert "Булевар Светог Петра Цетињског 130" in cyrillic
     assert "Улица Маршала Тита бб" in cyrillic
+
+
+def test_household_card_names_the_point_only_when_it_has_several(
+        office: tuple[Database, Book], supervisor: Operator, clerk: Operator) -> None:
+    db, book = office
+    holder = book.customers["P-100"]
+    single = _flat(_text(energy_card_pdf(energy_card(db, clerk, holder), "en")))
+    assert "Metering point" not in single
+    point = metering.create_point(db, supervisor, holder, PointInput(
+        number="P-150", address="Rolovića 5", place="Bar", zone_id=book.zone_id,
+        reader_id=book.reader_id, reading_code=15), date(2024, 1, 1))
+    placed = metering.install_new_meter(db, supervisor, point.id, MeterInput(
+        number="E-150", type="Landis", digits=5), date(2024, 1, 1))
+    assert placed.meter is not None
+    with db.unit_of_work() as s:
+        for day, vt in ((date(2025, 1, 31), 100), (date(2025, 2, 28), 180)):
+            s.add(Reading(point_id=point.id, meter_id=placed.meter.id, period=f"{day:%Y-%m}",
+                          read_on=day, vt=Decimal(vt), created_by="T"))
+    both = _flat(_text(energy_card_pdf(energy_card(db, clerk, holder), "en")))
+    assert "Metering point" in both and "P-150 28.02.2025" in both
+    assert "P-100 28.02.2025" in both
