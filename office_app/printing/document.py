@@ -188,8 +188,9 @@ def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[str]], total: flo
         word = max((widest_word(c, st.cell.fontName, st.cell.fontSize) for c in cells[i]),
                    default=0.0)
         low = max(head_w, line if i in nowrap else word) + pad
+        full_head = widest_word(head, st.head_cell.fontName, st.head_cell.fontSize) + pad
         minimum.append(low)
-        desired.append(max(low, line + pad))
+        desired.append(max(low, line + pad, full_head))
     return _share(minimum, desired, total)
 
 

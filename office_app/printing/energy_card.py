@@ -81,7 +81,8 @@ def _business(t: Translator, card: EnergyCard) -> Flowable:
                     "MTR kvarh"]
     rows = []
     for r in card.rows:
-        row = [r.point_number, t.date(r.read_on), r.meter_number, quantity(t, r.peak_load),
+        peak = "" if r.peak_load is None else t.number(r.peak_load, 2)
+        row = [r.point_number, t.date(r.read_on), r.meter_number, peak,
                register(r.peak_constant, t)]
         if reactive:
             row += [register(r.old_vt_reactive, t), register(r.new_vt_reactive, t),
