@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 def _what(t: Translator, r: EnergyCardRow) -> str:
     label = t(KIND_LABELS.get(r.kind, r.kind))
-    return f"{label} {r.mark}".strip()
+    # The mark in the script of the legend under the table ("E estimate …" reads "Е процјена"
+    # on a Cyrillic card).
+    return f"{label} {doc_text(t, r.mark)}".strip()
 
 
 def _shows_point(card: EnergyCard) -> bool:

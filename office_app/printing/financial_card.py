@@ -46,8 +46,9 @@ def _table(headers: list[str], rows: list[list[str]], widths: list[float],
     cell = ParagraphStyle("card_cell", parent=st.cell, fontSize=7, leading=8.6)
     number = ParagraphStyle("card_number", parent=cell, alignment=TA_RIGHT)
     head = ParagraphStyle("card_head", parent=st.head_cell, fontSize=6.8, leading=8.2)
-    body: list[list[Any]] = [[fit_words(h, head, w - 6) for h, w in zip(headers, widths,
-                                                                         strict=True)]]
+    head_number = ParagraphStyle("card_head_number", parent=head, alignment=TA_RIGHT)
+    body: list[list[Any]] = [[fit_words(h, head_number if i in (3, 4, 5) else head, w - 6)
+                              for i, (h, w) in enumerate(zip(headers, widths, strict=True))]]
     body += [[para(or_empty(v), number if i in (3, 4, 5) else cell) for i, v in enumerate(r)]
              for r in rows]
     table = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
