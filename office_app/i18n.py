@@ -32,6 +32,8 @@ LANGUAGES: dict[str, str] = {
 NUMBER_LOCALES = {"sr_Latn": "sr_Latn_ME", "sr_Cyrl": "sr_Cyrl_ME", "sq": "sq_XK",
                   "en": "en"}
 DATE_FORMAT = "%d.%m.%Y"
+#: English thousands grouping as typed: 1,234 or 12,345,678.90.
+_EN_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d*)?$")
 #: Left in Latin script by to_cyrillic: placeholders and markup; file names and patterns;
 #: words with letters Serbian does not use (kWh, kW, SQLite, PostgreSQL, Qt); key names.
 _PLACEHOLDER = re.compile(
@@ -93,6 +95,21 @@ class Translator:
         fmt = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
         return format_decimal(value, format=fmt, locale=NUMBER_LOCALES[self.language],
                               decimal_quantization=decimals is not None)
+
+    def parse_decimal(self, text: str) -> Decimal:
+        """A number as a person types it in this language. A comma or a point may be the
+        decimal sign; where both appear the last one is. English also reads its own
+        grouping (1,234.56 and 1,234 are 1234.56 and 1234); the local languages read
+        1.234,56 as 1234.56 and a lone point as the decimal sign (1.5). Raises
+        decimal.InvalidOperation on anything else."""
+        text = "".join(text.split())
+        if self.language == "en" and _EN_GROUPED.match(text):
+            return Decimal(text.replace(",", ""))
+        if "," in text and "." in text:
+            decimal_sign = "," if text.rindex(",") > text.rindex(".") else "."
+            grouping = "." if decimal_sign == "," else ","
+            text = text.replace(grouping, "")
+        return Decimal(text.replace(",", "."))
 
     @property
     def decimal_symbol(self) -> str:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from office_app.errors import N_, DomainError, FieldError
-from office_app.i18n import _, tr_error
+from office_app.i18n import _, current, tr_error
 from office_app.ui.operations import OperationRunner
 
 ERROR_STYLE = "color: #b00020;"
@@ -75,7 +75,7 @@ class NumberField(QLineEdit):
             return None
         try:
             if self.decimal:
-                return Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
+                return current().parse_decimal(text)
             return int(text)
         except (InvalidOperation, ValueError):
             raise InputError(FieldError(self.name, N_("{field}: enter a number."),
@@ -85,7 +85,7 @@ class NumberField(QLineEdit):
         if value is None:
             self.setText("")
         elif isinstance(value, Decimal):
-            self.setText(format(value.normalize(), "f").replace(".", ","))
+            self.setText(format(value.normalize(), "f").replace(".", current().decimal_symbol))
         else:
             self.setText(str(value))
 
