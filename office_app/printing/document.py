@@ -417,7 +417,7 @@ def render_pdf(story: list[Flowable], frame: PageFrame, t: Translator) -> bytes:
     bottom = MARGIN + FOOTER_HEIGHT - 6 * mm
     doc = BaseDocTemplate(
         out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=top,
-        bottomMargin=bottom, title=frame.title, author=frame.office.name,
+        bottomMargin=bottom, title=frame.title, author=doc_text(t, frame.office.name),
         subject=frame.reference, creator="office-app", lang=_PDF_LANG.get(t.language, "sr"))
     body = Frame(MARGIN, bottom, CONTENT_WIDTH, PAGE_HEIGHT - top - bottom, id="body",
                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
