@@ -160,7 +160,7 @@ def test_statement_lists_open_invoices_and_the_total(db: Database, supervisor: O
     ledger.post_payment(db, cashier, customer, D("7.03"), date(2024, 6, 20), "UP-7")
     text = flat(text_of(invoices.statement(db, supervisor, customer, on=date(2024, 7, 1),
                                            language="en")))
-    assert "Statement of invoices" in text and "01-2024-0000001" in text
+    assert "Statement of account" in text and "01-2024-0000001" in text
     assert "Total to pay" in text and "50,00 €" in text and "57,03 €" in text
 
 
