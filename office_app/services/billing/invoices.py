@@ -7,6 +7,7 @@ original, any later one is a copy. Copies are given for invoices of the last 12 
 """
 from __future__ import annotations
 
+import getpass
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ from office_app.services.billing.references import account_reference
 from office_app.services.billing.tariffs import price_book
 from office_app.services.ledger import ZERO
 from office_app.services.office import OfficeInfo, office_in
-from office_app.services.permissions import Operator, Permission
+from office_app.services.permissions import Operator, Permission, Role
 from office_app.services.validation import fold
 
 COPY_MONTHS = 12
@@ -328,8 +329,9 @@ def _paid_marks(s: Session, invoices: Sequence[Invoice]) -> dict[int, PaidMark]:
     return found
 
 
-def _operator_name(s: Session, code: str) -> str:
-    return s.scalar(select(User.full_name).where(User.code == code)) or code
+def _operator_name(s: Session, operator: Operator) -> str:
+    found = s.scalar(select(User.full_name).where(User.code == operator.code))
+    return found or operator.full_name or operator.code
 
 
 def _record_prints(s: Session, ids: Sequence[int], operator: Operator,
@@ -400,8 +402,25 @@ def print_period(db: Database, operator: Operator, period: str, out: BinaryIO | 
 def _marks(s: Session, ids: set[int], at: datetime, operator: Operator) -> dict[int, CopyMark]:
     if not ids:
         return {}
-    mark = CopyMark(at, operator.code, _operator_name(s, operator.code))
+    mark = CopyMark(at, operator.code, _operator_name(s, operator))
     return {i: mark for i in ids}
+
+
+def batch_operator(db: Database, login: str | None) -> Operator:
+    """Who a batch command prints on behalf of: the office user ``login`` (``--as``), checked
+    against the users table; without one, the operating-system user running the command, so
+    a copy always names a person (never "SYSTEM"). Raises NotFound or Conflict."""
+    if not login:
+        os_user = getpass.getuser() or "unknown"
+        return Operator(0, os_user[:20], os_user, os_user, Role.ADMIN)
+    with db.unit_of_work() as s:
+        user = s.scalar(select(User).where(User.login == login.strip().lower()))
+        if user is None:
+            raise NotFound(N_("There is no user {login}."), "login", login=login)
+        if not user.active:
+            raise Conflict(N_("User {login} is disabled; print as an active user."), "login",
+                           login=login)
+        return Operator(user.id, user.code, user.login, user.full_name, Role(user.role))
 
 
 def print_copy(db: Database, operator: Operator, invoice_id: int,
@@ -596,6 +615,7 @@ def iter_chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 
 __all__ = ["BatchResult", "CopyMark", "InvoiceDoc", "InvoiceQuery", "InvoiceRow", "LineDoc",
+           "batch_operator",
            "Statement", "StatementLine", "and_", "card_copy", "delivery_order", "documents",
            "find_invoice", "get_invoice", "invoice_rows", "print_copy", "print_log",
            "print_period", "search_invoice_ids", "statement"]
