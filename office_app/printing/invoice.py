@@ -43,7 +43,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from office_app.errors import N_
-from office_app.i18n import Translator, translator
+from office_app.i18n import Translator, to_cyrillic, translator
 from office_app.printing.document import ACCENT, BAND, INK, MUTED, RULE, SHADE, local_time
 from office_app.printing.fonts import BOLD, REGULAR, register_fonts
 from office_app.services.billing.elements import (
@@ -120,6 +120,12 @@ def price_places(line: LineDoc) -> int:
     return decimals_of(line.unit_price, 5 if line.unit in ("kWh", "m3") else 2, 5)
 
 
+def in_script(text: str, language: str) -> str:
+    """Names and addresses as a document in ``language`` prints them: transliterated for a
+    Cyrillic document (the register keeps them as entered)."""
+    return to_cyrillic(text) if language == "sr_Cyrl" and text else text
+
+
 def is_water(office: OfficeInfo | None) -> bool:
     return office is not None and office.utility == "water"
 
@@ -127,8 +133,9 @@ def is_water(office: OfficeInfo | None) -> bool:
 # --- the fixed layout (drawn once per language) -------------------------------------------------
 
 def _office_lines(office: OfficeInfo, t: Translator) -> list[str]:
-    first = " · ".join(p for p in (office.address, t("Phone {phone}", phone=office.phone)
-                                   if office.phone else "", office.email) if p)
+    phone = t("Phone {phone}", phone=office.phone) if office.phone else ""
+    first = " · ".join(p for p in (in_script(office.address, t.language), phone,
+                                   office.email) if p)
     second = " · ".join(p for p in (
         t("PIB {number}", number=office.tax_number) if office.tax_number else "",
         t("Account {account}", account=office.bank_account) if office.bank_account else "")
@@ -194,7 +201,7 @@ def _rich(c: Canvas, x: float, top: float, width: float, parts: Sequence[tuple[s
 def _draw_header(c: Canvas, office: OfficeInfo, t: Translator) -> None:
     c.setFillColor(ACCENT)
     c.setFont(BOLD, 12)
-    c.drawString(LEFT, Y(17), office.name)
+    c.drawString(LEFT, Y(17), in_script(office.name, t.language))
     for i, line in enumerate(_office_lines(office, t)):
         _label(c, LEFT, 21.5 + 3.4 * i, line, 7.2)
     c.setFillColor(ACCENT)
@@ -282,9 +289,9 @@ def _draw_account_frame(c: Canvas, t: Translator) -> None:
 
 
 def _notes(office: OfficeInfo, t: Translator) -> list[tuple[str, str]]:
-    contact = " · ".join(p for p in (
-        office.address, t("Phone {phone}", phone=office.phone) if office.phone else "",
-        office.email) if p)
+    phone = t("Phone {phone}", phone=office.phone) if office.phone else ""
+    contact = " · ".join(p for p in (in_script(office.address, t.language), phone,
+                                     office.email) if p)
     complaints = " ".join(p for p in (contact + ".", t(
         "A complaint about this invoice is made in writing at the service centre or by e-mail, "
         "until the due date; it is answered within 10 days. Pay the undisputed part by the "
@@ -339,7 +346,7 @@ def _draw_slip_form(c: Canvas, office: OfficeInfo, t: Translator) -> None:
         c.rect(x0 * mm, Y(SLIP_TOP + bottom), (x1 - x0) * mm, (bottom - top) * mm)
         _label_fit(c, x0 * mm + 1 * mm, SLIP_TOP + top + 2.2, t(SLIP_LABELS[index]),
                    (x1 - x0 - 2) * mm, 5.4)
-    payee = [office.name, office.address]
+    payee = [in_script(office.name, t.language), in_script(office.address, t.language)]
     for i, line in enumerate(payee):
         _text(c, 15 * mm, SLIP_TOP + 33.4 + 3.2 * i, _fit_size(line, 86 * mm, 7.6)[1], 7.6,
               BOLD if i == 0 else REGULAR)
@@ -427,11 +434,13 @@ def _draw_top(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
                       quiet=1)
     barcode.drawOn(c, RIGHT - barcode.width, Y(41))
     lab = _labels(d.language)
-    customer = (d.customer_code, d.customer_name, d.customer_address,
+    customer = (d.customer_code, in_script(d.customer_name, d.language),
+                in_script(d.customer_address, d.language),
                 lab.get(f"category:{d.category}", d.category), d.tax_number or "—")
     for i, (top, value) in enumerate(zip(BOX_ROWS, customer, strict=True)):
         _draw_value(c, LEFT + 30 * mm, top, value, 60 * mm, i < 2, i == 2)
-    point = (d.point_number, d.point_address, f"{d.zone_code} / {d.reading_code}",
+    point = (d.point_number, in_script(d.point_address, d.language),
+             f"{d.zone_code} / {d.reading_code}",
              lab.get(f"group:{d.tariff_group}", d.tariff_group), d.meter_numbers or "—")
     for i, (top, value) in enumerate(zip(BOX_ROWS, point, strict=True)):
         _draw_value(c, MID + 36 * mm, top, value, 50 * mm, i == 0, i == 1)
@@ -656,7 +665,8 @@ def _slip_purpose(d: InvoiceDoc, t: Translator) -> str:
 
 def _draw_slip(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
     """The slip's own values: payer, purpose, amount, reference."""
-    for i, line in enumerate((d.customer_name, d.customer_address)):
+    for i, line in enumerate((in_script(d.customer_name, d.language),
+                              in_script(d.customer_address, d.language))):
         size, text = _fit_size(line, 86 * mm, 7.6, BOLD if i == 0 else REGULAR)
         _text(c, 15 * mm, SLIP_TOP + 11.4 + 3.2 * i, text, size, BOLD if i == 0 else REGULAR)
     size, purpose = _fit_size(_slip_purpose(d, t), 86 * mm, 7.6)

@@ -30,6 +30,7 @@ from office_app.printing.document import (
     title_block,
 )
 from office_app.printing.fonts import BOLD, REGULAR
+from office_app.printing.invoice import in_script
 from office_app.services.billing.references import printed as model97
 from office_app.services.ledger import DOCUMENT_TYPE_LABELS
 
@@ -91,7 +92,7 @@ def _summary(data: Statement, t: Translator) -> Flowable:
 def _payment(data: Statement, t: Translator) -> list[str]:
     office = data.office
     lines = [t("Pay to account {account} ({payee}), model 97, reference {reference}.",
-               account=office.bank_account or "—", payee=office.name,
+               account=office.bank_account or "—", payee=in_script(office.name, t.language),
                reference=model97(data.payment_reference)),
              t("A payment quoting this reference settles the documents above in the order "
                "listed (oldest due date first), unless you tell us otherwise.")]
@@ -107,12 +108,13 @@ def statement_pdf(data: Statement, language: str) -> bytes:
     t = translator(language)
     frame = PageFrame(data.office, t("Statement of account"), data.operator_code,
                       data.printed_at, t("Customer {code}", code=data.customer_code))
+    name = in_script(data.customer_name, language)
     story: list[Flowable] = title_block(t("Statement of account"), [
-        f"{data.customer_code} · {data.customer_name}",
+        f"{data.customer_code} · {name}",
         t("Open documents on {date}.", date=t.date(data.on))])
     story.append(field_grid([(t("Customer code"), data.customer_code),
-                             (t("Name"), data.customer_name),
-                             (t("Address"), data.customer_address),
+                             (t("Name"), name),
+                             (t("Address"), in_script(data.customer_address, language)),
                              (t("Date"), t.date(data.on))]))
     story.append(section(t("Open documents")))
     story.append(_documents(data, t))
