@@ -73,7 +73,7 @@ MAX_LINES = 8
 PAYMENT_CODE = "189"
 CURRENCY = "EUR"
 #: Where the payment slip starts (mm from the top); the cut line is just above it.
-SLIP_TOP = 245.0
+SLIP_TOP = 246.5
 
 _PDF_LANG = {"sr_Latn": "sr-Latn", "sr_Cyrl": "sr-Cyrl", "sq": "sq", "en": "en"}
 
@@ -313,8 +313,23 @@ def _notes(office: OfficeInfo, t: Translator) -> list[tuple[str, str]]:
     return notes
 
 
+NOTES_TOP = 226.8
+
+
 def _draw_notes(c: Canvas, office: OfficeInfo, t: Translator) -> None:
-    _rich(c, LEFT, 226.6, RIGHT - LEFT, _notes(office, t))
+    """The paragraphs on interest, paying and complaints, in the largest type that ends
+    above the slip's cut line."""
+    notes = _notes(office, t)
+    size = 5.9
+    while size > 4.8 and _notes_end(notes, size) > SLIP_TOP - 6.0:
+        size -= 0.1
+    _rich(c, LEFT, NOTES_TOP, RIGHT - LEFT, notes, size)
+
+
+def _notes_end(notes: Sequence[tuple[str, str]], size: float) -> float:
+    """Where the notes' last line would stand (mm from the top)."""
+    scratch = Canvas(BytesIO())
+    return _rich(scratch, LEFT, NOTES_TOP, RIGHT - LEFT, notes, size) - size * 1.18 / mm
 
 
 SLIP_LABELS = (N_("Payer"), N_("Purpose of payment"), N_("Payee"), N_("Payment code"),
@@ -322,7 +337,7 @@ SLIP_LABELS = (N_("Payer"), N_("Purpose of payment"), N_("Payee"), N_("Payment c
                N_("Reference number"), N_("Place and date of payment"),
                N_("Signature of the payer"))
 #: (label index, x0, top, x1, bottom) of each slip field, mm (from the left, from SLIP_TOP).
-SLIP_FIELDS = ((0, 14, 6, 102, 16.5), (1, 14, 18, 102, 26.5), (2, 14, 28, 102, 38.5),
+SLIP_FIELDS = ((0, 14, 6, 102, 18.2), (1, 14, 19.6, 102, 26.5), (2, 14, 28, 102, 38.5),
                (3, 108, 6, 126, 13), (4, 128, 6, 144, 13), (5, 146, 6, 196, 13),
                (6, 108, 15, 196, 22), (7, 108, 24, 122, 31), (8, 124, 24, 196, 31),
                (9, 108, 33, 150, 40), (10, 152, 33, 196, 40))
@@ -643,10 +658,10 @@ def _draw_interest(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
                 simpleSplit(older, REGULAR, size, width),
                 simpleSplit(_same_day_note(d, t, f), REGULAR, size, width)
                 if d.same_day else []]
-        if sum(len(r) for r in rows) * size * 0.42 <= 12.5:
+        if (sum(len(r) for r in rows) - 1) * size * 0.42 <= 10.2:
             break
-        size -= 0.2
-    top = 213.6
+        size -= 0.1
+    top = 213.4
     leading = size * 0.42
     for block, color in zip(rows, (INK, WARN if d.older_debt > 0 else INK, ACCENT),
                             strict=True):
@@ -665,12 +680,13 @@ def _slip_purpose(d: InvoiceDoc, t: Translator) -> str:
 
 def _draw_slip(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
     """The slip's own values: payer, purpose, amount, reference."""
-    for i, line in enumerate((in_script(d.customer_name, d.language),
-                              in_script(d.customer_address, d.language))):
-        size, text = _fit_size(line, 86 * mm, 7.6, BOLD if i == 0 else REGULAR)
-        _text(c, 15 * mm, SLIP_TOP + 11.4 + 3.2 * i, text, size, BOLD if i == 0 else REGULAR)
+    size, name = _fit_size(in_script(d.customer_name, d.language), 86 * mm, 7.6, BOLD)
+    _text(c, 15 * mm, SLIP_TOP + 11.2, name, size, BOLD)
+    size, lines = _wrapped(in_script(d.customer_address, d.language), 86 * mm, 7.2, 2)
+    for i, line in enumerate(lines):
+        _text(c, 15 * mm, SLIP_TOP + 14.2 + 2.8 * i, line, size)
     size, purpose = _fit_size(_slip_purpose(d, t), 86 * mm, 7.6)
-    _text(c, 15 * mm, SLIP_TOP + 23.8, purpose, size)
+    _text(c, 15 * mm, SLIP_TOP + 25.0, purpose, size)
     asked = amount_asked(d)
     amount = "—" if asked is None else f.number(asked)
     _text(c, 195 * mm, SLIP_TOP + 11.6, amount, 9, BOLD, right=True)
