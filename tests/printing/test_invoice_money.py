@@ -324,7 +324,33 @@ def test_statement_total_is_the_card_balance_plus_unposted_interest(
         assert any(w.text == line.number for w in words(pdf)), line.number
     assert plain(t.money(data.total)) in text
     assert plain(t.money(card.closing_balance)) in text
-    assert "Late-payment interest accrued from 01.07.2024 to 20.07.2024, not yet charged" \
-        in " ".join(text.split())
+    assert t("Late-payment interest accrued from {start} to {end}, not yet charged",
+             start=t.date(date(2024, 7, 1)), end=t.date(on)) in " ".join(text.split())
     assert printed(data.payment_reference) in text and "510-0000000012345-59" in text
     assert data.payment_reference != doc.payment_reference
+
+
+def test_a_common_consumption_share_says_where_the_remainder_cents_went(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    from tests.integration.test_billing_more import _building
+
+    _building(db, supervisor, clerk, "split")
+    tariffs.add_tariff(db, supervisor, "household", "flat", "flat_rate", "1.00", START)
+    billing.run_billing(db, supervisor, PERIOD)
+    docs = {d.point_number: d for d in (invoices.get_invoice(db, supervisor, i)
+                                        for i in invoices.delivery_order(db, supervisor,
+                                                                         PERIOD))}
+    t = translator("en")
+    for flat, share in (("S-901", "10.67"), ("S-902", "10.67"), ("S-903", "10.66")):
+        doc = replace(docs[flat], language="en")
+        pdf = render_invoices([doc])
+        keep(f"common-{flat}", pdf)
+        check_arithmetic(pdf, doc, "en")
+        text = " ".join(text_of(pdf).split())
+        # 32,00 € among 3 flats: 10,66 € each and 2 cents left, one each to S-901 and S-902
+        note = t("Common consumption: {total} among {flats} flats is {each} each; the {extra} "
+                 "remaining cent(s) go one each to the first {extra} flats in point-number "
+                 "order, which pay {more}. Your share: {share}.", total=t.money(D("32.00")),
+                 flats=3, each=t.money(D("10.66")), extra=2, more=t.money(D("10.67")),
+                 share=t.money(D(share)))
+        assert plain(note) in text, flat
