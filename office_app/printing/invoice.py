@@ -522,10 +522,16 @@ def _line_label(line: LineDoc, lab: dict[str, str], t: Translator, f: Fmt) -> st
                  point=line.params.get("point", ""), flats=line.params.get("flats", ""),
                  total=f.money(Decimal(line.params.get("total", "0"))))
     if line.valid_from and line.valid_to:
-        return f"{label} ({f.date(line.valid_from)[:6]}–{f.date(line.valid_to)[:6]})"
+        return f"{label} ({_day_month(f.date(line.valid_from))}–" \
+               f"{_day_month(f.date(line.valid_to))})"
     if line.valid_from:
         return f"{label} ({f.date(line.valid_from)})"
     return label
+
+
+def _day_month(text: str) -> str:
+    """``01.05.`` of ``01.05.2024`` (a date in the local format), other formats whole."""
+    return text[:6] if len(text) == 10 and text[2] == text[5] == "." else text
 
 
 def common_share_note(line: LineDoc, t: Translator, f: Fmt) -> str:
@@ -703,7 +709,7 @@ def _draw_footer(c: Canvas, d: InvoiceDoc, t: Translator) -> None:
           6.2, color=MUTED)
     if d.copy is None:
         return
-    when = local_time(d.copy.printed_at).strftime("%d.%m.%Y %H:%M")
+    when = t.datetime(local_time(d.copy.printed_at))
     mark = t("COPY — printed {when} by {operator} ({name})", when=when,
              operator=d.copy.operator_code, name=d.copy.operator_name)
     _text(c, RIGHT, 290.5, mark, 6.8, BOLD, right=True, color=WARN)
