@@ -69,13 +69,13 @@ def _summary(data: Statement, t: Translator) -> Flowable:
         rows.append((t("Paid in advance, not yet used"), -data.advance))
     rows.append((t("Balance on the financial card on {date}", date=t.date(data.on)),
                  data.balance))
-    if data.accrued_from is not None:
-        accrued = t("Late-payment interest accrued from {start} to {end}, not yet charged",
-                    start=t.date(data.accrued_from), end=t.date(data.on))
-    else:
-        accrued = t("Late-payment interest accrued up to {end}, not yet charged",
-                    end=t.date(data.on))
-    rows.append((accrued, data.accrued_interest))
+    if data.accrued_from is None:
+        rows.append((t("Late-payment interest accrued up to {end}, not yet charged",
+                       end=t.date(data.on)), data.accrued_interest))
+    elif data.accrued_from <= data.on:
+        rows.append((t("Late-payment interest accrued from {start} to {end}, not yet charged",
+                       start=t.date(data.accrued_from), end=t.date(data.on)),
+                     data.accrued_interest))
     rows.append((t("Total to pay"), max(data.total, Decimal("0.00"))))
     styled = [st.cell] * (len(rows) - 1) + [st.head_cell]
     body = [[para(label, style), para(t.money(value), ParagraphStyle(

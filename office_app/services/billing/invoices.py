@@ -274,7 +274,7 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
                           .order_by(InvoiceLine.invoice_id, InvoiceLine.position)):
         lines[line.invoice_id].append(_line_doc(line))
     copies = copies or {}
-    days = _same_day(s, list(by_id.values()))
+    days = same_day_slips(s, list(by_id.values()))
     paid = _paid_marks(s, [by_id[i] for i in copies if i in by_id])
     found = []
     for i in ids:
@@ -290,7 +290,8 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
     return found
 
 
-def _same_day(s: Session, invoices: Sequence[Invoice]) -> dict[tuple[int, date], list[SameDay]]:
+def same_day_slips(s: Session, invoices: Sequence[Invoice]
+                   ) -> dict[tuple[int, date], list[SameDay]]:
     """Each customer's invoices of the issue dates of ``invoices``, in number order, with
     what each one's slip asks for: the first of a day carries the customer's older debt,
     the others only themselves (``account.amount_to_pay``)."""
@@ -615,7 +616,7 @@ def iter_chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 
 __all__ = ["BatchResult", "CopyMark", "InvoiceDoc", "InvoiceQuery", "InvoiceRow", "LineDoc",
-           "batch_operator",
+           "batch_operator", "same_day_slips",
            "Statement", "StatementLine", "and_", "card_copy", "delivery_order", "documents",
            "find_invoice", "get_invoice", "invoice_rows", "print_copy", "print_log",
            "print_period", "search_invoice_ids", "statement"]
