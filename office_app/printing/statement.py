@@ -93,7 +93,7 @@ def _payment(data: Statement, t: Translator) -> list[str]:
     office = data.office
     lines = [t("Pay to account {account} ({payee}), model 97, reference {reference}.",
                account=office.bank_account or "—", payee=in_script(office.name, t.language),
-               reference=model97(data.payment_reference)),
+               reference=model97(data.payment_reference).replace(" ", "\u00a0")),
              t("A payment quoting this reference settles the documents above in the order "
                "listed (oldest due date first), unless you tell us otherwise.")]
     if data.accrued_interest > 0:
