@@ -7,6 +7,7 @@ import itertools
 import pytest
 from stdnum.iso7064 import mod_97_10
 
+from office_app.errors import ValidationError
 from office_app.services.billing.references import (
     account_reference,
     check_digits,
@@ -48,5 +49,6 @@ def test_two_offices_never_share_a_reference() -> None:
 
 @pytest.mark.parametrize("code", ["", "BARSKA", "B-R", "ŽAB"])
 def test_an_office_code_that_cannot_be_encoded_is_refused(code: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError) as caught:
         office_digits(code)
+    assert caught.value.errors[0].field == "office_code"

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from stdnum.iso7064 import mod_97_10
 
+from office_app.errors import N_, FieldError, ValidationError
+
 MODEL = "97"
 INVOICE = "1"
 ACCOUNT = "2"
@@ -68,11 +70,14 @@ def account_reference(office_code: str, customer_code: str) -> str:
 @lru_cache(maxsize=64)
 def office_digits(office_code: str) -> str:
     """Two digits per character of the office code: ``01`` -> ``0001``, ``BAR`` ->
-    ``111027``. Raises ValueError for a code that cannot be encoded in 20 digits."""
+    ``111027``. Raises ValidationError (naming the office code and the fix) for a code that
+    cannot be encoded: nothing is issued with an ambiguous reference."""
     code = office_code.strip().upper()
     if not code or len(code) > MAX_OFFICE_CHARACTERS or any(c not in _DIGITS for c in code):
-        raise ValueError(f"office code {office_code!r}: 1 to {MAX_OFFICE_CHARACTERS} letters "
-                         "or digits are needed for payment references")
+        raise ValidationError([FieldError("office_code", N_(
+            "Office code {code}: payment references need 1 to {count} letters (A-Z) or "
+            "digits; change the office code in the office settings."),
+            {"code": office_code, "count": MAX_OFFICE_CHARACTERS})])
     return "".join(f"{_DIGITS.index(c):02d}" for c in code)
 
 
