@@ -8,10 +8,11 @@ from pathlib import Path
 
 from office_app.cli import add_db_option
 from office_app.commands import Progress, fail, open_database, write_output
+from office_app.db import Database
 from office_app.i18n import LANGUAGES
 from office_app.services.billing import invoices
 from office_app.services.customers import find_by_code
-from office_app.services.permissions import SYSTEM
+from office_app.services.permissions import Operator
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,14 +38,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     card.set_defaults(handler=_card)
     for p in (batch, copy, statement, card):
         p.add_argument("--out", required=True, metavar="FILE.pdf", type=Path)
+        p.add_argument("--as", dest="as_login", metavar="LOGIN", default="",
+                       help="the office user printing (recorded on copies); default: the "
+                            "operating-system user")
         add_db_option(p)
     for p in (statement, card):
         p.add_argument("--language", choices=list(LANGUAGES),
                        help="language of the document (default: the customer's)")
 
 
+def _operator(db: Database, args: argparse.Namespace) -> Operator:
+    """``--as LOGIN`` checked against the users table, or the operating-system user."""
+    return invoices.batch_operator(db, args.as_login)
+
+
 def _print(args: argparse.Namespace) -> int:
     db = open_database(args)
+    operator = _operator(db, args)
     line: dict[str, Progress] = {}
 
     def progress(done: int, total: int) -> None:
@@ -52,7 +62,7 @@ def _print(args: argparse.Namespace) -> int:
 
     try:
         with args.out.open("wb") as out:
-            result = invoices.print_period(db, SYSTEM, args.period, out, args.zone, progress)
+            result = invoices.print_period(db, operator, args.period, out, args.zone, progress)
     except OSError as exc:
         fail(f"cannot write {args.out}: {exc.strerror}")
     print(f"{result.invoices} invoices ({result.copies} of them copies) -> {args.out}")
@@ -61,24 +71,28 @@ def _print(args: argparse.Namespace) -> int:
 
 def _copy(args: argparse.Namespace) -> int:
     db = open_database(args)
-    invoice = invoices.find_invoice(db, SYSTEM, args.number)
-    write_output(args.out, invoices.print_copy(db, SYSTEM, invoice.id))
+    operator = _operator(db, args)
+    invoice = invoices.find_invoice(db, operator, args.number)
+    write_output(args.out, invoices.print_copy(db, operator, invoice.id))
     print(f"invoice {invoice.number} -> {args.out}")
     return 0
 
 
 def _statement(args: argparse.Namespace) -> int:
     db = open_database(args)
-    customer = find_by_code(db, SYSTEM, args.customer)
-    write_output(args.out, invoices.statement(db, SYSTEM, customer.id, language=args.language))
+    operator = _operator(db, args)
+    customer = find_by_code(db, operator, args.customer)
+    write_output(args.out, invoices.statement(db, operator, customer.id,
+                                              language=args.language))
     print(f"statement of {customer.code} -> {args.out}")
     return 0
 
 
 def _card(args: argparse.Namespace) -> int:
     db = open_database(args)
-    customer = find_by_code(db, SYSTEM, args.customer)
-    write_output(args.out, invoices.card_copy(db, SYSTEM, customer.id, max(args.months, 1),
+    operator = _operator(db, args)
+    customer = find_by_code(db, operator, args.customer)
+    write_output(args.out, invoices.card_copy(db, operator, customer.id, max(args.months, 1),
                                         language=args.language))
     print(f"financial card of {customer.code} -> {args.out}")
     return 0

@@ -43,10 +43,25 @@ class AccountSnapshot:
     interest_rate: Decimal
     interest_base: Decimal
 
-    @property
-    def to_pay(self) -> Decimal:
-        """What the customer is asked to pay by the due date: the closing balance if owed."""
-        return max(self.closing_balance, ZERO)
+    def to_pay(self, first_of_day: bool) -> Decimal:
+        """What this invoice's own reference settles (``amount_to_pay``)."""
+        return amount_to_pay(self.closing_balance, self.this_invoice, first_of_day)
+
+
+def amount_to_pay(closing_balance: Decimal, total: Decimal, first_of_day: bool) -> Decimal:
+    """What an invoice asks to be paid with its own reference, slip and barcode
+    (docs/payments.md).
+
+    A payment quoting an invoice settles that invoice first, then the oldest open documents.
+    So the customer's first invoice of an issue date asks for the whole closing balance on it
+    (older debt, interest and itself, less any advance); every later invoice of the same day
+    asks only for what is still open of itself once the advance left over is used:
+    ``max(0, min(total, closing balance))``. The slips of one day therefore add up to exactly
+    what the customer owes after the last of them, and no invoice counts another invoice of
+    the same day into its own amount."""
+    if first_of_day:
+        return max(closing_balance, ZERO)
+    return max(min(total, closing_balance), ZERO)
 
 
 def previous_invoice_date(card: Sequence[EntryData], period: str) -> date | None:

@@ -7,6 +7,7 @@ original, any later one is a copy. Copies are given for invoices of the last 12 
 """
 from __future__ import annotations
 
+import getpass
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -21,14 +22,25 @@ from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.errors import N_, Conflict, NotFound
-from office_app.models import CorrectionNote, Customer, Invoice, InvoiceLine, InvoicePrint, User
+from office_app.models import (
+    BillingRun,
+    CorrectionNote,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    InvoicePrint,
+    User,
+)
 from office_app.models.base import utcnow
 from office_app.services import ledger
+from office_app.services.billing.account import amount_to_pay
 from office_app.services.billing.elements import Period
-from office_app.services.billing.interest import interest_until_paid
+from office_app.services.billing.interest import interest_lines
+from office_app.services.billing.references import account_reference
 from office_app.services.billing.tariffs import price_book
+from office_app.services.ledger import ZERO
 from office_app.services.office import OfficeInfo, office_in
-from office_app.services.permissions import Operator, Permission
+from office_app.services.permissions import Operator, Permission, Role
 from office_app.services.validation import fold
 
 COPY_MONTHS = 12
@@ -152,6 +164,30 @@ class CopyMark:
 
 
 @dataclass(frozen=True)
+class PaidMark:
+    """How much of an invoice was settled when a copy was printed, and the day of the last
+    settlement (a copy of a paid invoice must not ask for payment again)."""
+
+    paid: Decimal
+    open: Decimal
+    on: date
+
+    @property
+    def fully(self) -> bool:
+        return self.open <= 0
+
+
+@dataclass(frozen=True)
+class SameDay:
+    """One of the customer's invoices of the same issue date and what its slip asks for."""
+
+    number: str
+    point_number: str
+    to_pay: Decimal
+    payment_reference: str
+
+
+@dataclass(frozen=True)
 class InvoiceDoc:
     """Everything an invoice prints, as stored when it was issued."""
 
@@ -211,13 +247,16 @@ class InvoiceDoc:
     lines: tuple[LineDoc, ...] = ()
     office: OfficeInfo | None = None
     copy: CopyMark | None = None
+    #: What this invoice's reference, slip and barcode settle (account.amount_to_pay).
+    to_pay: Decimal = Decimal("0.00")
+    #: Every invoice of the customer with this issue date (this one included), in number
+    #: order, when there is more than one.
+    same_day: tuple[SameDay, ...] = ()
+    paid: PaidMark | None = None
 
-    @property
-    def to_pay(self) -> Decimal:
-        return max(self.closing_balance, Decimal("0.00"))
 
-
-_DOC_FIELDS = [f.name for f in fields(InvoiceDoc) if f.name not in ("lines", "office", "copy")]
+_DOC_FIELDS = [f.name for f in fields(InvoiceDoc)
+               if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid")]
 
 
 def _line_doc(line: InvoiceLine) -> LineDoc:
@@ -228,20 +267,72 @@ def _line_doc(line: InvoiceLine) -> LineDoc:
 
 def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
               copies: dict[int, CopyMark] | None = None) -> list[InvoiceDoc]:
-    """The documents of ``ids``, in the order given."""
+    """The documents of ``ids``, in the order given. Copies carry what was paid of them."""
     by_id = {i.id: i for i in s.scalars(select(Invoice).where(Invoice.id.in_(list(ids))))}
     lines: dict[int, list[LineDoc]] = defaultdict(list)
     for line in s.scalars(select(InvoiceLine).where(InvoiceLine.invoice_id.in_(list(ids)))
                           .order_by(InvoiceLine.invoice_id, InvoiceLine.position)):
         lines[line.invoice_id].append(_line_doc(line))
     copies = copies or {}
-    return [InvoiceDoc(**{n: getattr(by_id[i], n) for n in _DOC_FIELDS},
-                       lines=tuple(lines[i]), office=office, copy=copies.get(i))
-            for i in ids if i in by_id]
+    days = same_day_slips(s, list(by_id.values()))
+    paid = _paid_marks(s, [by_id[i] for i in copies if i in by_id])
+    found = []
+    for i in ids:
+        if i not in by_id:
+            continue
+        invoice = by_id[i]
+        day = days.get((invoice.customer_id, invoice.issue_date), [])
+        own = next((d for d in day if d.number == invoice.number), None)
+        found.append(InvoiceDoc(
+            **{n: getattr(invoice, n) for n in _DOC_FIELDS}, lines=tuple(lines[i]),
+            office=office, copy=copies.get(i), to_pay=own.to_pay if own else ZERO,
+            same_day=tuple(day) if len(day) > 1 else (), paid=paid.get(i)))
+    return found
 
 
-def _operator_name(s: Session, code: str) -> str:
-    return s.scalar(select(User.full_name).where(User.code == code)) or code
+def same_day_slips(s: Session, invoices: Sequence[Invoice]
+                   ) -> dict[tuple[int, date], list[SameDay]]:
+    """Each customer's invoices of the issue dates of ``invoices``, in number order, with
+    what each one's slip asks for: the first of a day carries the customer's older debt,
+    the others only themselves (``account.amount_to_pay``)."""
+    wanted = {(i.customer_id, i.issue_date) for i in invoices}
+    found: dict[tuple[int, date], list[SameDay]] = defaultdict(list)
+    customers = sorted({c for c, _d in wanted})
+    dates = sorted({d for _c, d in wanted})
+    for start in range(0, len(customers), 2000):
+        rows = s.execute(
+            select(Invoice.customer_id, Invoice.issue_date, Invoice.number,
+                   Invoice.point_number, Invoice.closing_balance, Invoice.total,
+                   Invoice.payment_reference)
+            .where(Invoice.customer_id.in_(customers[start:start + 2000]),
+                   Invoice.issue_date.in_(dates))
+            .order_by(Invoice.customer_id, Invoice.issue_date, Invoice.year, Invoice.sequence))
+        for customer, day, number, point, closing, total, reference in rows:
+            key = (customer, day)
+            if key in wanted:
+                to_pay = amount_to_pay(closing, total, first_of_day=not found[key])
+                found[key].append(SameDay(number, point, to_pay, reference))
+    return found
+
+
+def _paid_marks(s: Session, invoices: Sequence[Invoice]) -> dict[int, PaidMark]:
+    """What was settled of each invoice so far (from the allocation of the card)."""
+    if not invoices:
+        return {}
+    wanted = {i.id for i in invoices}
+    found: dict[int, PaidMark] = {}
+    for card in ledger.entries(s, {i.customer_id for i in invoices}).values():
+        for item in ledger.allocate(card).items:
+            if item.invoice_id in wanted and item.document_type == "invoice" \
+                    and item.settlements:
+                found[item.invoice_id] = PaidMark(item.settled, item.open,
+                                                  max(d for d, _a in item.settlements))
+    return found
+
+
+def _operator_name(s: Session, operator: Operator) -> str:
+    found = s.scalar(select(User.full_name).where(User.code == operator.code))
+    return found or operator.full_name or operator.code
 
 
 def _record_prints(s: Session, ids: Sequence[int], operator: Operator,
@@ -312,8 +403,25 @@ def print_period(db: Database, operator: Operator, period: str, out: BinaryIO | 
 def _marks(s: Session, ids: set[int], at: datetime, operator: Operator) -> dict[int, CopyMark]:
     if not ids:
         return {}
-    mark = CopyMark(at, operator.code, _operator_name(s, operator.code))
+    mark = CopyMark(at, operator.code, _operator_name(s, operator))
     return {i: mark for i in ids}
+
+
+def batch_operator(db: Database, login: str | None) -> Operator:
+    """Who a batch command prints on behalf of: the office user ``login`` (``--as``), checked
+    against the users table; without one, the operating-system user running the command, so
+    a copy always names a person (never "SYSTEM"). Raises NotFound or Conflict."""
+    if not login:
+        os_user = getpass.getuser() or "unknown"
+        return Operator(0, os_user[:20], os_user, os_user, Role.ADMIN)
+    with db.unit_of_work() as s:
+        user = s.scalar(select(User).where(User.login == login.strip().lower()))
+        if user is None:
+            raise NotFound(N_("There is no user {login}."), "login", login=login)
+        if not user.active:
+            raise Conflict(N_("User {login} is disabled; print as an active user."), "login",
+                           login=login)
+        return Operator(user.id, user.code, user.login, user.full_name, Role(user.role))
 
 
 def print_copy(db: Database, operator: Operator, invoice_id: int,
@@ -378,20 +486,26 @@ def find_invoice(db: Database, operator: Operator, number: str) -> InvoiceDoc:
 
 @dataclass(frozen=True)
 class StatementLine:
-    invoice_id: int
+    """An open document on the card: an invoice, a debit note, posted interest, an opening
+    balance or a reversed payment, with what is still to pay of it."""
+
+    document_type: str
     number: str
     period: str
     point_number: str
-    issue_date: date
-    due_date: date
-    total: Decimal
+    document_date: date
+    due_date: date | None
+    amount: Decimal
     open_amount: Decimal
+    invoice_id: int | None = None
 
 
 @dataclass(frozen=True)
 class Statement:
-    """One page listing several invoices and the total (004 §35); a payment for them is
-    allocated in this order unless the customer says otherwise."""
+    """The customer's open documents on a day (004 §35) and the total to pay: the financial
+    card's balance plus late interest accrued since the last interest run and not yet
+    charged, shown apart. A payment quoting ``payment_reference`` settles the documents in
+    the order listed (oldest due first)."""
 
     office: OfficeInfo
     customer_code: str
@@ -400,47 +514,82 @@ class Statement:
     language: str
     on: date
     lines: tuple[StatementLine, ...]
-    total: Decimal
-    interest: Decimal
+    #: Credit not yet used (an advance); it lowers the balance.
+    advance: Decimal
+    #: Debits minus credits on the card up to ``on``.
+    balance: Decimal
+    #: Interest accrued on overdue documents from ``accrued_from`` to ``on``, not on the card.
+    accrued_interest: Decimal
+    accrued_from: date | None
+    payment_reference: str
     operator_code: str
     printed_at: datetime
 
+    @property
+    def open_total(self) -> Decimal:
+        return sum((ln.open_amount for ln in self.lines), ZERO)
 
-def statement_data(s: Session, customer_id: int, invoice_ids: Sequence[int] | None,
-                   on: date, operator: Operator) -> Statement:
+    @property
+    def total(self) -> Decimal:
+        """What the customer is asked to pay: the card's balance plus the accrual."""
+        return self.balance + self.accrued_interest
+
+
+def statement_data(s: Session, customer_id: int, on: date, operator: Operator) -> Statement:
+    """The statement of ``customer_id`` on ``on`` (entries dated after it are left out)."""
     customer = s.get(Customer, customer_id)
     if customer is None:
         raise NotFound(N_("Customer {id} does not exist."), id=customer_id)
-    card = ledger.entries(s, [customer_id])[customer_id]
-    items = ledger.allocate(card).items
-    open_by_invoice = {i.invoice_id: i.open for i in items
-                       if i.document_type == "invoice" and i.invoice_id is not None}
-    stmt = select(Invoice).where(Invoice.customer_id == customer_id)
-    if invoice_ids is not None:
-        stmt = stmt.where(Invoice.id.in_(list(invoice_ids)))
-    chosen = [i for i in s.scalars(stmt.order_by(Invoice.due_date, Invoice.id))
-              if invoice_ids is not None or open_by_invoice.get(i.id, Decimal(0)) > 0]
-    lines = tuple(StatementLine(i.id, i.number, i.period, i.point_number, i.issue_date,
-                                i.due_date, i.total, open_by_invoice.get(i.id, Decimal("0.00")))
-                  for i in chosen)
-    interest = interest_until_paid(items, price_book(s).interest, on)
+    card = ledger.entries(s, [customer_id], until=on)[customer_id]
+    allocation = ledger.allocate(card)
+    points = _invoice_points(s, [i.invoice_id for i in allocation.items if i.invoice_id])
+    periods = {e.id: e.period or "" for e in card}
+    lines = tuple(StatementLine(i.document_type, i.document_number, periods.get(i.entry_id, ""),
+                                points.get(i.invoice_id or 0, ""), i.document_date, i.due_date,
+                                i.amount, i.open, i.invoice_id)
+                  for i in sorted(allocation.items, key=lambda i: i.order) if i.open > 0)
+    since = _interest_charged_until(s, card)
+    accrued_from = since + timedelta(days=1) if since else None
+    accrued = sum((line.amount for line in interest_lines(
+        allocation.items, price_book(s).interest, accrued_from or date(1900, 1, 1), on)), ZERO)
+    office = office_in(s)
     address = ", ".join(p for p in (customer.billing_address or customer.address,
                                     customer.billing_place or customer.place) if p)
-    return Statement(office_in(s), customer.code, customer.name, address, customer.language, on,
-                     lines, sum((ln.open_amount for ln in lines), Decimal("0.00")), interest,
+    return Statement(office, customer.code, customer.name, address, customer.language, on,
+                     lines, allocation.unapplied, sum((e.amount for e in card), ZERO),
+                     accrued, accrued_from, account_reference(office.code, customer.code),
                      operator.code, utcnow())
 
 
-def statement(db: Database, operator: Operator, customer_id: int,
-              invoice_ids: Sequence[int] | None = None, on: date | None = None,
+def _invoice_points(s: Session, invoice_ids: Sequence[int]) -> dict[int, str]:
+    if not invoice_ids:
+        return {}
+    rows = s.execute(select(Invoice.id, Invoice.point_number)
+                     .where(Invoice.id.in_(list(invoice_ids))))
+    return {invoice_id: point for invoice_id, point in rows}
+
+
+def _interest_charged_until(s: Session, card: Sequence[ledger.EntryData]) -> date | None:
+    """The last day late interest was charged for: the end of the latest month an interest
+    run completed, or of the latest month interest was posted to this card."""
+    months = [e.period for e in card if e.document_type == "interest" and e.period]
+    run = s.scalar(select(func.max(BillingRun.period)).where(
+        BillingRun.kind == "interest", BillingRun.status == "completed"))
+    if run:
+        months.append(run)
+    return Period.parse(max(months)).end if months else None
+
+
+def statement(db: Database, operator: Operator, customer_id: int, on: date | None = None,
               language: str | None = None) -> bytes:
-    """A statement of the given invoices (default: every invoice still open) as PDF."""
+    """A statement of the customer's open documents on ``on`` (default today) as PDF.
+    Raises NotFound when nothing is open and nothing is accruing."""
     from office_app.printing.statement import statement_pdf
 
     operator.require(Permission.PRINT_INVOICES)
     with db.unit_of_work() as s:
-        data = statement_data(s, customer_id, invoice_ids, on or date.today(), operator)
-    if not data.lines:
+        data = statement_data(s, customer_id, on or date.today(), operator)
+    if not data.lines and data.total <= 0:
         raise NotFound(N_("The customer has no open invoices."))
     return statement_pdf(data, language or data.language)
 
@@ -467,6 +616,7 @@ def iter_chunks(ids: Sequence[int], size: int) -> Iterator[Sequence[int]]:
 
 
 __all__ = ["BatchResult", "CopyMark", "InvoiceDoc", "InvoiceQuery", "InvoiceRow", "LineDoc",
+           "batch_operator", "same_day_slips",
            "Statement", "StatementLine", "and_", "card_copy", "delivery_order", "documents",
            "find_invoice", "get_invoice", "invoice_rows", "print_copy", "print_log",
            "print_period", "search_invoice_ids", "statement"]
