@@ -17,10 +17,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from office_app.errors import N_, DatabaseUnavailable
+from office_app.errors import N_, AuthenticationError, DatabaseUnavailable, PermissionDenied
 from office_app.paths import ROOT
 
 
@@ -84,8 +84,18 @@ class Database:
             session.commit()
         except OperationalError as exc:
             session.rollback()
+            if "is not permitted to log in" in str(exc.orig):
+                raise AuthenticationError(N_(
+                    "Your account is disabled or locked: the database refused the connection. "
+                    "Log in again or ask an administrator."), "login") from exc
             raise DatabaseUnavailable(N_("The database cannot be reached: {detail}"),
                                       detail=str(exc.orig)[:200]) from exc
+        except ProgrammingError as exc:
+            session.rollback()
+            if getattr(exc.orig, "pgcode", None) == "42501":  # insufficient_privilege
+                raise PermissionDenied(N_(
+                    "The database refused this: your role does not allow it.")) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -141,8 +151,19 @@ def schema_status(db: Database) -> SchemaStatus:
 
 
 def upgrade(db: Database) -> None:
-    """Create or migrate the schema to the program's revision."""
+    """Create or migrate the schema to the program's revision.
+
+    On PostgreSQL the migrations run as the database's owner role, and then the roles, grants,
+    functions and triggers of office_app.privileges are applied, all in one transaction. This
+    needs the IT service's connection (a superuser, or a CREATEROLE member of the owner)."""
+    from office_app import privileges
+
     cfg = alembic_config(db.url)
     with db.engine.begin() as conn:
+        names = privileges.names_for(db.engine.url.database or "") if db.is_postgres else None
+        if names is not None:
+            privileges.prepare(conn, names)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if names is not None:
+            privileges.apply(conn, names)
