@@ -59,6 +59,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def desk_url(url: str) -> str:
+    """A PostgreSQL URL that names no user is a desk's: until someone logs in, the desk
+    connects as the office's gate role, which may only count log-in attempts and read the
+    schema's revision (office_app.privileges). Any other URL is returned as it is."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from office_app import privileges
+
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        return url
+    if parsed.get_backend_name() != "postgresql" or parsed.username:
+        return url
+    names = privileges.names_for(parsed.database or "")
+    return parsed.set(username=names.gate, password=names.gate_password).render_as_string(
+        hide_password=False)
+
+
 class Database:
     """An engine and its session factory; the thing services are given."""
 

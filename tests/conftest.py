@@ -14,7 +14,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring  # noqa: E402
 import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+from keyring.errors import PasswordDeleteError  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from office_app.db import Database, upgrade  # noqa: E402
@@ -141,6 +144,35 @@ def supervisor() -> Operator:
 @pytest.fixture
 def cashier() -> Operator:
     return make_operator(Role.CASHIER, "CSH1")
+
+
+class MemoryKeyring(KeyringBackend):
+    """The operating system's keyring, in memory: no test touches the real one."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.items.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

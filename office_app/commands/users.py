@@ -16,8 +16,8 @@ from office_app.db import Database
 from office_app.errors import DomainError
 from office_app.i18n import tr_error
 from office_app.services import users
-from office_app.services.users import UserInfo
 from office_app.services.permissions import SYSTEM, Role
+from office_app.services.users import UserInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -287,7 +287,7 @@ def _authenticate_local(db: Database, login: str, password: str,
         claimed = s.execute(update(User).where(
             User.login == login, User.active, User.locked_until.is_(None),
             User.failed_attempts < MAX_FAILED_ATTEMPTS)
-            .values(failed_attempts=User.failed_attempts + 1)).rowcount
+            .values(failed_attempts=User.failed_attempts + 1)).rowcount  # type: ignore[attr-defined]
         user = s.scalar(select(User).where(User.login == login))
         if user is not None and not claimed and user.active:
             locked_until = _aware(user.locked_until)
@@ -315,7 +315,7 @@ def _lock_if_used_up(db: Database, login: str, now: datetime) -> bool:
         return bool(s.execute(update(User).where(
             User.login == login, User.failed_attempts >= MAX_FAILED_ATTEMPTS,
             or_(User.locked_until.is_(None), User.locked_until <= now))
-            .values(failed_attempts=0, locked_until=now + LOCK_DURATION)).rowcount)
+            .values(failed_attempts=0, locked_until=now + LOCK_DURATION)).rowcount)  # type: ignore[attr-defined]
 
 
 def _log_in_postgres(db: Database, login: str, password: str) -> LoggedIn:
