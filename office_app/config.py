@@ -66,6 +66,17 @@ def without_password(url: str) -> str:
     return parsed._replace(password=None).render_as_string(hide_password=False)
 
 
+def password_of(url: str) -> str | None:
+    """The password a URL carries, if any."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).password or None  # type: ignore[return-value]
+    except ArgumentError:
+        return None
+
+
 def remember_password(url: str, password: str) -> None:
     """Keep a connection's password in the keyring, under the URL without it; raises
     keyring.errors.KeyringError when the system has no usable keyring."""

@@ -20,6 +20,7 @@ from office_app import paths
 from office_app.config import (
     forget_password,
     load_settings,
+    password_of,
     remember_password,
     resolve_db_url,
     save_settings,
@@ -86,10 +87,8 @@ def remember(**changes: Any) -> None:
 def remember_connection(url: str, keep_password: bool) -> None:
     """Save the connection in the settings file (never its password); the password goes to the
     operating system's keyring when the user asked for it."""
-    from sqlalchemy.engine import make_url
-
     remember(db_url=url)
-    password = make_url(url).password if url.startswith("postgresql") else None
+    password = password_of(url)
     if not keep_password or not password:
         forget_password(url)
         return
