@@ -18,13 +18,18 @@ from office_app import privileges
 from office_app.db import Database
 from office_app.errors import AuthenticationError, Conflict, PermissionDenied
 from office_app.models import Customer, Invoice, LedgerEntry
-from office_app.services import ledger, users
+from office_app.services import ledger, periods, users
+from office_app.services.billing import corrections, interest, invoices
 from office_app.services.billing import run as billing
 from office_app.services.customers import CustomerInput, create_customer
+from office_app.services.extract import customer_extract
 from office_app.services.office import save_office
 from office_app.services.permissions import SYSTEM, Operator, Role
+from office_app.services.readings import ReadingEntry, clear_reading, key_reading
 from tests.billing_setup import PERIOD, build_office
 from tests.conftest import TEST_OFFICE, _postgres
+from tests.reading_setup import PERIOD as READING_PERIOD
+from tests.reading_setup import build_book
 
 PASSWORD = "secret1"
 
@@ -152,9 +157,10 @@ def test_postgresql_refuses_what_each_role_may_not_do(office: Office,
 
 
 def test_each_role_does_its_work_under_its_own_connection(office: Office) -> None:
-    """A supervisor builds and bills a period, a clerk adds a customer, a cashier posts a
-    payment, an administrator adds a user; every row records the session's user, not the
-    forged operator the service was handed."""
+    """A supervisor builds and bills a period, issues a credit note, runs interest and closes
+    the period; a clerk adds a customer; a cashier posts a payment and prints an invoice copy;
+    an auditor prints a customer extract; an administrator adds a user. Every row records the
+    session's user, not the forged operator the service was handed."""
     supervisor = office.as_role(Role.SUPERVISOR)
     built = build_office(supervisor, office.forged(Role.SUPERVISOR), office.forged(Role.SUPERVISOR))
     result = billing.run_billing(supervisor, office.forged(Role.SUPERVISOR), PERIOD)
@@ -170,7 +176,27 @@ def test_each_role_does_its_work_under_its_own_connection(office: Office) -> Non
     added = users.add_user(admin, office.forged(Role.ADMIN), "novi", Role.CASHIER, PASSWORD)
 
     with office.db.unit_of_work() as s:
+        invoice_id = s.scalar(select(Invoice.id).where(Invoice.point_number == "P-100"))
+        assert invoice_id is not None
+    note = corrections.issue_note(supervisor, office.forged(Role.SUPERVISOR), invoice_id,
+                                  "credit", "1.00", "Wrong MT reading", date(2024, 6, 20))
+    charged = interest.run_interest(supervisor, office.forged(Role.SUPERVISOR), "2024-06")
+    periods.close_period(supervisor, office.forged(Role.SUPERVISOR), PERIOD)
+    assert note.number.startswith("CN-") and charged.customers_charged == 3
+    assert invoices.print_copy(cashier, office.forged(Role.CASHIER), invoice_id,
+                               today=date(2024, 7, 1)).startswith(b"%PDF")
+    auditor = office.as_role(Role.AUDITOR)
+    assert customer_extract(auditor, office.forged(Role.AUDITOR), customer.id).startswith(b"%PDF")
+
+    with office.db.unit_of_work() as s:
         assert {i.created_by for i in s.scalars(select(Invoice))} == {"SUP-REAL"}
+        printed = s.execute(text("SELECT printed_by FROM invoice_print")).scalars().all()
+        assert printed == ["CAS-REAL"]
+        audited = s.execute(text("SELECT DISTINCT operator_code FROM audit_entry "
+                                 "WHERE action = 'print_extract'")).scalars().all()
+        assert audited == ["AUD-REAL"]
+        stamps = s.execute(text("SELECT DISTINCT operator_code FROM ledger_entry")).scalars()
+        assert set(stamps) == {"SUP-REAL", "CAS-REAL"}
         assert s.get(Customer, customer.id).created_by == "CLE-REAL"  # type: ignore[union-attr]
         payment = s.scalar(select(LedgerEntry).where(LedgerEntry.document_number == "P-1"))
         assert payment is not None and payment.operator_code == "CAS-REAL"
@@ -231,3 +257,19 @@ def test_role_names_carry_the_database_key() -> None:
     names = privileges.names_for("Office Bar-2")
     assert len(names.login("x" * 40).encode()) <= 63
     assert names.key != privileges.role_key("office_bar_2")
+
+
+def test_a_clerk_keys_and_clears_a_reading_under_their_own_connection(office: Office) -> None:
+    book = build_book(office.as_role(Role.SUPERVISOR), office.forged(Role.SUPERVISOR))
+    clerk = office.as_role(Role.CLERK)
+    entry = ReadingEntry(book.points["P-100"], READING_PERIOD, date(2025, 3, 31), vt="13910",
+                         mt="6290")
+    result = key_reading(clerk, office.forged(Role.CLERK), entry)
+    assert result.saved and result.reading is not None
+    with office.db.unit_of_work() as s:
+        assert s.scalar(text("SELECT created_by FROM reading WHERE id = :i"),
+                        {"i": result.reading.id}) == "CLE-REAL"
+    clear_reading(clerk, office.forged(Role.CLERK), book.points["P-100"], READING_PERIOD)
+    with office.db.unit_of_work() as s:
+        assert s.scalar(text("SELECT count(*) FROM reading WHERE id = :i"),
+                        {"i": result.reading.id}) == 0
