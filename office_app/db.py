@@ -93,7 +93,13 @@ class Database:
 
     @property
     def display_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        """The URL for people to read: no password, and no gate role (a desk's own URL)."""
+        from office_app import privileges
+
+        url = self.engine.url
+        if self.is_postgres and url.username == privileges.names_for(url.database or "").gate:
+            url = url._replace(username=None, password=None)
+        return url.render_as_string(hide_password=True)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
