@@ -193,3 +193,4 @@ def upgrade(db: Database) -> None:
         command.upgrade(cfg, "head")
         if names is not None:
             privileges.apply(conn, names)
+            privileges.finish(conn, names)

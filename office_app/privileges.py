@@ -224,12 +224,16 @@ def _reassign(conn: Connection, owner: str) -> None:
 
 def apply(conn: Connection, names: RoleNames) -> None:
     """After the migrations, acting as the owner: roles, functions, triggers and grants."""
+    # Made by the owner, so it may grant and revoke them (PostgreSQL 16: ADMIN OPTION).
     for group in names.groups:
         if not _exists(conn, group):
             conn.execute(text(f"CREATE ROLE {_q(group)} NOLOGIN"))
     if not _exists(conn, names.gate):
         conn.execute(text(f"CREATE ROLE {_q(names.gate)} NOLOGIN"))
     conn.execute(text(f"ALTER ROLE {_q(names.gate)} LOGIN PASSWORD {_lit(names.gate_password)}"))
+    if conn.scalar(text("SELECT pg_get_userbyid(datdba) = current_user FROM pg_database "
+                        "WHERE datname = current_database()")):
+        database_grants(conn, names)
     for statement in _functions(names):
         conn.execute(text(statement))
     tables = [t for (t,) in conn.execute(text(
@@ -318,9 +322,23 @@ def _grant_routines(conn: Connection, names: RoleNames) -> None:
             to = everyone if who == "groups" else _q(names.gate)
             conn.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {to}"))
     conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {everyone}"))
-    database = conn.scalar(text("SELECT current_database()"))
-    conn.execute(text(f"GRANT CONNECT ON DATABASE {_q(database)} TO {everyone}, "
-                      f"{_q(names.gate)}"))
+
+
+def database_grants(conn: Connection, names: RoleNames) -> None:
+    """Only the office's roles may connect (roles of other office databases on the same
+    server may not). Run by the database's owner or a superuser."""
+    everyone = ", ".join(_q(g) for g in names.groups)
+    database = _q(conn.scalar(text("SELECT current_database()")))
+    conn.execute(text(f"REVOKE CONNECT, TEMPORARY ON DATABASE {database} FROM PUBLIC"))
+    conn.execute(text(f"GRANT CONNECT ON DATABASE {database} TO {everyone}, {_q(names.gate)}"))
+
+
+def finish(conn: Connection, names: RoleNames) -> None:
+    """After ``apply``: back to the IT service's own role; a superuser also sets who may
+    connect when the database belongs to someone other than the owner role."""
+    conn.execute(text("RESET ROLE"))
+    if conn.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")):
+        database_grants(conn, names)
 
 
 _DEFINER = "SECURITY DEFINER SET search_path = public, pg_temp"

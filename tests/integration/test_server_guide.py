@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -158,7 +159,20 @@ def _answer(desk: Database, login: str, password: str) -> str:
     return "in"
 
 
-def test_the_server_guide_works_as_written(cluster: Cluster) -> None:
+def _cost(desk: Database, login: str) -> float:
+    """Median time of three failed log-ins (a success after them resets the count)."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        assert _answer(desk, login, "wrong") == "Wrong login or password."
+        times.append(time.perf_counter() - start)
+    if login == "guess":
+        assert _answer(desk, login, "Right-Pass-1") == "in"
+    return statistics.median(times)
+
+
+def test_the_server_guide_works_as_written(cluster: Cluster,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
     started = time.monotonic()
     skipped = follow_the_guide(cluster)
     assert len(skipped) == 3  # the package install, cron, pip on the desks
@@ -176,6 +190,8 @@ def test_the_server_guide_works_as_written(cluster: Cluster) -> None:
         assert "password authentication failed" in _direct(cluster, "guess", "wrong")
         assert _direct(cluster, "guess", "Right-Pass-1") == ""
         assert _answer(desk, "nobody", "wrong") == "Wrong login or password."
+        known, unknown = _cost(desk, "guess"), _cost(desk, "nobody")
+        assert 0.5 < unknown / known < 2, (known, unknown)
 
         # eight parallel guessers: at most five password checks, then the account is locked
         users.log_in(desk, "guess", "Right-Pass-1").db.dispose()  # a fresh count
@@ -183,6 +199,10 @@ def test_the_server_guide_works_as_written(cluster: Cluster) -> None:
             answers = list(pool.map(lambda n: _answer(desk, "guess", f"guess-{n}"), range(8)))
         checked = [a for a in answers if not a.startswith("This account is locked")]
         assert len(checked) <= 5 and "in" not in answers, answers
+        with capsys.disabled():
+            print(f"\n8 parallel guessers: {len(checked)} password checks, "
+                  f"{8 - len(checked)} refused as locked; a failed log-in costs "
+                  f"{known * 1000:.0f} ms for a known login, {unknown * 1000:.0f} ms unknown")
         assert _answer(desk, "guess", "Right-Pass-1").startswith("This account is locked")
         assert "not permitted to log in" in _direct(cluster, "guess", "Right-Pass-1")
         users.reset_password(admin.db, admin.operator, "guess", "New-Pass-12")
