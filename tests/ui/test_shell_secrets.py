@@ -1,5 +1,6 @@
 """No password on disk: a remembered connection password goes to the keyring, the settings file
-holds the URL without it and is readable by its owner only."""
+holds the URL without it and is readable by its owner only. (Named test_shell_*: like
+test_shell.py, these start a Shell, which leaves the focus elsewhere; they run after the tabs.)"""
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """A desk of a PostgreSQL office: its URL names no user, it connects as the gate before the
-log-in, and the person's session runs on their own login role."""
+log-in, and the person's session runs on their own login role. (Named test_shell_*: like
+test_shell.py, these start a Shell, which leaves the focus elsewhere; they run after the tabs.)"""
 from __future__ import annotations
 
 from typing import Any
