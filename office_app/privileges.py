@@ -242,6 +242,10 @@ def apply(conn: Connection, names: RoleNames) -> None:
         _grant_table(conn, names, table)
         _triggers(conn, table)
     _grant_routines(conn, names)
+    if "app_user" in tables:  # users from before this upgrade get their login roles now
+        conn.execute(text("UPDATE app_user SET role = role WHERE NOT EXISTS (SELECT 1 FROM "
+                          "pg_roles WHERE rolname = :prefix || login)"),
+                     {"prefix": names.login_prefix})
 
 
 def _grant_table(conn: Connection, names: RoleNames, table: str) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from office_app import privileges
-from office_app.db import Database
+from office_app.db import Database, upgrade
 from office_app.errors import AuthenticationError, Conflict, PermissionDenied
 from office_app.models import Customer, Invoice, LedgerEntry
 from office_app.services import ledger, periods, users
@@ -273,3 +273,19 @@ def test_a_clerk_keys_and_clears_a_reading_under_their_own_connection(office: Of
     with office.db.unit_of_work() as s:
         assert s.scalar(text("SELECT count(*) FROM reading WHERE id = :i"),
                         {"i": result.reading.id}) == 0
+
+
+def test_users_from_before_the_upgrade_get_their_login_roles(office: Office) -> None:
+    with office.db.engine.begin() as conn:  # a row as an older program wrote it
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text(
+            "INSERT INTO app_user (login, code, full_name, role, password_hash, active, "
+            "failed_attempts, language, created_at, created_by) VALUES ('stara', 'ST', "
+            "'Stara Korisnica', 'legal', '$argon2id$v=19$old', true, 0, 'sr_Latn', now(), "
+            "'SYSTEM')"))
+    upgrade(office.db)
+    with office.db.engine.connect() as conn:
+        assert conn.scalar(text("SELECT pg_has_role(:u, :g, 'MEMBER')"), {
+            "u": office.names.login("stara"), "g": office.names.group(Role.LEGAL)}) is True
+        assert conn.scalar(text("SELECT password_hash FROM app_user WHERE login = 'stara'")
+                           ) == privileges.SERVER_PASSWORD
