@@ -169,6 +169,7 @@ def test_each_role_does_its_work_under_its_own_connection(office: Office) -> Non
     clerk = office.as_role(Role.CLERK)
     customer = create_customer(clerk, office.forged(Role.CLERK), CustomerInput(
         surname="Vuković", given_name="Ana", address="Obala 1", place="Bar"))
+    users.set_language(clerk, office.operators[Role.CLERK], "sq")  # their own UI language
     cashier = office.as_role(Role.CASHIER)
     ledger.post_payment(cashier, office.forged(Role.CASHIER), built.customers["P-100"],
                         Decimal("20.00"), date(2024, 6, 20), "P-1")
@@ -198,6 +199,7 @@ def test_each_role_does_its_work_under_its_own_connection(office: Office) -> Non
         stamps = s.execute(text("SELECT DISTINCT operator_code FROM ledger_entry")).scalars()
         assert set(stamps) == {"SUP-REAL", "CAS-REAL"}
         assert s.get(Customer, customer.id).created_by == "CLE-REAL"  # type: ignore[union-attr]
+        assert s.scalar(text("SELECT language FROM app_user WHERE login = 'clerk1'")) == "sq"
         payment = s.scalar(select(LedgerEntry).where(LedgerEntry.document_number == "P-1"))
         assert payment is not None and payment.operator_code == "CAS-REAL"
         member = s.scalar(text("SELECT pg_has_role(:u, :g, 'MEMBER')"), {
