@@ -1,4 +1,8 @@
-"""Settings: the database URL and the user's language, kept in a small JSON file per user."""
+"""Settings: the database URL and the user's language, kept in a small JSON file per user.
+
+No password is ever written there: ``save_settings`` strips it from the URL, and a password the
+user asked to remember goes to the operating system's keyring (``remember_password``), from
+which ``resolve_db_url`` takes it back. The file is created readable by its owner only."""
 from __future__ import annotations
 
 import json
@@ -34,9 +38,80 @@ def load_settings() -> Settings:
 
 
 def save_settings(settings: Settings) -> None:
+    """Write the settings file (mode 0600), with any password removed from the URL."""
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
+    data = asdict(settings)
+    if settings.db_url:
+        data["db_url"] = without_password(settings.db_url)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file may have been made 0644
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(data, indent=2))
+
+
+# --- passwords in the operating system's keyring ----------------------------------------------
+
+KEYRING_SERVICE = "office-app"
+
+
+def without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return url
+    return parsed._replace(password=None).render_as_string(hide_password=False)
+
+
+def password_of(url: str) -> str | None:
+    """The password a URL carries, if any."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).password or None  # type: ignore[return-value]
+    except ArgumentError:
+        return None
+
+
+def remember_password(url: str, password: str) -> None:
+    """Keep a connection's password in the keyring, under the URL without it; raises
+    keyring.errors.KeyringError when the system has no usable keyring."""
+    import keyring
+
+    keyring.set_password(KEYRING_SERVICE, without_password(url), password)
+
+
+def forget_password(url: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        keyring.delete_password(KEYRING_SERVICE, without_password(url))
+    except KeyringError:
+        pass
+
+
+def with_remembered_password(url: str) -> str:
+    """The URL with the password the keyring holds for it (if any)."""
+    import keyring
+    from keyring.errors import KeyringError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+        if parsed.password or not parsed.username:
+            return url
+        password = keyring.get_password(KEYRING_SERVICE, without_password(url))
+    except (ArgumentError, KeyringError):
+        return url
+    if not password:
+        return url
+    return parsed.set(password=password).render_as_string(hide_password=False)
 
 
 def default_db_url() -> str:
@@ -45,7 +120,10 @@ def default_db_url() -> str:
 
 def resolve_db_url(cli_url: str | None = None) -> str:
     """--db, else OFFICE_DB_URL, else the settings file, else an SQLite file in the data dir."""
-    return cli_url or os.environ.get(ENV_DB_URL) or load_settings().db_url or default_db_url()
+    if cli_url or os.environ.get(ENV_DB_URL):
+        return cli_url or os.environ[ENV_DB_URL]
+    saved = load_settings().db_url
+    return with_remembered_password(saved) if saved else default_db_url()
 
 
 # --- connection URLs (the GUI's connection dialog edits these parts) ---------------------------
@@ -59,7 +137,7 @@ class ConnectionParts:
     host: str = "localhost"
     port: int = 5432
     database: str = "office"
-    user: str = "postgres"
+    user: str = ""                  # empty: each person connects as their own login role
     password: str = ""
     path: str = ""                  # SQLite file
 
@@ -85,7 +163,8 @@ def compose_url(parts: ConnectionParts) -> str:
     if parts.kind == "sqlite":
         return URL.create("sqlite", database=str(Path(parts.path).expanduser())).render_as_string(
             hide_password=False)
-    return URL.create(POSTGRES_DRIVER, username=parts.user, password=parts.password or None,
+    return URL.create(POSTGRES_DRIVER, username=parts.user or None,
+                      password=parts.password or None,
                       host=parts.host, port=parts.port, database=parts.database,
                       ).render_as_string(hide_password=False)
 

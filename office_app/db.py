@@ -17,10 +17,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
-from office_app.errors import N_, DatabaseUnavailable
+from office_app.errors import N_, AuthenticationError, DatabaseUnavailable, PermissionDenied
 from office_app.paths import ROOT
 
 
@@ -59,6 +59,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def desk_url(url: str) -> str:
+    """A PostgreSQL URL that names no user is a desk's: until someone logs in, the desk
+    connects as the office's gate role, which may only count log-in attempts and read the
+    schema's revision (office_app.privileges). Any other URL is returned as it is."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from office_app import privileges
+
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError:
+        return url
+    if parsed.get_backend_name() != "postgresql" or parsed.username:
+        return url
+    names = privileges.names_for(parsed.database or "")
+    return parsed.set(username=names.gate, password=names.gate_password).render_as_string(
+        hide_password=False)
+
+
 class Database:
     """An engine and its session factory; the thing services are given."""
 
@@ -73,7 +93,13 @@ class Database:
 
     @property
     def display_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        """The URL for people to read: no password, and no gate role (a desk's own URL)."""
+        from office_app import privileges
+
+        url = self.engine.url
+        if self.is_postgres and url.username == privileges.names_for(url.database or "").gate:
+            url = url._replace(username=None, password=None)
+        return url.render_as_string(hide_password=True)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -84,8 +110,18 @@ class Database:
             session.commit()
         except OperationalError as exc:
             session.rollback()
+            if "is not permitted to log in" in str(exc.orig):
+                raise AuthenticationError(N_(
+                    "Your account is disabled or locked: the database refused the connection. "
+                    "Log in again or ask an administrator."), "login") from exc
             raise DatabaseUnavailable(N_("The database cannot be reached: {detail}"),
                                       detail=str(exc.orig)[:200]) from exc
+        except ProgrammingError as exc:
+            session.rollback()
+            if getattr(exc.orig, "pgcode", None) == "42501":  # insufficient_privilege
+                raise PermissionDenied(N_(
+                    "The database refused this: your role does not allow it.")) from exc
+            raise
         except BaseException:
             session.rollback()
             raise
@@ -141,8 +177,20 @@ def schema_status(db: Database) -> SchemaStatus:
 
 
 def upgrade(db: Database) -> None:
-    """Create or migrate the schema to the program's revision."""
+    """Create or migrate the schema to the program's revision.
+
+    On PostgreSQL the migrations run as the database's owner role, and then the roles, grants,
+    functions and triggers of office_app.privileges are applied, all in one transaction. This
+    needs the IT service's connection (a superuser, or a CREATEROLE member of the owner)."""
+    from office_app import privileges
+
     cfg = alembic_config(db.url)
     with db.engine.begin() as conn:
+        names = privileges.names_for(db.engine.url.database or "") if db.is_postgres else None
+        if names is not None:
+            privileges.prepare(conn, names)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        if names is not None:
+            privileges.apply(conn, names)
+            privileges.finish(conn, names)

@@ -1,16 +1,23 @@
-"""`office-app users add|list|disable`: user accounts, for the IT service."""
+"""`office-app users add|list|disable|enable|role|password`: user accounts, for the IT service.
+
+On PostgreSQL each action changes the application's user row and the user's login role in one
+transaction (a trigger keeps them in step): ``disable`` makes the role NOLOGIN and ends the
+user's open sessions; ``password`` sets the role's SCRAM-SHA-256 secret and lifts a lock."""
 from __future__ import annotations
 
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 
 from office_app.cli import add_db_option
 from office_app.commands import fail, open_database
+from office_app.db import Database
 from office_app.errors import DomainError
 from office_app.i18n import tr_error
 from office_app.services import users
 from office_app.services.permissions import SYSTEM, Role
+from office_app.services.users import UserInfo
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,10 +33,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=_add)
     listing = actions.add_parser("list", help="list users")
     listing.set_defaults(handler=_list)
-    disable = actions.add_parser("disable", help="disable a user")
+    disable = actions.add_parser("disable", help="disable a user and end their open sessions")
     disable.add_argument("login")
     disable.set_defaults(handler=_disable)
-    for p in (add, listing, disable):
+    enable = actions.add_parser("enable", help="enable a disabled user")
+    enable.add_argument("login")
+    enable.set_defaults(handler=_enable)
+    role = actions.add_parser("role", help="give a user another role")
+    role.add_argument("login")
+    role.add_argument("role", choices=[r.value for r in Role])
+    role.set_defaults(handler=_role)
+    password = actions.add_parser("password", help="set a new password (also lifts a lock)")
+    password.add_argument("login")
+    password.add_argument("--password-stdin", action="store_true",
+                          help="read the password from standard input instead of a prompt")
+    password.set_defaults(handler=_new_password)
+    for p in (add, listing, disable, enable, role, password):
         add_db_option(p)
 
 
@@ -62,10 +81,28 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _disable(args: argparse.Namespace) -> int:
+    return _change(args, lambda db: users.set_active(db, SYSTEM, args.login, False), "Disabled")
+
+
+def _enable(args: argparse.Namespace) -> int:
+    return _change(args, lambda db: users.set_active(db, SYSTEM, args.login, True), "Enabled")
+
+
+def _role(args: argparse.Namespace) -> int:
+    return _change(args, lambda db: users.set_role(db, SYSTEM, args.login, args.role),
+                   f"Role {args.role} given to")
+
+
+def _new_password(args: argparse.Namespace) -> int:
+    return _change(args, lambda db: users.reset_password(db, SYSTEM, args.login,
+                                                         _password(args)), "New password for")
+
+
+def _change(args: argparse.Namespace, action: Callable[[Database], UserInfo], done: str) -> int:
     db = open_database(args)
     try:
-        users.set_active(db, SYSTEM, args.login, False)
+        info = action(db)
     except DomainError as exc:
         fail(tr_error(exc, "en"))
-    print(f"Disabled {args.login}")
+    print(f"{done} {info.login}")
     return 0

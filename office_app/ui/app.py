@@ -17,8 +17,15 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from office_app import paths
-from office_app.config import load_settings, resolve_db_url, save_settings
-from office_app.db import Database, SchemaState, SchemaStatus, schema_status, upgrade
+from office_app.config import (
+    forget_password,
+    load_settings,
+    password_of,
+    remember_password,
+    resolve_db_url,
+    save_settings,
+)
+from office_app.db import Database, SchemaState, SchemaStatus, desk_url, schema_status, upgrade
 from office_app.i18n import _, current, set_language
 from office_app.services import users
 from office_app.services.permissions import Operator
@@ -77,6 +84,22 @@ def remember(**changes: Any) -> None:
         show_error(QApplication.activeWindow(), exc)
 
 
+def remember_connection(url: str, keep_password: bool) -> None:
+    """Save the connection in the settings file (never its password); the password goes to the
+    operating system's keyring when the user asked for it."""
+    remember(db_url=url)
+    password = password_of(url)
+    if not keep_password or not password:
+        forget_password(url)
+        return
+    try:
+        remember_password(url, str(password))
+    except Exception as exc:  # noqa: BLE001 - keyring backends raise their own errors
+        QMessageBox.warning(QApplication.activeWindow(), _("Database connection"), _(
+            "The password could not be kept in this computer's keyring ({detail}); you will "
+            "be asked for it again.", detail=str(exc)[:200]))
+
+
 class Shell(QObject):
     """One desk's session: database, logged-in operator and main window."""
 
@@ -89,6 +112,8 @@ class Shell(QObject):
             self.runner.default_error = lambda exc: show_error(QApplication.activeWindow(), exc)
         self.specs = specs
         self.db: Database | None = None
+        #: On a desk of a PostgreSQL office: the logged-in person's own connection.
+        self.person_db: Database | None = None
         self.context: AppContext | None = None
         self.window: MainWindow | None = None
         self.exit_code: int | None = None
@@ -111,7 +136,7 @@ class Shell(QObject):
     def _connect(self) -> None:
         self._close_database()
         try:
-            db = Database(self.url)
+            db = Database(desk_url(self.url))
         except Exception as exc:  # noqa: BLE001 - a bad URL or missing driver: ask the user
             self._on_unreachable(exc)
             return
@@ -138,7 +163,7 @@ class Shell(QObject):
         dialog = ConnectionDialog(self.url, self.runner)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.url = dialog.result_value
-            remember(db_url=self.url)
+            remember_connection(self.url, dialog.remember_password)
         self._connect()
 
     def _on_schema(self, status: SchemaStatus) -> None:
@@ -152,13 +177,29 @@ class Shell(QObject):
         else:
             self._follow(newer_schema_dialog(self.url, status).exec())
 
+    @property
+    def at_desk(self) -> bool:
+        """Connected as a PostgreSQL desk (the gate role until someone logs in)."""
+        return self.db is not None and self.db.url != self.url and self.db.is_postgres
+
+    def _upgrade_by_it(self) -> None:
+        self._follow(unreachable_dialog(self.url, _(
+            "The database's schema must be created or upgraded by the IT service on the "
+            "server (office-app db upgrade, see the server guide); a desk cannot do it.")).exec())
+
     def _create_schema(self) -> None:
+        if self.at_desk:
+            self._upgrade_by_it()
+            return
         db = self._database()
         self._set_busy(_("Setting up the new database…"))
         self.runner.run(lambda: upgrade(db), lambda _result: self._check_users(),
                         self._on_unreachable)
 
     def _on_older(self, status: SchemaStatus) -> None:
+        if self.at_desk:
+            self._upgrade_by_it()
+            return
         choice = older_schema_dialog(self.url, status).exec()
         if choice != Choice.UPGRADE:
             self._follow(choice)
@@ -169,6 +210,9 @@ class Shell(QObject):
             self._on_older(status)
 
     def _check_users(self) -> None:
+        if self.at_desk:  # the gate cannot read users; the IT service adds the first one
+            self.show_login()
+            return
         db = self._database()
         self.runner.run(lambda: users.has_users(db), self._on_users_checked,
                         self._on_unreachable)
@@ -184,15 +228,22 @@ class Shell(QObject):
         return self.db
 
     def _close_database(self) -> None:
+        self._close_person()
         if self.db is not None:
             self.db.dispose()
             self.db = None
+
+    def _close_person(self) -> None:
+        if self.person_db is not None:
+            self.person_db.dispose()
+            self.person_db = None
 
     # -- logging in --------------------------------------------------------------------------
     def _ask_first_admin(self) -> None:
         dialog = FirstAdminDialog(self._database(), self.runner)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._logged_in(*dialog.result_value)
+            self._logged_in(dialog.result_value)
+            self._open_window()
         else:
             self.quit(0)
 
@@ -201,20 +252,25 @@ class Shell(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             self.quit(0)
             return
-        operator, user = dialog.result_value
+        session: users.LoggedIn = dialog.result_value
         if dialog.chosen_language:
-            user = replace(user, language=dialog.chosen_language)
-            self._store_language(operator, user.language)
-        set_language(user.language)
-        remember(language=user.language)
-        self._logged_in(operator, user)
-
-    def _logged_in(self, operator: Operator, user: users.UserInfo) -> None:
-        self.context = AppContext(self._database(), operator, user, self.runner)
+            session = replace(session, info=replace(session.info,
+                                                    language=dialog.chosen_language))
+        self._logged_in(session)
+        if dialog.chosen_language:
+            self._store_language(session.operator, session.info.language)
+        set_language(session.info.language)
+        remember(language=session.info.language)
         self._open_window()
 
+    def _logged_in(self, session: users.LoggedIn) -> None:
+        self._close_person()
+        if session.db is not self.db:
+            self.person_db = session.db
+        self.context = AppContext(session.db, session.operator, session.info, self.runner)
+
     def _store_language(self, operator: Operator, language: str) -> None:
-        db = self._database()
+        db = self.context.db if self.context is not None else self._database()
         self.runner.run(lambda: users.set_language(db, operator, language))
 
     # -- the main window ---------------------------------------------------------------------
@@ -241,6 +297,7 @@ class Shell(QObject):
     def switch_user(self) -> None:
         self._discard_window()
         self.context = None
+        self._close_person()
         self.show_login()
 
     def change_language(self, language: str) -> None:

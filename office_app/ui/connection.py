@@ -15,6 +15,7 @@ import qtawesome as qta
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -238,13 +239,28 @@ class ConnectionDialog(BaseDialog):
         port.setValue(5432)
         self.add_row("port", _("P&ort"), port)
         self.add_row("database", _("Database &name"), QLineEdit())
-        self.add_row("user", _("&User"), QLineEdit())
+        user = QLineEdit()
+        user.setPlaceholderText(_("empty: each person logs in as themselves"))
+        self.add_row("user", _("&User"), user)
         password = QLineEdit()
         password.setEchoMode(QLineEdit.EchoMode.Password)
         self.add_row("password", _("Pass&word"), password)
+        self.add_row("remember", "", QCheckBox(
+            _("&Remember the password in this computer's keyring")))
+        self.server_note = QLabel(_(
+            "Leave the user empty at a desk: everyone then connects with their own login and "
+            "password, and the server decides what their role may do. A user and password "
+            "here are for the IT service's own connection."))
+        self.server_note.setWordWrap(True)
+        self.server_note.setStyleSheet(HINT_STYLE)
+        self.form.addRow("", self.server_note)
 
     def _add_file_rows(self) -> None:
         self.add_row("path", _("&File"), QLineEdit())
+        self.file_note = QLabel(sqlite_boundary_note())
+        self.file_note.setWordWrap(True)
+        self.file_note.setStyleSheet(HINT_STYLE)
+        self.form.addRow("", self.file_note)
         self.browse = QPushButton(_("C&hoose file…"))
         self.browse.clicked.connect(self._on_browse_clicked)
         row = QHBoxLayout()
@@ -298,19 +314,25 @@ class ConnectionDialog(BaseDialog):
         name = self.field("database").text().strip()
         user = self.field("user").text().strip()
         _require([("host", host, N_("Server: enter the server's name or address.")),
-                  ("database", name, N_("Database name: enter the database's name.")),
-                  ("user", user, N_("User: enter the database user."))])
+                  ("database", name, N_("Database name: enter the database's name."))])
         return compose_url(ConnectionParts("postgresql", host, self.field("port").value(), name,
                                            user, self.field("password").text()))
 
     def save(self) -> Callable[[], Any]:
         return self.url
 
+    @property
+    def remember_password(self) -> bool:
+        """Whether the password goes to the keyring (it never goes to the settings file)."""
+        return self.kind.currentData() != "sqlite" and self.field("remember").isChecked()
+
     # -- slots -------------------------------------------------------------------------------
     def _on_kind_changed(self, _index: int = 0) -> None:
         server = self.kind.currentData() != "sqlite"
-        for name in ("host", "port", "database", "user", "password"):
+        for name in ("host", "port", "database", "user", "password", "remember"):
             self.form.setRowVisible(self.field(name).parentWidget(), server)
+        self.form.setRowVisible(self.server_note, server)
+        self.form.setRowVisible(self.file_note, not server)
         self.form.setRowVisible(self.field("path").parentWidget(), not server)
         self.form.setRowVisible(self._browse_row, not server)
         self.clear_errors()
@@ -350,6 +372,12 @@ class ConnectionDialog(BaseDialog):
         self.test_result.setStyleSheet(style)
         self.test_result.setText(text)
         grow_to_fit(self)
+
+
+def sqlite_boundary_note() -> str:
+    return _("An SQLite file is for a single desk or a demo: this computer's user account is "
+             "what protects it, and whoever can open the file can read and change everything "
+             "in it. An office with several desks uses the PostgreSQL server.")
 
 
 def column(dialog: QDialog) -> QVBoxLayout:

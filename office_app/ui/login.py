@@ -1,8 +1,9 @@
 """Log-in and the first administrator of a new database.
 
-Both dialogs end with ``result_value`` set to ``(Operator, UserInfo)`` of the logged-in user.
-Wrong passwords and locked accounts are reported by ``services.users.authenticate``; the
-dialog shows its message next to the field it names."""
+Both dialogs end with ``result_value`` set to the ``users.LoggedIn`` session of the person (on
+PostgreSQL their own connection, as their login role). Wrong passwords and locked accounts are
+reported by ``services.users.log_in``; the dialog shows its message next to the field it names.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,13 +16,12 @@ from office_app.db import Database
 from office_app.errors import N_, FieldError
 from office_app.i18n import LANGUAGES, _, current, set_language
 from office_app.services import users
-from office_app.services.permissions import Operator
-from office_app.ui.connection import HINT_STYLE, column, fit_width, heading
+from office_app.ui.connection import HINT_STYLE, column, fit_width, heading, sqlite_boundary_note
 from office_app.ui.forms import BaseDialog, InputError
 from office_app.ui.operations import OperationRunner
 
 LAST_LOGIN_KEY = "login/last"
-LoginResult = tuple[Operator, users.UserInfo]
+LoginResult = users.LoggedIn
 
 
 def line_edit(max_length: int, text: str = "", placeholder: str = "") -> QLineEdit:
@@ -52,6 +52,14 @@ def language_combo(selected: str) -> QComboBox:
     return combo
 
 
+def where_text(db: Database) -> str:
+    """The connection details under the log-in title, with who guards the data there."""
+    if db.is_postgres:
+        return _("{url} — the server checks your password and what your role may do.",
+                 url=db.display_url)
+    return f"{db.display_url}\n{sqlite_boundary_note()}"
+
+
 class LoginDialog(BaseDialog):
     """Login, password and the UI language. Choosing a language retranslates the dialog at
     once; ``chosen_language`` tells whether the user picked one (it then overrides the
@@ -63,7 +71,7 @@ class LoginDialog(BaseDialog):
         self.db = db
         self.chosen_language: str | None = None
         self.title = heading(_("Commercial office"))
-        self.where = QLabel(db.display_url)
+        self.where = QLabel(where_text(db))
         self.where.setStyleSheet(HINT_STYLE)
         self.where.setWordWrap(True)
         column(self).insertWidget(0, self.title)
@@ -88,10 +96,10 @@ class LoginDialog(BaseDialog):
     def save(self) -> Callable[[], Any]:
         db, login = self.db, self.field("login").text()
         password = self.field("password").text()
-        return lambda: users.authenticate(db, login, password)
+        return lambda: users.log_in(db, login, password)
 
     def _saved(self, result: Any) -> None:
-        QSettings().setValue(LAST_LOGIN_KEY, result[1].login)
+        QSettings().setValue(LAST_LOGIN_KEY, result.info.login)
         super()._saved(result)
 
     def _failed(self, exc: BaseException) -> None:
@@ -144,6 +152,6 @@ class FirstAdminDialog(BaseDialog):
 
         def work() -> LoginResult:
             users.create_first_admin(db, login, password, full_name, language)
-            return users.authenticate(db, login, password)
+            return users.log_in(db, login, password)
 
         return work

@@ -122,8 +122,11 @@ def test_login_with_right_password(qtbot: Any, sqlite_db: Database) -> None:
     qtbot.addWidget(dialog)
     log_in(dialog, "mara", PASSWORD)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    operator, user = dialog.result_value
+    session = dialog.result_value
+    operator, user = session.operator, session.info
     assert (operator.login, operator.role, user.full_name) == ("mara", Role.CLERK, "Mara Test")
+    assert session.db is sqlite_db  # SQLite: no connection of the person's own
+    assert "this computer's user account is what protects it" in dialog.where.text()
 
 
 def test_wrong_password_is_shown_next_to_the_password_and_enter_submits(
