@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from office_app.db_url import check_url
 from office_app.errors import N_, DatabaseUnavailable
 from office_app.paths import ROOT
 
@@ -62,8 +63,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class Database:
     """An engine and its session factory; the thing services are given."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, create: bool = True, **engine_kwargs: Any) -> None:
+        """DatabaseUrlError (office_app.db_url) for an unusable URL; ``create`` False refuses
+        an SQLite file that does not exist yet instead of creating it."""
         self.url = normalise_url(url)
+        check_url(self.url, create)
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 

@@ -239,9 +239,10 @@ def parse_file(data: bytes) -> list[ImportLine]:
                             long_lines)
     first = next(line for line in _BREAKS.split(text) if line.strip())
     delimiter, names = _header(first)
-    parsed, problems = [], []
+    parsed: list[ImportLine] = []
+    problems: list[tuple[int, FieldError]] = []
     records = _records(text, delimiter)
-    for number, row in records:
+    for _first, row in records:      # up to the header
         if any(c.strip() for c in row):
             break
     for number, row in records:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.errors import N_, FieldError, ValidationError
@@ -109,8 +110,7 @@ def _literal(text: str) -> str:
     return text.replace("\\", "\\\\")
 
 
-def _like(column: ColumnElement[str] | InstrumentedAttribute[str], pattern: str,
-          ) -> ColumnElement[bool]:
+def _like(column: Any, pattern: str) -> ColumnElement[bool]:
     return column.like(pattern, escape="\\")
 
 
