@@ -44,6 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     for p in (run, check, charge):
         p.add_argument("--period", required=True, metavar="YYYY-MM", type=period)
         add_db_option(p)
+    for p in (run, charge):
+        p.add_argument("--take-over", action="store_true",
+                       help="SQLite: carry on a run that is marked as working but has died, "
+                            "without waiting two minutes (an administrator's decision)")
     tariff = actions.add_parser("tariff", help="enter a price (a new price closes the old one)")
     tariff.add_argument("--category", required=True,
                         choices=("household", "commercial", "institutional"))
@@ -113,7 +117,8 @@ def _run(args: argparse.Namespace) -> int:
     with _StopAfterBatch() as stop:
         result = billing.run_billing(db, SYSTEM, args.period, args.on_implausible,
                                      progress=_progress(f"billing {args.period}"),
-                                     cancelled=stop.event.is_set, batch_size=args.batch)
+                                     cancelled=stop.event.is_set, batch_size=args.batch,
+                                     take_over=args.take_over)
     print(f"{result.status}: {result.invoices_made} invoices made, {result.already_billed} "
           f"billed before, accounting order {result.order_number or '-'}")
     _print_held(result.held)
@@ -137,7 +142,7 @@ def _interest(args: argparse.Namespace) -> int:
     with _StopAfterBatch() as stop:
         result = interest.run_interest(db, SYSTEM, args.period,
                                        progress=_progress(f"interest {args.period}"),
-                                       cancelled=stop.event.is_set)
+                                       cancelled=stop.event.is_set, take_over=args.take_over)
     print(f"{result.status}: {result.customers_charged} customers charged {result.total} € "
           f"interest, accounting order {result.order_number or '-'}")
     return 0 if result.status == "completed" else 1
