@@ -72,7 +72,7 @@ from office_app.services.periods import (
     settings_in,
 )
 from office_app.services.permissions import Operator, Permission
-from office_app.services.readings import REMARKS, ReadingEntry, evaluate
+from office_app.services.readings import REGISTER_NAMES, REMARKS, ReadingEntry, evaluate
 
 COLUMNS = ("point", "date", "vt", "mt", "peak", "remark_code", "remark")
 REQUIRED = ("point", "date", "vt")
@@ -368,7 +368,6 @@ def _entry(line: ImportLine, target: _Target, period: str) -> ReadingEntry:
 
 
 _ASCII_REGISTER = re.compile(r"[0-9 ]*(?:[.,][0-9]*)?")
-_REGISTER_LABELS = {"vt": N_("VT"), "mt": N_("MT"), "peak": N_("Peak load")}
 
 
 @dataclass(frozen=True)
@@ -395,7 +394,7 @@ def _field_checks(line: ImportLine, window: Window) -> list[FieldError]:
         if not _ASCII_REGISTER.fullmatch(value):
             errors.append(FieldError(name, N_(
                 "{field}: {value} is not a register; use the digits 0-9 only, e.g. 012345."),
-                {"field": _REGISTER_LABELS[name], "value": value[:20]}))
+                {"field": REGISTER_NAMES[name], "value": value[:20]}))
     if len(line.remark) > MAX_REMARK:
         errors.append(FieldError("remark", N_(
             "Remark: {length} characters, at most {limit} are allowed; shorten it."),
