@@ -130,8 +130,13 @@ def message_language(argv: Sequence[str]) -> str:
     from office_app.config import load_settings
     from office_app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
-    chosen = _early_language(argv) or load_settings().language or DEFAULT_LANGUAGE
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    chosen = _early_language(argv)
+    if chosen is None:
+        try:
+            chosen = load_settings().language
+        except Exception:  # noqa: BLE001 - a damaged settings file must not stop a command
+            chosen = DEFAULT_LANGUAGE
+    return chosen if isinstance(chosen, str) and chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def say(message_id: str, **params: object) -> None:
