@@ -165,7 +165,9 @@ class RunClaim:
             held = s.execute(text(
                 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
                 "AND classid = 0 AND objid = :k AND objsubid = 1 AND pid = :pid "
-                "AND granted)"), {"k": RUN_LOCK_KEY, "pid": self._pid}).scalar()
+                "AND granted AND database = (SELECT oid FROM pg_database "
+                "WHERE datname = current_database()))"),
+                {"k": RUN_LOCK_KEY, "pid": self._pid}).scalar()
             if not held:
                 self.lost = True
                 raise self._lost_error()

@@ -131,7 +131,9 @@ def test_postgres_a_run_whose_lock_connection_is_cut_stops_and_the_next_finishes
             with admin_engine.connect() as conn:
                 killed = conn.execute(text(
                     "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = "
-                    "'advisory' AND objid = :k AND granted"), {"k": runs.RUN_LOCK_KEY}).all()
+                    "'advisory' AND objid = :k AND granted AND database = (SELECT oid FROM "
+                    "pg_database WHERE datname = current_database())"),
+                    {"k": runs.RUN_LOCK_KEY}).all()
                 assert killed == [(True,)]
                 conn.commit()
 
