@@ -112,3 +112,13 @@ def test_an_unexpected_error_is_one_line_and_a_traceback_only_with_debug(
                               "for the details and report them.\n")
     code, err = _run(capsys, "--debug", *argv)
     assert code == 1 and "Traceback (most recent call last)" in err
+
+
+def test_a_documents_language_is_not_the_language_of_the_messages(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = _run(capsys, "books", "print", "--period", "2025-03", "--out", "x.pdf",
+                     "--language", "sq", "--db", "notaurl")
+    assert code == 2 and err.startswith("office-app: Database URL: 'notaurl' is not")
+    code, err = _run(capsys, "--language=sq", "books", "print", "--period", "2025-03",
+                     "--out", "x.pdf", "--language", "en", "--db", "notaurl")
+    assert code == 2 and err.startswith("office-app: Adresa e bazës: 'notaurl' nuk është")
