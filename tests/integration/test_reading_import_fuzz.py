@@ -87,6 +87,23 @@ def _nasty() -> st.SearchStrategy[str]:
 
 
 @st.composite
+def wrong_values(draw: st.DrawFn) -> bytes:
+    """A well-formed file whose values are right or wrong: every line reaches the checks
+    against the database, and many files are written."""
+    names = draw(st.permutations(COLUMNS).map(list))
+    lines = [";".join(names)]
+    pools = {"point": POINTS, "date": DATES, "vt": REGISTERS, "mt": REGISTERS,
+             "peak": REGISTERS, "remark_code": CODES}
+    for _ in range(draw(st.integers(1, 6))):
+        row = dict(draw(st.sampled_from(GOOD)))
+        row["vt"] = str(int(row["vt"]) + draw(st.sampled_from(range(0, 400, 3))))
+        for name in draw(st.lists(st.sampled_from(names), max_size=2, unique=True)):
+            row[name] = draw(st.sampled_from(pools[name]) if name in pools else REMARKS)
+        lines.append(";".join(row[n] for n in names))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@st.composite
 def broken_csv(draw: st.DrawFn) -> bytes:
     if not draw(_rarely(10)):         # mostly a good header, so lines reach the database
         names = draw(st.permutations(COLUMNS).map(list))
@@ -102,7 +119,7 @@ def broken_csv(draw: st.DrawFn) -> bytes:
     for _ in range(draw(st.integers(0, 8))):
         good = dict(draw(st.sampled_from(GOOD))) if draw(st.booleans()) else {}
         if good and draw(st.booleans()):      # another plausible value: a second reading
-            good["vt"] = str(int(good["vt"]) + draw(st.integers(1, 400)))
+            good["vt"] = str(int(good["vt"]) + draw(st.sampled_from(range(1, 400, 7))))
         fields = [draw(st.one_of(by_name.get(n, _field()), _field(), _nasty())
                        if draw(_rarely(40)) else
                        st.just(good[n]) if n in good else by_name.get(n, _field()))
@@ -141,6 +158,16 @@ def test_broken_csv_never_crashes_and_never_half_posts(db: Database, clerk: Oper
                                                        book: Book, counted: list[str]) -> None:
     @settings(FUZZ, max_examples=150)
     @given(data=broken_csv(), all_or_nothing=st.booleans())
+    def case(data: bytes, all_or_nothing: bool) -> None:
+        counted.append(_import_once(db, clerk, data, all_or_nothing))
+
+    case()
+
+
+def test_wrong_values_in_good_files_are_checked_and_written_whole(
+        db: Database, clerk: Operator, book: Book, counted: list[str]) -> None:
+    @settings(FUZZ, max_examples=60)
+    @given(data=wrong_values(), all_or_nothing=st.booleans())
     def case(data: bytes, all_or_nothing: bool) -> None:
         counted.append(_import_once(db, clerk, data, all_or_nothing))
 
