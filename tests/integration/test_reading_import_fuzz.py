@@ -21,7 +21,6 @@ from office_app.services.reading_import import COLUMNS, ImportRefused, import_re
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
-CASES: dict[str, int] = {}
 
 POINTS = ["P-100", "P-200", "P-300", "P-999", "", " P-100 ", "p-100"]
 DATES = ["31.03.2025", "2025-03-31", "01.04.2025", "31.03.2030", "28.02.2025", "31.13.2025",
@@ -139,7 +138,6 @@ def broken_csv(draw: st.DrawFn) -> bytes:
 def counted(request: pytest.FixtureRequest) -> Iterator[list[str]]:
     seen: list[str] = []
     yield seen
-    CASES[request.node.name] = len(seen)
     print(f"\n{request.node.name}: {len(seen)} fuzz cases {dict(Counter(seen))}")
 
 
