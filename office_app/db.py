@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
+from office_app.db_url import check_url
 from office_app.errors import N_, AuthenticationError, DatabaseUnavailable, PermissionDenied
 from office_app.paths import ROOT
 
@@ -82,8 +83,11 @@ def desk_url(url: str) -> str:
 class Database:
     """An engine and its session factory; the thing services are given."""
 
-    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+    def __init__(self, url: str, create: bool = True, **engine_kwargs: Any) -> None:
+        """DatabaseUrlError (office_app.db_url) for an unusable URL; ``create`` False refuses
+        an SQLite file that does not exist yet instead of creating it."""
         self.url = normalise_url(url)
+        check_url(self.url, create)
         self.engine = make_engine(self.url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 

@@ -7,27 +7,29 @@ from pathlib import Path
 
 from office_app.config import resolve_db_url
 from office_app.db import Database, SchemaState, schema_status
-from office_app.errors import DomainError
-from office_app.i18n import tr_error
+from office_app.errors import N_
+from office_app.i18n import _
 
 
-def open_database(args: argparse.Namespace, require_current: bool = True) -> Database:
-    """The database named by --db (or the defaults); exits with a message if it is unusable."""
-    db = Database(resolve_db_url(getattr(args, "db", None)))
+def open_database(args: argparse.Namespace, require_current: bool = True,
+                  create: bool = False) -> Database:
+    """The database named by --db (or the defaults). A URL that is not usable raises
+    DatabaseUrlError, an unreachable database DatabaseUnavailable (office_app.cli turns both
+    into one line); an SQLite file is created only with ``create`` (db upgrade, demo)."""
+    db = Database(resolve_db_url(getattr(args, "db", None)), create=create)
     if require_current:
-        try:
-            status = schema_status(db)
-        except DomainError as exc:
-            fail(tr_error(exc))
+        status = schema_status(db)
         if status.state is not SchemaState.CURRENT:
-            fail(f"The database schema is {status.state.value} "
-                 f"(database {status.database_revision}, program {status.program_revision}); "
-                 "run `office-app db upgrade` first.")
+            fail(N_("The database schema is {state} (database {database}, program {program}); "
+                    "run `office-app db upgrade` first."), state=status.state.value,
+                 database=status.database_revision or "-", program=status.program_revision)
     return db
 
 
-def fail(message: str, code: int = 1) -> None:
-    print(f"office-app: {message}", file=sys.stderr)
+def fail(message: str, code: int = 1, **params: object) -> None:
+    """End the command with one line on stderr: ``message`` (a message id, translated into
+    the user's language, with ``params``)."""
+    print(f"office-app: {_(message, **params)}", file=sys.stderr)
     raise SystemExit(code)
 
 
@@ -36,7 +38,9 @@ def write_output(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror}")
+        fail(N_("cannot write {path}: {reason}"), path=str(path), reason=exc.strerror or exc)
+    except ValueError as exc:
+        fail(N_("cannot write {path}: {reason}"), path=str(path), reason=exc)
 
 
 class Progress:

@@ -10,12 +10,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from office_app.cli import add_db_option
+from office_app.cli import add_db_option, decimal_range, int_range, period
 from office_app.commands import Progress, open_database
 from office_app.services.billing import interest, tariffs
 from office_app.services.billing import run as billing
 from office_app.services.billing.elements import ELEMENTS, GROUPS
 from office_app.services.permissions import SYSTEM
+
+MAX_BATCH = 100_000
+#: A price per kWh, m³ or month (NUMERIC(14, 5) holds nine digits before the point).
+MAX_PRICE = Decimal(1_000_000)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--on-implausible", choices=("hold", "stop"), default="hold",
                      help="points with unresolved implausible readings (or no tariff, ...): "
                           "hold them back and bill the rest (default), or stop before billing")
-    run.add_argument("--batch", type=int, default=billing.DEFAULT_BATCH, metavar="N",
+    run.add_argument("--batch", type=int_range(1, MAX_BATCH), default=billing.DEFAULT_BATCH,
+                     metavar="N",
                      help=f"invoices per committed batch (default {billing.DEFAULT_BATCH})")
     run.set_defaults(handler=_run)
     check = actions.add_parser("check", help="what a run of the period would do, without it")
@@ -37,18 +42,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     charge = actions.add_parser("interest", help="charge late interest for a month that ended")
     charge.set_defaults(handler=_interest)
     for p in (run, check, charge):
-        p.add_argument("--period", required=True, metavar="YYYY-MM")
+        p.add_argument("--period", required=True, metavar="YYYY-MM", type=period)
         add_db_option(p)
+    for p in (run, charge):
+        p.add_argument("--take-over", action="store_true",
+                       help="SQLite: carry on a run that is marked as working but has died, "
+                            "without waiting two minutes (an administrator's decision)")
     tariff = actions.add_parser("tariff", help="enter a price (a new price closes the old one)")
     tariff.add_argument("--category", required=True,
                         choices=("household", "commercial", "institutional"))
     tariff.add_argument("--group", required=True, choices=GROUPS)
     tariff.add_argument("--element", required=True, choices=sorted(ELEMENTS))
-    tariff.add_argument("--price", required=True, type=Decimal)
+    tariff.add_argument("--price", required=True, type=decimal_range(Decimal(0), MAX_PRICE))
     tariff.set_defaults(handler=_tariff)
     rate = actions.add_parser("rate", help="enter a VAT or statutory interest rate (percent)")
     rate.add_argument("--kind", required=True, choices=tariffs.RATE_KINDS)
-    rate.add_argument("--rate", required=True, type=Decimal)
+    rate.add_argument("--rate", required=True, type=decimal_range(Decimal(0), Decimal(100)))
     rate.set_defaults(handler=_rate)
     listing = actions.add_parser("tariffs", help="list the prices in force on a day")
     listing.add_argument("--on", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD")
@@ -108,11 +117,12 @@ def _run(args: argparse.Namespace) -> int:
     with _StopAfterBatch() as stop:
         result = billing.run_billing(db, SYSTEM, args.period, args.on_implausible,
                                      progress=_progress(f"billing {args.period}"),
-                                     cancelled=stop.event.is_set, batch_size=max(args.batch, 1))
+                                     cancelled=stop.event.is_set, batch_size=args.batch,
+                                     take_over=args.take_over)
     print(f"{result.status}: {result.invoices_made} invoices made, {result.already_billed} "
           f"billed before, accounting order {result.order_number or '-'}")
     _print_held(result.held)
-    return 0 if result.status == "completed" else 2
+    return 0 if result.status == "completed" else 1
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -132,10 +142,10 @@ def _interest(args: argparse.Namespace) -> int:
     with _StopAfterBatch() as stop:
         result = interest.run_interest(db, SYSTEM, args.period,
                                        progress=_progress(f"interest {args.period}"),
-                                       cancelled=stop.event.is_set)
+                                       cancelled=stop.event.is_set, take_over=args.take_over)
     print(f"{result.status}: {result.customers_charged} customers charged {result.total} € "
           f"interest, accounting order {result.order_number or '-'}")
-    return 0 if result.status == "completed" else 2
+    return 0 if result.status == "completed" else 1
 
 
 def _tariff(args: argparse.Namespace) -> int:

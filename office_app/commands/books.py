@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from office_app.cli import add_db_option
+from office_app.cli import add_db_option, period
 from office_app.commands import fail, open_database, write_output
+from office_app.errors import N_
 from office_app.i18n import LANGUAGES
 from office_app.printing.implausible_report import implausible_report_pdf
 from office_app.printing.reading_book import reading_books_pdf
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "per zone and reader.")
     report.set_defaults(handler=_implausible)
     for p in (printing, report):
-        p.add_argument("--period", required=True, metavar="YYYY-MM")
+        p.add_argument("--period", required=True, metavar="YYYY-MM", type=period)
         p.add_argument("--out", required=True, metavar="FILE.pdf", type=Path)
         p.add_argument("--language", default="sr_Latn", choices=list(LANGUAGES),
                        help="language of the document (default sr_Latn)")
@@ -42,7 +43,8 @@ def _print(args: argparse.Namespace) -> int:
     db = open_database(args)
     books = books_for_print(db, SYSTEM, check_label(args.period), args.zone)
     if not books:
-        fail(f"period {args.period} has no reading books (no metered points with customers)")
+        fail(N_("Period {period} has no reading books (no metered points with customers)."),
+             period=args.period)
     write_output(args.out, reading_books_pdf(books, args.language))
     points = sum(len(b.rows) for b in books)
     print(f"{len(books)} reading books, {points} metering points -> {args.out}")

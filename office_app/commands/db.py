@@ -6,6 +6,7 @@ import argparse
 from office_app.cli import add_db_option
 from office_app.commands import fail, open_database
 from office_app.db import SchemaState, schema_status, upgrade
+from office_app.errors import N_
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,11 +18,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    db = open_database(args, require_current=False)
+    db = open_database(args, require_current=False, create=True)
     status = schema_status(db)
     if status.state is SchemaState.NEWER:
-        fail(f"The database (revision {status.database_revision}) is newer than this program "
-             f"({status.program_revision}); install the newer program instead.")
+        fail(N_("The database (revision {database}) is newer than this program ({program}); "
+                "install the newer program instead."), database=status.database_revision,
+             program=status.program_revision)
     upgrade(db)
     print(f"Schema at revision {schema_status(db).database_revision} on {db.display_url}")
     return 0

@@ -4,11 +4,15 @@ from __future__ import annotations
 import argparse
 import time
 
-from office_app.cli import add_db_option
+from office_app.cli import add_db_option, int_range
 from office_app.commands import Progress, fail, open_database
 from office_app.db import SchemaState, schema_status, upgrade
 from office_app.demo import DEFAULT_CUSTOMERS, DEFAULT_SEED, build_demo, existing_customers
 from office_app.demo.register import DEMO_USERS
+from office_app.errors import N_
+
+#: The demo is built at office scale at most (the benchmarks use 500,000).
+MAX_CUSTOMERS = 1_000_000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,9 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "created or migrated first. Refused when the register already has "
                     "customers, unless --force.")
     add_db_option(parser)
-    parser.add_argument("--customers", type=int, default=DEFAULT_CUSTOMERS, metavar="N",
+    parser.add_argument("--customers", type=int_range(1, MAX_CUSTOMERS),
+                        default=DEFAULT_CUSTOMERS, metavar="N",
                         help=f"number of customers (default {DEFAULT_CUSTOMERS})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+    parser.add_argument("--seed", type=int_range(0, 2**31 - 1), default=DEFAULT_SEED,
+                        metavar="S",
                         help=f"random seed (default {DEFAULT_SEED})")
     parser.add_argument("--force", action="store_true",
                         help="add the demo to a register that already has customers, after "
@@ -44,20 +50,19 @@ class _ProgressLines:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    if args.customers < 1:
-        fail("--customers: give a number of at least 1.")
-    db = open_database(args, require_current=False)
+    db = open_database(args, require_current=False, create=True)
     status = schema_status(db)
     if status.state is SchemaState.NEWER:
-        fail(f"The database (revision {status.database_revision}) is newer than this program "
-             f"({status.program_revision}); install the newer program instead.")
+        fail(N_("The database (revision {database}) is newer than this program ({program}); "
+                "install the newer program instead."), database=status.database_revision,
+             program=status.program_revision)
     if status.state is not SchemaState.CURRENT:
         upgrade(db)
     already = existing_customers(db)
     if already and not args.force:
-        fail(f"{db.display_url} already has {already} customers; the demo office is built only "
-             "in an empty register. Use an empty database, or --force to add the demo's "
-             "customers after the existing ones.")
+        fail(N_("{url} already has {count} customers; the demo office is built only in an "
+                "empty register. Use an empty database, or --force to add the demo's customers "
+                "after the existing ones."), url=db.display_url, count=already)
     started = time.perf_counter()
     ctx = build_demo(db, args.customers, args.seed, _ProgressLines(), force=args.force)
     first, last = ctx.created["customer"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from office_app.cli import add_db_option
+from office_app.cli import add_db_option, int_range, period
 from office_app.commands import Progress, fail, open_database, write_output
 from office_app.db import Database
+from office_app.errors import N_
 from office_app.i18n import LANGUAGES
 from office_app.services.billing import invoices
 from office_app.services.customers import find_by_code
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Print every invoice of a period (or one zone's) into one PDF, ordered by "
                     "zone and reading code for delivery. Invoices printed before come out "
                     "marked COPY.")
-    batch.add_argument("--period", required=True, metavar="YYYY-MM")
+    batch.add_argument("--period", required=True, metavar="YYYY-MM", type=period)
     batch.add_argument("--zone", default="", help="only this zone (zone code)")
     batch.set_defaults(handler=_print)
     copy = actions.add_parser("copy", help="a copy of one invoice (marked COPY)")
@@ -34,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     statement.set_defaults(handler=_statement)
     card = actions.add_parser("card", help="a copy of a customer's financial card")
     card.add_argument("customer", help="customer code")
-    card.add_argument("--months", type=int, default=invoices.COPY_MONTHS)
+    card.add_argument("--months", type=int_range(1, 120), default=invoices.COPY_MONTHS)
     card.set_defaults(handler=_card)
     for p in (batch, copy, statement, card):
         p.add_argument("--out", required=True, metavar="FILE.pdf", type=Path)
@@ -64,7 +65,8 @@ def _print(args: argparse.Namespace) -> int:
         with args.out.open("wb") as out:
             result = invoices.print_period(db, operator, args.period, out, args.zone, progress)
     except OSError as exc:
-        fail(f"cannot write {args.out}: {exc.strerror}")
+        fail(N_("cannot write {path}: {reason}"), path=str(args.out),
+             reason=exc.strerror or exc)
     print(f"{result.invoices} invoices ({result.copies} of them copies) -> {args.out}")
     return 0
 

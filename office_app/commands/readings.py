@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from office_app.cli import add_db_option
+from office_app.cli import add_db_option, period
 from office_app.commands import Progress, fail, open_database
+from office_app.errors import N_
 from office_app.i18n import tr_error, translator
 from office_app.printing.registers import describe
 from office_app.services.permissions import SYSTEM
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "lists what was taken, what waits for a field re-check and what was "
                     "refused, by line number. A malformed file is refused as a whole.")
     imp.add_argument("file", type=Path, metavar="FILE")
-    imp.add_argument("--period", required=True, metavar="YYYY-MM")
+    imp.add_argument("--period", required=True, metavar="YYYY-MM", type=period)
     imp.add_argument("--all-or-nothing", action="store_true",
                      help="import nothing if any line is refused")
     imp.add_argument("--quiet", action="store_true", help="print only the summary")
@@ -51,7 +52,8 @@ def _import(args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        fail(f"cannot read {args.file}: {exc.strerror}")
+        fail(N_("cannot read {path}: {reason}"), path=str(args.file),
+             reason=exc.strerror or exc)
     db = open_database(args)
     progress: Progress | None = None
 
@@ -63,9 +65,9 @@ def _import(args: argparse.Namespace) -> int:
     try:
         report = import_readings(db, SYSTEM, data, args.period, args.all_or_nothing, step)
     except ImportRefused as exc:
-        print(f"office-app: {tr_error(exc, 'en')}", file=sys.stderr)
+        print(f"office-app: {tr_error(exc)}", file=sys.stderr)
         for _line, error in exc.problems:
-            print(f"  {tr_error(error, 'en')}", file=sys.stderr)
+            print(f"  {tr_error(error)}", file=sys.stderr)
         return 1
     _report(report, args.quiet)
     return 1 if report.refused and args.all_or_nothing else 0

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from office_app.cli import add_db_option
 from office_app.commands import fail, open_database
 from office_app.db import Database
-from office_app.errors import DomainError
+from office_app.errors import N_, DomainError
 from office_app.i18n import tr_error
 from office_app.services import users
 from office_app.services.permissions import SYSTEM, Role
@@ -57,7 +57,7 @@ def _password(args: argparse.Namespace) -> str:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Password: ")
     if first != getpass.getpass("Repeat password: "):
-        fail("The passwords do not match.")
+        fail(N_("The passwords do not match."))
     return first
 
 
@@ -67,7 +67,7 @@ def _add(args: argparse.Namespace) -> int:
         info = users.add_user(db, SYSTEM, args.login, args.role, _password(args), args.name,
                               args.code)
     except DomainError as exc:
-        fail(tr_error(exc, "en"))
+        fail(tr_error(exc))
     print(f"Added {info.login} ({info.role.value}, operator code {info.code})")
     return 0
 
@@ -103,6 +103,6 @@ def _change(args: argparse.Namespace, action: Callable[[Database], UserInfo], do
     try:
         info = action(db)
     except DomainError as exc:
-        fail(tr_error(exc, "en"))
+        fail(tr_error(exc))
     print(f"{done} {info.login}")
     return 0

@@ -17,7 +17,16 @@ the first line names the columns, in any order)::
   keying errors, so there is nobody to re-key them) and appear on the implausible readings
   report; bad lines are refused with their line number.
 - A file that cannot be read as a whole (not UTF-8, no header, a required column missing, a
-  line with too many or too few fields) is refused entirely: nothing is posted.
+  line with too many or too few fields, a line longer than MAX_LINE characters, quoting that
+  breaks the CSV, a control character in a field) is refused entirely, with the line numbers:
+  nothing is posted. Lines end at CR, LF or CRLF only; a Unicode line or paragraph separator
+  (U+2028, U+2029), NEL, NUL, a tab or a line break inside a quoted field count as control
+  characters: a remark prints on one line of the books and reports, so the sender's export
+  is what needs fixing, and nothing is dropped without a word.
+- A line is refused (with its line number and field) when a register has anything but the
+  ASCII digits 0-9 (other scripts' digits too), its remark is longer than 200 characters
+  (refused, never cut) or its date lies outside the period's reading days (from the day after
+  the previous period's last reading day to this period's last reading day).
 - A point on two lines with the same values: the first is taken, the repeat refused. With
   different values: every line of that point is refused (which one is right is for the
   field to say).
@@ -31,29 +40,39 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, and_, insert, select
+from sqlalchemy import Table, and_, func, insert, select
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.errors import N_, DomainError, FieldError
-from office_app.models import Meter, MeteringPoint, MeterInstallation, PointHolding, Reading
+from office_app.models import (
+    BillingPeriod,
+    Meter,
+    MeteringPoint,
+    MeterInstallation,
+    PointHolding,
+    Reading,
+)
 from office_app.models.base import utcnow
 from office_app.services.consumption import ChainReading, chains_since, one_of
 from office_app.services.periods import (
     PlausibilitySettings,
     check_label,
+    first_day,
     require_open,
     settings_in,
 )
 from office_app.services.permissions import Operator, Permission
-from office_app.services.readings import REMARKS, ReadingEntry, evaluate
+from office_app.services.readings import REGISTER_NAMES, REMARKS, ReadingEntry, evaluate
 
 COLUMNS = ("point", "date", "vt", "mt", "peak", "remark_code", "remark")
 REQUIRED = ("point", "date", "vt")
@@ -145,26 +164,96 @@ def _date(text: str) -> date | None:
     return None
 
 
+#: The longest line a reading file may have: a reading line is a few dozen characters, a
+#: remark at most 200; anything longer is not a reading file (or a quote left open).
+MAX_LINE = 1000
+MAX_REMARK = 200
+#: Line breaks the file may use; other separators (U+2028, U+2029, U+0085, form feeds) are
+#: control characters inside a field and refuse the line.
+_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def _control(value: str) -> str | None:
+    """The first control or line-separator character of ``value``, if any."""
+    for char in value:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp"):
+            return char
+    return None
+
+
+def _long_lines(text: str) -> list[tuple[int, FieldError]]:
+    problems = []
+    for number, line in enumerate(_BREAKS.split(text), start=1):
+        if len(line) > MAX_LINE:
+            problems.append((number, FieldError(None, N_(
+                "Line {line} is {length} characters long; a reading line has at most {limit}. "
+                "Check that this is a reading file."),
+                {"line": number, "length": len(line), "limit": MAX_LINE})))
+            if len(problems) >= 20:
+                break
+    return problems
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, fields) of every CSV record; ImportRefused where the CSV breaks."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # With lines capped, what breaks the csv module is a quote left open that
+            # swallows the rest of the file into one field.
+            raise ImportRefused(N_("Line {line}: a quote opened on this line is never "
+                                   "closed; correct the quotes and import the file again."),
+                                line=start) from exc
+        yield start, row
+
+
+def _row_problem(number: int, row: list[str], names: list[str]) -> FieldError | None:
+    if len(row) != len(names):
+        return FieldError(None, N_("Line {line}: {found} fields instead of {expected}."),
+                          {"line": number, "found": len(row), "expected": len(names)})
+    for name, value in zip(names, row, strict=True):
+        char = _control(value)
+        if char is not None:
+            return FieldError(name, N_(
+                "Line {line}, column {column}: the control character {char} is not allowed "
+                "(line breaks inside a field included); remove it and import the file again."),
+                {"line": number, "column": name, "char": f"U+{ord(char):04X}"})
+    return None
+
+
 def parse_file(data: bytes) -> list[ImportLine]:
-    """The file's lines; ImportRefused when the file as a whole is malformed."""
+    """The file's lines; ImportRefused when the file as a whole is malformed: not UTF-8, no
+    header, a line too long, broken quoting, a wrong number of fields or a control character
+    in a field (each with its line number)."""
     text = _decode(data)
-    lines = text.splitlines()
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    if not lines:
+    if not text.strip():
         raise ImportRefused(N_("The file is empty."))
-    if len(lines) > MAX_LINES:
-        raise ImportRefused(N_("The file has more than {limit} lines; split it."),
-                            limit=MAX_LINES)
-    delimiter, names = _header(lines[0])
-    parsed, problems = [], []
-    for number, row in enumerate(csv.reader(lines[1:], delimiter=delimiter), start=2):
+    long_lines = _long_lines(text)
+    if long_lines:
+        raise ImportRefused(N_("The file has lines that are too long; nothing was imported."),
+                            long_lines)
+    first = next(line for line in _BREAKS.split(text) if line.strip())
+    delimiter, names = _header(first)
+    parsed: list[ImportLine] = []
+    problems: list[tuple[int, FieldError]] = []
+    records = _records(text, delimiter)
+    for _first, row in records:      # up to the header
+        if any(c.strip() for c in row):
+            break
+    for number, row in records:
         if not any(c.strip() for c in row):
             continue
-        if len(row) != len(names):
-            problems.append((number, FieldError(None, N_(
-                "Line {line}: {found} fields instead of {expected}."),
-                {"line": number, "found": len(row), "expected": len(names)})))
+        if len(parsed) + len(problems) >= MAX_LINES:
+            raise ImportRefused(N_("The file has more than {limit} lines; split it."),
+                                limit=MAX_LINES)
+        problem = _row_problem(number, row, names)
+        if problem is not None:
+            problems.append((number, problem))
             continue
         values = dict(zip(names, (c.strip() for c in row), strict=True))
         parsed.append(ImportLine(number, values["point"], _date(values["date"]), values["vt"],
@@ -275,11 +364,55 @@ def _entry(line: ImportLine, target: _Target, period: str) -> ReadingEntry:
     source = "self" if line.remark_code == "S" else "remote"
     assert line.read_on is not None
     return ReadingEntry(target.point_id, period, line.read_on, line.vt, line.mt, line.peak,
-                        line.remark_code, line.remark[:200], source)
+                        line.remark_code, line.remark, source)
 
 
-def _precheck(line: ImportLine, target: _Target | None) -> list[FieldError]:
+_ASCII_REGISTER = re.compile(r"[0-9 ]*(?:[.,][0-9]*)?")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The reading dates a period takes: from the day after the previous period's last
+    reading day (the period's first day when there is none) to its own last reading day."""
+
+    first: date
+    last: date
+
+
+def reading_window(s: Session, period: BillingPeriod) -> Window:
+    before = s.scalar(select(func.max(BillingPeriod.last_reading_on))
+                      .where(BillingPeriod.period < period.period))
+    first = before + timedelta(days=1) if before else first_day(period.period)
+    return Window(min(first, period.last_reading_on), period.last_reading_on)
+
+
+def _field_checks(line: ImportLine, window: Window) -> list[FieldError]:
+    """What is wrong with the line's own fields, before the database is asked."""
+    errors = []
+    for name in ("vt", "mt", "peak"):
+        value = getattr(line, name)
+        if not _ASCII_REGISTER.fullmatch(value):
+            errors.append(FieldError(name, N_(
+                "{field}: {value} is not a register; use the digits 0-9 only, e.g. 012345."),
+                {"field": REGISTER_NAMES[name], "value": value[:20]}))
+    if len(line.remark) > MAX_REMARK:
+        errors.append(FieldError("remark", N_(
+            "Remark: {length} characters, at most {limit} are allowed; shorten it."),
+            {"length": len(line.remark), "limit": MAX_REMARK}))
+    if line.read_on is not None and not window.first <= line.read_on <= window.last:
+        errors.append(FieldError("date", N_(
+            "Date: {date} is outside the period's reading days {first} - {last}."),
+            {"date": line.read_on.strftime("%d.%m.%Y"),
+             "first": window.first.strftime("%d.%m.%Y"),
+             "last": window.last.strftime("%d.%m.%Y")}))
+    return errors
+
+
+def _precheck(line: ImportLine, target: _Target | None, window: Window) -> list[FieldError]:
     params = {"point": line.point}
+    errors = _field_checks(line, window)
+    if errors:
+        return errors
     if target is None:
         return [FieldError("point", N_("There is no metering point {point}."), params)]
     if target.meter is None:
@@ -302,8 +435,8 @@ def _precheck(line: ImportLine, target: _Target | None) -> list[FieldError]:
 
 def _check_line(line: ImportLine, target: _Target | None, chain: list[ChainReading],
                 existing: list[_Existing], period: str, settings: PlausibilitySettings,
-                ) -> tuple[LineResult, dict | None]:
-    errors = _precheck(line, target)
+                window: Window) -> tuple[LineResult, dict | None]:
+    errors = _precheck(line, target, window)
     if errors or target is None or target.meter is None:
         return _refuse(line, errors), None
     try:
@@ -319,26 +452,29 @@ def _check_line(line: ImportLine, target: _Target | None, chain: list[ChainReadi
     row = {"point_id": target.point_id, "meter_id": target.meter.id, "period": period,
            "read_on": candidate.read_on, "kind": "regular", "source": candidate.source,
            "vt": candidate.vt, "mt": candidate.mt, "peak": candidate.peak,
-           "remark_code": line.remark_code, "remark": line.remark[:200],
+           "remark_code": line.remark_code, "remark": line.remark,
            "flags": ",".join(verdict.codes), "check_state": "ok" if verdict.plausible
            else "pending"}
     return LineResult(line.number, line.point, outcome, findings), row
 
 
 def _check_chunk(s: Session, lines: Sequence[ImportLine], period: str,
-                 settings: PlausibilitySettings) -> list[tuple[LineResult, dict | None]]:
-    targets = _targets(s, [x.point for x in lines])
+                 settings: PlausibilitySettings,
+                 window: Window) -> list[tuple[LineResult, dict | None]]:
+    targets = _targets(s, [x.point for x in lines]) if lines else {}
     ids = [t.point_id for t in targets.values()]
-    dates = [x.read_on for x in lines if x.read_on]
-    since = min(dates, default=date.today()) - timedelta(
+    # Only dates the period takes: the history of a line refused anyway is not read.
+    since = window.first - timedelta(
         days=round((settings.history_months + 2) * 30.44))
-    chains, existing = chains_since(s, ids, since), _in_period(s, ids, period)
+    # No known point: no query (an empty array parameter has no type on PostgreSQL).
+    chains = chains_since(s, ids, since) if ids else {}
+    existing = _in_period(s, ids, period) if ids else {}
     results = []
     for line in lines:
         target = targets.get(line.point)
         pid = target.point_id if target else 0
         results.append(_check_line(line, target, chains.get(pid, []), existing.get(pid, []),
-                                   period, settings))
+                                   period, settings, window))
     return results
 
 
@@ -400,11 +536,12 @@ def import_readings(db: Database, operator: Operator, data: bytes, period: str,
     report = ImportReport(period, list(refused))
     rows: list[dict] = []
     with db.unit_of_work() as s:
-        require_open(s, period)
+        window = reading_window(s, require_open(s, period))
         settings = settings_in(s)
         size = 20000 if s.get_bind().dialect.name == "postgresql" else 900
         for start in range(0, len(lines), size):
-            for result, row in _check_chunk(s, lines[start:start + size], period, settings):
+            for result, row in _check_chunk(s, lines[start:start + size], period, settings,
+                                            window):
                 report.lines.append(result)
                 if row is not None:
                     rows.append(row)

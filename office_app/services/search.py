@@ -13,13 +13,16 @@ part of a table.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
+from office_app.errors import N_, FieldError, ValidationError
 from office_app.models import Customer, Meter, MeteringPoint, MeterInstallation, PointHolding, Zone
 from office_app.services.permissions import Operator, Permission
 from office_app.services.validation import fold
@@ -79,29 +82,56 @@ class _Term:
         return len(self.folded) >= 3 and not any(c.isdigit() for c in self.raw)
 
 
+#: A search is a few words of a name, an address or a number; more is a paste gone wrong
+#: (20,000 terms took seconds to compile and run).
+MAX_TERMS = 12
+MAX_TEXT = 300
+
+
+def _clean(text: str) -> str:
+    """The search text without control characters (a NUL cannot be sent to PostgreSQL)."""
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
 def _terms(text: str) -> list[_Term]:
+    words = _clean(text).split()
+    if len(words) > MAX_TERMS or len(text) > MAX_TEXT:
+        raise ValidationError([FieldError("text", N_(
+            "Search: at most {limit} words and {chars} characters; shorten the search."),
+            {"limit": MAX_TERMS, "chars": MAX_TEXT})])
     terms = [_Term(fold(t).replace("%", "").replace("_", ""),
-                   t.strip().upper().replace("%", "").replace("_", "")) for t in text.split()]
+                   t.strip().upper().replace("%", "").replace("_", "")) for t in words]
     return [t for t in terms if t.folded]
 
 
+def _literal(text: str) -> str:
+    """``text`` for a LIKE pattern whose escape character is the backslash: a backslash the
+    user typed matches a backslash (a trailing one made PostgreSQL refuse the pattern)."""
+    return text.replace("\\", "\\\\")
+
+
+def _like(column: Any, pattern: str) -> ColumnElement[bool]:
+    return column.like(pattern, escape="\\")
+
+
 def _name_match(term: _Term, anywhere: bool) -> ColumnElement[bool]:
-    key = f"%{term.folded}%" if anywhere else f"{term.folded}%"
-    return Customer.search_key.like(key)
+    folded = _literal(term.folded)
+    key = f"%{folded}%" if anywhere else f"{folded}%"
+    return _like(Customer.search_key, key)
 
 
 def _number_branches(raw: str) -> list[Select]:
-    prefix = f"{raw}%"
-    branches = [select(Customer.id).where(column.like(prefix)) for column in (
+    prefix = f"{_literal(raw)}%"
+    branches = [select(Customer.id).where(_like(column, prefix)) for column in (
         Customer.code, Customer.personal_number, Customer.tax_number, Customer.billing_number)]
     branches.append(_holders().join(MeteringPoint, MeteringPoint.id == PointHolding.point_id)
-                    .where(MeteringPoint.number.like(prefix)))
+                    .where(_like(MeteringPoint.number, prefix)))
     branches.append(_holders()
                     .join(MeterInstallation, and_(
                         MeterInstallation.point_id == PointHolding.point_id,
                         MeterInstallation.removed_on.is_(None)))
                     .join(Meter, Meter.id == MeterInstallation.meter_id)
-                    .where(Meter.number.like(prefix)))
+                    .where(_like(Meter.number, prefix)))
     return branches
 
 
@@ -146,7 +176,8 @@ def _query(query: CustomerQuery) -> Select:
 
 def search_customer_ids(db: Database, operator: Operator, query: CustomerQuery,
                         limit: int | None = None) -> list[int]:
-    """Ids of matching customers in display order."""
+    """Ids of matching customers in display order. ValidationError when the text has more
+    than MAX_TERMS words or MAX_TEXT characters; control characters are taken as spaces."""
     operator.require(Permission.VIEW_CUSTOMERS)
     stmt = _query(query)
     if limit:

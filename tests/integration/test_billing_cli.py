@@ -53,7 +53,7 @@ def test_run_print_copy_statement_and_card(office_db: Database, tmp_path: Path,
 
 def test_stop_policy_and_bad_period(office_db: Database,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["billing", "run", "--period", "2024-13", "--db", office_db.url]) == 1
-    assert "YYYY-MM" in capsys.readouterr().err
+    assert main(["billing", "run", "--period", "2024-13", "--db", office_db.url]) == 2
+    assert "'2024-13' is not a period; write YYYY-MM" in capsys.readouterr().err
     assert main(["billing", "run", "--period", "2030-01", "--db", office_db.url]) == 1
     assert "no billing order" in capsys.readouterr().err

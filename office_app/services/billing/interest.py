@@ -27,16 +27,16 @@ from sqlalchemy.orm import Session
 from office_app.db import Database
 from office_app.errors import N_, FieldError, ValidationError
 from office_app.models import BillingRun, InterestCharge, LedgerEntry
-from office_app.models.base import utcnow
 from office_app.models.ledger import table_of
 from office_app.services import ledger
 from office_app.services.billing.elements import Period
 from office_app.services.billing.pricing import ZERO, Rate, money
-from office_app.services.billing.run import Cancelled, Progress, exclusive_run, finish_run
+from office_app.services.billing.run import Cancelled, Progress
 from office_app.services.billing.tariffs import price_book
 from office_app.services.bulk_insert import insert_rows
 from office_app.services.office import office_in
 from office_app.services.permissions import Operator, Permission
+from office_app.services.runs import RunClaim, exclusive_run
 
 DAYS_IN_YEAR = Decimal(365)
 
@@ -139,31 +139,30 @@ def _candidates(s: Session, period: Period) -> list[int]:
 
 def run_interest(db: Database, operator: Operator, period: str,
                  progress: Progress | None = None, cancelled: Cancelled | None = None,
-                 batch_size: int = 1000) -> InterestRunResult:
-    """Charge late interest for the days of ``period`` (a month that has ended)."""
+                 batch_size: int = 1000, take_over: bool = False) -> InterestRunResult:
+    """Charge late interest for the days of ``period`` (a month that has ended). Exclusive
+    like the billing run (office_app.services.runs); an interrupted run is resumed."""
     operator.require(Permission.RUN_BILLING)
     month = Period.parse(period)
     if month.end >= date.today():
         raise ValidationError([FieldError("period", N_(
             "Interest is charged for a month that has ended."))])
-    with exclusive_run(db):
-        with db.unit_of_work() as s:
+    with exclusive_run(db, operator, take_over) as claim:
+        with claim.session() as s:
             customers = _candidates(s, month)
             office = office_in(s)
             rates = tuple(price_book(s).interest)
-            run = BillingRun(kind="interest", period=month.code, started_by=operator.code,
-                             points_total=len(customers))
-            s.add(run)
-            s.flush()
+            run, _resumed = claim.claim(s, "interest", month.code)
+            run.points_total = len(customers)
             run_id = run.id
         return _interest_batches(db, operator, month, office.code, rates, customers, run_id,
-                                 progress, cancelled, batch_size)
+                                 progress, cancelled, batch_size, claim)
 
 
 def _interest_batches(db: Database, operator: Operator, month: Period, office_code: str,
                       rates: Sequence[Rate], customers: list[int], run_id: int,
                       progress: Progress | None, cancelled: Cancelled | None,
-                      batch_size: int) -> InterestRunResult:
+                      batch_size: int, claim: RunClaim) -> InterestRunResult:
     status, charged, total, order = "completed", 0, ZERO, ""
     try:
         for start in range(0, len(customers), batch_size):
@@ -171,18 +170,19 @@ def _interest_batches(db: Database, operator: Operator, month: Period, office_co
                 status = "cancelled"
                 break
             with db.unit_of_work() as s:
+                claim.check(s)
                 n, amount, order = _interest_batch(s, operator, month, office_code, rates,
                                                    customers[start:start + batch_size], order)
                 s.execute(update(BillingRun).where(BillingRun.id == run_id).values(
-                    heartbeat_at=utcnow(), documents_made=BillingRun.documents_made + n,
+                    documents_made=BillingRun.documents_made + n,
                     order_number=order or None, order_date=month.end))
             charged, total = charged + n, total + amount
             if progress:
                 progress(min(start + batch_size, len(customers)), len(customers))
     except BaseException:
-        finish_run(db, run_id, "interrupted")
+        claim.finish("interrupted")
         raise
-    finish_run(db, run_id, status)
+    claim.finish(status)
     return InterestRunResult(run_id, month.code, status, charged, total, order)
 
 

@@ -10,8 +10,9 @@ Guarantees:
   and never leaves half an invoice; the next run of the period carries on. On PostgreSQL
   the next batch is read and priced while the one before it is written, but it writes only
   after that one has committed: what is committed is always the first batches, in order.
-- Exclusive: a second run while one is working is refused (a PostgreSQL advisory lock held by
-  the run's connection, so a run that died releases it; on SQLite a heartbeat).
+- Exclusive: a second run while one is working is refused, and a run that loses its right to
+  work stops before its next batch (office_app.services.runs: a PostgreSQL advisory lock
+  re-checked in each batch; on SQLite a claim under the write lock and a heartbeat).
 - Cancellable between batches; reports progress after each batch.
 - Points that cannot be billed are held back and listed, never half-billed: an implausible
   reading still waiting for its field re-check, negative consumption, no reading, no tariff,
@@ -24,22 +25,20 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.errors import N_, Conflict, DomainError, FieldError, ValidationError
 from office_app.i18n import tr_error
 from office_app.models import BillingHold, BillingRun, Invoice, MeteringPoint
-from office_app.models.base import utcnow
 from office_app.services import ledger
 from office_app.services.billing.account import (
     AccountSnapshot,
@@ -63,11 +62,8 @@ from office_app.services.billing.tariffs import price_book
 from office_app.services.bulk_insert import one_of
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
+from office_app.services.runs import RunClaim, RunLost, exclusive_run, running_run
 
-#: Key of the PostgreSQL advisory lock that makes billing and interest runs exclusive.
-RUN_LOCK_KEY = 5_310_001
-#: A run on SQLite whose heartbeat is older than this is taken to have died.
-STALE_AFTER = timedelta(minutes=2)
 DEFAULT_BATCH = 2000
 
 HOLD_REASONS = {
@@ -346,78 +342,6 @@ def _price(item: WorkItem, line: Any, period: Period, book: PriceBook,
                                 (share,) if share else (), tuple(charges)), book)
 
 
-# --- exclusivity --------------------------------------------------------------------------------
-
-_process_lock = threading.Lock()
-
-
-@contextmanager
-def exclusive_run(db: Database) -> Iterator[None]:
-    """Hold the office's run lock for the duration; Conflict if another run holds it."""
-    if not _process_lock.acquire(blocking=False):
-        raise _busy(db)
-    conn: Connection | None = None
-    try:
-        if db.is_postgres:
-            conn = db.engine.connect()
-            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"),
-                               {"k": RUN_LOCK_KEY}).scalar()
-            conn.commit()
-            if not got:
-                raise _busy(db)
-        else:
-            _check_heartbeats(db)
-        yield
-    finally:
-        if conn is not None:
-            _release(conn)
-        _process_lock.release()
-
-
-def _release(conn: Connection) -> None:
-    try:
-        conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": RUN_LOCK_KEY})
-        conn.commit()
-    except Exception:  # noqa: BLE001 - a dead connection has released the lock already
-        pass
-    finally:
-        try:
-            conn.close()
-        except Exception:  # noqa: BLE001
-            pass
-
-
-def _running(s: Session) -> BillingRun | None:
-    return s.scalar(select(BillingRun).where(BillingRun.status == "running")
-                    .order_by(BillingRun.heartbeat_at.desc()).limit(1))
-
-
-def _busy(db: Database) -> Conflict:
-    try:
-        with db.unit_of_work() as s:
-            run = _running(s)
-            if run is not None:
-                return Conflict(N_("Another run ({kind} {period}) is in progress, started by "
-                                   "{operator}; wait until it ends."), kind=run.kind,
-                                period=run.period, operator=run.started_by)
-    except DomainError:
-        pass
-    return Conflict(N_("Another billing run is in progress; wait until it ends."))
-
-
-def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _check_heartbeats(db: Database) -> None:
-    with db.unit_of_work() as s:
-        run = _running(s)
-        if run is not None and utcnow() - _aware(run.heartbeat_at) < STALE_AFTER:
-            raise _busy(db)
-
-
 # --- the run ------------------------------------------------------------------------------------
 
 def preview_run(db: Database, operator: Operator, period: str,
@@ -426,7 +350,7 @@ def preview_run(db: Database, operator: Operator, period: str,
     operator.require(Permission.RUN_BILLING)
     with db.unit_of_work() as s:
         plan = make_plan(s, period, source or default_source())
-        running = _running(s)
+        running = running_run(s)
         return RunPreview(plan.period.code, plan.status, plan.issue_date, plan.due_date,
                           len(plan.items), plan.already_billed, tuple(plan.held),
                           running.started_at if running else None)
@@ -440,31 +364,34 @@ class _RunState:
     made: int = 0
     held: list[HeldPoint] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    claim: RunClaim | None = None
 
 
 def run_billing(db: Database, operator: Operator, period: str, on_implausible: str = "hold",
                 progress: Progress | None = None, cancelled: Cancelled | None = None,
                 batch_size: int = DEFAULT_BATCH,
-                source: ConsumptionSource | None = None) -> RunResult:
+                source: ConsumptionSource | None = None, take_over: bool = False) -> RunResult:
     """Bill ``period``. ``on_implausible``: 'hold' bills everything else and lists the held
-    points; 'stop' refuses (Conflict, nothing written) while any point would be held back."""
+    points; 'stop' refuses (Conflict, nothing written) while any point would be held back.
+    Conflict while another run works; ``take_over`` (administrators) sets aside a run on
+    SQLite that has not finished; RunLost when this run loses its lock mid-way."""
     operator.require(Permission.RUN_BILLING)
     if on_implausible not in ("hold", "stop"):
         raise ValidationError([FieldError("on_implausible", N_(
             "Implausible readings: hold the points back or stop the run."))])
     source = source or default_source()
-    with exclusive_run(db):
-        with db.unit_of_work() as s:
+    with exclusive_run(db, operator, take_over) as claim:
+        with claim.session() as s:
             plan = make_plan(s, period, source)
             if plan.held and on_implausible == "stop":
                 raise Conflict(N_("{count} points cannot be billed yet (first: {point}, "
                                   "{reason}); nothing was billed."), count=len(plan.held),
                                point=plan.held[0].point_number, reason=plan.held[0].label)
             office = office_in(s)
-            run = _start_run(s, operator, plan, on_implausible)
+            run = _start_run(s, claim, plan, on_implausible)
             _record_holds(s, run.id, plan.held)
             state = _RunState(_context(office, plan, run, operator), plan, source,
-                              held=list(plan.held))
+                              held=list(plan.held), claim=claim)
         return _work(db, state, progress, cancelled, batch_size)
 
 
@@ -475,19 +402,12 @@ def _context(office: OfficeInfo, plan: Plan, run: BillingRun,
                         run.order_number or "", run.order_date or plan.issue_date)
 
 
-def _start_run(s: Session, operator: Operator, plan: Plan, policy: str) -> BillingRun:
+def _start_run(s: Session, claim: RunClaim, plan: Plan, policy: str) -> BillingRun:
     """Resume the period's unfinished run (keeping its accounting order), or start one."""
-    s.execute(update(BillingRun).where(BillingRun.status == "running")
-              .values(status="interrupted"))
-    run = s.scalar(select(BillingRun).where(
-        BillingRun.kind == "billing", BillingRun.period == plan.period.code,
-        BillingRun.status.in_(("interrupted", "cancelled"))).order_by(BillingRun.id.desc()))
-    if run is None:
-        run = BillingRun(kind="billing", period=plan.period.code, started_by=operator.code)
-        s.add(run)
-    else:
+    run, resumed = claim.claim(s, "billing", plan.period.code)
+    if resumed:
         s.execute(delete(BillingHold).where(BillingHold.run_id == run.id))
-    run.status, run.on_implausible, run.heartbeat_at = "running", policy, utcnow()
+    run.on_implausible = policy
     run.points_total = len(plan.items) + plan.already_billed + len(plan.held)
     s.flush()
     return run
@@ -531,9 +451,9 @@ def _work(db: Database, state: _RunState, progress: Progress | None,
         status = _run_batches(db, state, customer_batches(items, batch_size), total, progress,
                               cancelled)
     except BaseException:
-        finish_run(db, state.ctx.run_id, "interrupted")
+        _finish(state, "interrupted")
         raise
-    finish_run(db, state.ctx.run_id, status)
+    _finish(state, status)
     plan = state.plan
     return RunResult(state.ctx.run_id or 0, plan.period.code, status, state.made,
                      plan.already_billed, total, tuple(state.held), state.ctx.order_number)
@@ -640,13 +560,9 @@ def refresh_statistics(db: Database) -> None:
         conn.commit()
 
 
-def finish_run(db: Database, run_id: int | None, status: str) -> None:
-    try:
-        with db.unit_of_work() as s:
-            s.execute(update(BillingRun).where(BillingRun.id == run_id).values(
-                status=status, finished_at=utcnow(), heartbeat_at=utcnow()))
-    except Exception:  # noqa: BLE001 - the database may be what failed; the next run resumes
-        pass
+def _finish(state: _RunState, status: str) -> None:
+    if state.claim is not None:
+        state.claim.finish(status)
 
 
 def _one_batch(db: Database, state: _RunState, batch: Sequence[WorkItem],
@@ -659,13 +575,15 @@ def _one_batch(db: Database, state: _RunState, batch: Sequence[WorkItem],
         prepared, held = prepare_batch(s, state.plan, state.source, batch)
         if previous is not None:
             previous.result()
+        if state.claim is not None:
+            state.claim.check(s)
         ctx = state.ctx
         if prepared and not ctx.order_number:
             ctx = _take_order(s, ctx)
         issued = write_invoices(s, ctx, prepared)
         _record_holds(s, ctx.run_id or 0, held)
         s.execute(update(BillingRun).where(BillingRun.id == ctx.run_id).values(
-            heartbeat_at=utcnow(), documents_made=BillingRun.documents_made + len(issued),
+            documents_made=BillingRun.documents_made + len(issued),
             order_number=ctx.order_number or None, order_date=ctx.order_date))
     with state.lock:
         state.ctx = ctx
@@ -790,5 +708,5 @@ def run_history(db: Database, operator: Operator, kind: str = "billing") -> list
                 for r in rows]
 
 
-__all__ = ["ELEMENTS", "HeldPoint", "RunPreview", "RunResult", "bill_points", "preview_run",
-           "run_billing", "run_history"]
+__all__ = ["ELEMENTS", "HeldPoint", "RunLost", "RunPreview", "RunResult", "bill_points",
+           "exclusive_run", "preview_run", "run_billing", "run_history"]
