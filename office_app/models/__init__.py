@@ -35,7 +35,8 @@ __all__ = [
     "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "PointHolding", "User", "Zone",
     "BillingPeriod", "FieldRecord", "MeterPhoto", "MeterReplacement", "Reading",
     "ReadingSettings",
-    "BilledInterval", "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
+    "BilledInterval", "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge",
+    "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
 ]

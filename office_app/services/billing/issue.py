@@ -17,8 +17,8 @@ from office_app.models.base import utcnow
 from office_app.models.ledger import table_of
 from office_app.services import ledger
 from office_app.services.billing.account import AccountSnapshot
-from office_app.services.billing.points import WorkItem
 from office_app.services.billing.matching import INTERVAL_COLUMNS, interval_rows
+from office_app.services.billing.points import WorkItem
 from office_app.services.billing.pricing import InvoiceDraft
 from office_app.services.billing.references import invoice_reference
 from office_app.services.bulk_insert import insert_tuples

@@ -49,8 +49,8 @@ from office_app.services.billing.account import (
     totals_snapshot,
 )
 from office_app.services.billing.elements import ELEMENTS, Period
-from office_app.services.billing.matching import Matched, match, registers, verdict
 from office_app.services.billing.issue import IssueContext, IssuedInvoice, Prepared, write_invoices
+from office_app.services.billing.matching import Matched, match, registers, verdict
 from office_app.services.billing.points import WorkItem, pending_charges, work_items
 from office_app.services.billing.pricing import (
     CommonShare,
