@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from office_app.errors import N_, DomainError
@@ -43,12 +43,18 @@ from office_app.services.consumption import (
     _id_chunks,
     _load_chains,
     _period_chains,
+    chain_select,
     one_of,
     openings,
     peak_kw,
     step,
+    to_chain,
 )
 from office_app.services.office import office_in
+
+
+def first_day(period: str) -> date:
+    return date(int(period[:4]), int(period[5:7]), 1)
 
 
 @dataclass(frozen=True)
@@ -120,22 +126,44 @@ def _chains(session: Session, period: str, ids: Sequence[int],
             opening: dict[int, ChainReading]) -> dict[int, list[ChainReading]]:
     """Each point's usable readings up to ``period`` from where its billing continues: the
     opening reading and the period's readings, and further back for a meter whose last
-    billed interval ends before the opening (a point held back or keyed late)."""
+    billed interval ends before the opening (a point held back or keyed late), or when the
+    opening is dated inside the period (a reading keyed into an earlier, still open period:
+    the reading before it by date is loaded too)."""
     in_period = _period_chains(session, period, ids)
+    start_of_period = first_day(period)
     chains: dict[int, list[ChainReading]] = {}
     behind: dict[int, date] = {}
+    late = [pid for pid in ids if pid in opening and opening[pid].read_on >= start_of_period]
+    before = _last_before(session, late, start_of_period) if late else {}
     for pid in ids:
         chain = ([opening[pid]] if pid in opening else []) + list(in_period.get(pid, ()))
         chains[pid] = chain
-        first = opening.get(pid)
+        first = before.get(pid, opening.get(pid))
         if first is None:
             continue
+        if pid in before:
+            behind[pid] = first.read_on
         for meter_end, _rid in (ends[m] for m in {r.meter_id for r in chain} if m in ends):
             if meter_end < first.read_on:
                 behind[pid] = min(behind.get(pid, meter_end), meter_end)
     if behind:
         _load_behind(session, period, behind, chains)
     return chains
+
+
+def _last_before(session: Session, point_ids: Sequence[int],
+                 day: date) -> dict[int, ChainReading]:
+    """The last usable reading dated before ``day`` of each point."""
+    found: dict[int, ChainReading] = {}
+    for chunk in _id_chunks(session, point_ids):
+        rank = func.row_number().over(partition_by=Reading.point_id,
+                                      order_by=(Reading.read_on.desc(), Reading.id.desc()))
+        inner = chain_select().add_columns(rank.label("rank")).where(
+            Reading.read_on < day, Reading.check_state != "pending",
+            one_of(session, Reading.point_id, chunk)).subquery()
+        for row in session.connection().execute(select(*inner.c).where(inner.c.rank == 1)):
+            found[row[1]] = to_chain(row[:-1])
+    return found
 
 
 def _load_behind(session: Session, period: str, behind: dict[int, date],
@@ -202,25 +230,26 @@ def _check_replacements(number: str, chain: Sequence[ChainReading]) -> None:
 
 
 def _start(readings: list[ChainReading], billed_end: tuple[date, int] | None,
-           opening: ChainReading | None) -> int | None:
-    """Index of the reading the meter's unbilled intervals start from (None: nothing)."""
+           period_start: date) -> int | None:
+    """Index of the reading the meter's unbilled intervals start from (None: nothing): the
+    end of its last billed interval; for a meter never billed, its last reading before the
+    period (the opening), else its first one (the initial reading)."""
     if billed_end is not None:
         ids = [r.id for r in readings]
         return ids.index(billed_end[1]) if billed_end[1] in ids else None
-    if opening is not None and opening.meter_id == readings[0].meter_id:
-        return next(i for i, r in enumerate(readings) if r.id == opening.id)
-    return 0
+    earlier = [i for i, r in enumerate(readings) if r.read_on < period_start]
+    return earlier[-1] if earlier else 0
 
 
 def point_intervals(number: str, utility: str, chain: Sequence[ChainReading],
-                    ends: dict[int, tuple[date, int]], opening: ChainReading | None,
+                    ends: dict[int, tuple[date, int]], period_start: date,
                     holders: _Holders) -> list[Interval]:
     """The point's unbilled intervals in chain order; PointProblem when they cannot be
     billed as they are."""
     _check_replacements(number, chain)
     found: list[Interval] = []
     for meter_id, readings in _by_meter(chain).items():
-        first = _start(readings, ends.get(meter_id), opening)
+        first = _start(readings, ends.get(meter_id), period_start)
         if first is None:
             continue
         for prev, cur in zip(readings[first:], readings[first + 1:], strict=False):
@@ -284,7 +313,7 @@ def billable(session: Session, period: str, point_ids: Collection[int],
         result.last_read[pid] = chain[-1].read_on
         try:
             found = point_intervals(numbers.get(pid, str(pid)), utility, chain, ends,
-                                    opening.get(pid), holders)
+                                    first_day(period), holders)
         except PointProblem as problem:
             result.problems[pid] = problem
             continue

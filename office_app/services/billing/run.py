@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from office_app.db import Database
 from office_app.errors import N_, Conflict, DomainError, FieldError, ValidationError
 from office_app.i18n import tr_error
-from office_app.models import BillingHold, BillingRun, Invoice, MeteringPoint
+from office_app.models import BillingHold, BillingPeriod, BillingRun, Invoice, MeteringPoint
 from office_app.models.base import utcnow
 from office_app.services import consumption, intervals, ledger
 from office_app.services.billing.account import (
@@ -474,7 +474,21 @@ def run_billing(db: Database, operator: Operator, period: str, on_implausible: s
             _record_holds(s, run.id, plan.held)
             state = _RunState(_context(office, plan, run, operator), plan, source,
                               held=list(plan.held))
-        return _work(db, state, progress, cancelled, batch_size)
+        result = _work(db, state, progress, cancelled, batch_size)
+        if result.status == "completed" and not result.held:
+            close_billed_period(db, operator, result.period)
+        return result
+
+
+def close_billed_period(db: Database, operator: Operator, period: str) -> None:
+    """A period whose run completed with nothing held back is billed: its reading books are
+    closed (its readings locked; the next period's can be keyed as before). With points held
+    back it stays open, so their readings can still be fixed and billed from a desk."""
+    with db.unit_of_work() as s:
+        row = s.scalar(select(BillingPeriod).where(BillingPeriod.period == period,
+                                                   BillingPeriod.status == "open"))
+        if row is not None:
+            row.status, row.closed_at, row.closed_by = "closed", utcnow(), operator.code
 
 
 def _context(office: OfficeInfo, plan: Plan, run: BillingRun,
