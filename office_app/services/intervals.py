@@ -137,6 +137,8 @@ def _chains(session: Session, period: str, ids: Sequence[int],
     before = _last_before(session, late, start_of_period) if late else {}
     for pid in ids:
         chain = ([opening[pid]] if pid in opening else []) + list(in_period.get(pid, ()))
+        # a back-dated reading (an installation keyed late) belongs to the open period
+        chain.sort(key=lambda r: (r.read_on, r.id))
         chains[pid] = chain
         first = before.get(pid, opening.get(pid))
         if first is None:

@@ -74,12 +74,15 @@ def verdict(item: WorkItem, matched: Matched,
     if not item.has_meter:
         return None
     line = matched.lines.get((item.point_id, item.customer_id))
+    last = matched.last_read.get(item.point_id)
+    if last is None or last < item.service_start:
+        # not read since the holder's days in the period began
+        return "no_reading", None
     if line is None:
-        last = matched.last_read.get(item.point_id)
-        # No unbilled interval is the holder's: fine when the readings reach the end of the
-        # holder's days (all of them billed already, or none consumed), else unread.
-        return None if last is not None and last >= item.service_end else ("no_reading", None)
-    if line.vt_quantity < 0 or (line.mt_quantity or 0) < 0:
+        # No unbilled interval is the holder's: all of it billed already, or none consumed.
+        return None
+    if any(i.negative for i in line.intervals) or line.vt_quantity < 0 or (
+            line.mt_quantity or 0) < 0:
         return "negative", None
     return None
 
