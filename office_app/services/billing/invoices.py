@@ -26,6 +26,7 @@ from office_app.models.base import utcnow
 from office_app.services import ledger
 from office_app.services.billing.elements import Period
 from office_app.services.billing.interest import interest_until_paid
+from office_app.services.billing.register_rows import RegisterDoc, register_docs
 from office_app.services.billing.tariffs import price_book
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
@@ -211,13 +212,16 @@ class InvoiceDoc:
     lines: tuple[LineDoc, ...] = ()
     office: OfficeInfo | None = None
     copy: CopyMark | None = None
+    #: One row per register of each meter billed (services.billing.register_rows).
+    registers: tuple[RegisterDoc, ...] = ()
 
     @property
     def to_pay(self) -> Decimal:
         return max(self.closing_balance, Decimal("0.00"))
 
 
-_DOC_FIELDS = [f.name for f in fields(InvoiceDoc) if f.name not in ("lines", "office", "copy")]
+_DOC_FIELDS = [f.name for f in fields(InvoiceDoc)
+               if f.name not in ("lines", "office", "copy", "registers")]
 
 
 def _line_doc(line: InvoiceLine) -> LineDoc:
@@ -235,8 +239,10 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
                           .order_by(InvoiceLine.invoice_id, InvoiceLine.position)):
         lines[line.invoice_id].append(_line_doc(line))
     copies = copies or {}
+    registers = register_docs(s, list(by_id))
     return [InvoiceDoc(**{n: getattr(by_id[i], n) for n in _DOC_FIELDS},
-                       lines=tuple(lines[i]), office=office, copy=copies.get(i))
+                       lines=tuple(lines[i]), office=office, copy=copies.get(i),
+                       registers=registers.get(i, ()))
             for i in ids if i in by_id]
 
 
