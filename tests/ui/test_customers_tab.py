@@ -472,6 +472,7 @@ def test_transfer_a_point_takes_its_reading_and_shows_the_holders(
         sqlite_db, SYSTEM, office["milica"].id)] == ["100200"]
     old_card = energy_card(sqlite_db, SYSTEM, office["jovan"].id)
     assert [(r.read_on, r.kind, r.new_vt, r.meter_number) for r in old_card.rows] == [
+        (date(2020, 1, 1), "initial", Decimal(0), "E-778899"),     # when it was installed
         (date(2025, 6, 1), "transfer", Decimal(4321), "E-778899")]
     new_card = energy_card(sqlite_db, SYSTEM, office["milica"].id)
     assert [(r.kind, r.old_vt, r.new_vt) for r in new_card.rows] == [
