@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from office_app.errors import N_, DomainError
-from office_app.models import BilledInterval, PointHolding, Reading
+from office_app.models import BilledInterval, Invoice, PointHolding, Reading
 from office_app.services.consumption import (
     ChainReading,
     ConsumptionLine,
@@ -324,4 +324,38 @@ def billable(session: Session, period: str, point_ids: Collection[int],
             if interval.customer_id is not None:
                 by_holder[interval.customer_id].append(interval)
         result.lines.extend(line_of(pid, period, c, i) for c, i in by_holder.items())
+    _refuse_billed_twice(session, result, numbers)
     return result
+
+
+def _refuse_billed_twice(session: Session, result: Billable, numbers: dict[int, str]) -> None:
+    """A point whose interval starts at the start reading, or ends at the end reading, of an
+    interval billed already (readings re-keyed or moved after billing) is not billed: the
+    same consumption would be billed twice. (The unique indexes refuse it too; this names
+    the point, the dates and the invoice.)"""
+    starts: dict[int, Interval] = {}
+    ends: dict[int, Interval] = {}
+    for line in result.lines:
+        for interval in line.intervals:
+            starts[interval.start.id], ends[interval.end.id] = interval, interval
+    if not starts:
+        return
+    connection = session.connection()
+    for chunk in _id_chunks(session, sorted(set(starts) | set(ends))):
+        rows = connection.execute(
+            select(BilledInterval.start_reading_id, BilledInterval.end_reading_id,
+                   BilledInterval.start_on, BilledInterval.end_on, Invoice.number)
+            .join(Invoice, Invoice.id == BilledInterval.invoice_id)
+            .where(or_(one_of(session, BilledInterval.start_reading_id, chunk),
+                       one_of(session, BilledInterval.end_reading_id, chunk))))
+        for start_id, end_id, start_on, end_on, invoice in rows:
+            interval = starts.get(start_id) or ends.get(end_id)
+            if interval is None:
+                continue
+            result.problems.setdefault(interval.point_id, PointProblem(N_(
+                "Point {point}: the consumption from {start} to {end} is already billed on "
+                "invoice {invoice}; nothing is billed twice. Check the readings of those "
+                "dates (a correction is a credit or debit note)."),
+                point=numbers.get(interval.point_id, str(interval.point_id)),
+                start=_day(start_on), end=_day(end_on), invoice=invoice))
+    result.lines[:] = [ln for ln in result.lines if ln.point_id not in result.problems]

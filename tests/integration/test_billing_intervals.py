@@ -268,3 +268,29 @@ def test_held_back_messages_are_translated(db: Database, supervisor: Operator,
     for language in ("sr_Latn", "sq"):
         text = tr_error(error, language)
         assert "P-200" in text and "30.04.2024" in text and text != held.detail("en")
+
+
+def test_an_interval_billed_already_is_refused_with_the_invoice_named(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """Readings moved to another meter after billing: P-200's readings of 30.04 and 31.05
+    are already billed (on P-100's invoice, as if keyed on its meter). The run does not bill
+    them a second time; it holds P-200 back and names the invoice."""
+    office = build_office(db, supervisor, clerk)
+    [first] = billing.bill_points(db, supervisor, PERIOD, [office.points["P-100"]])
+    with db.unit_of_work() as s:
+        opening, closing = s.scalars(select(Reading.id).where(
+            Reading.point_id == office.points["P-200"], Reading.kind == "regular")
+            .order_by(Reading.read_on)).all()
+        s.add(BilledInterval(invoice_id=first.id, point_id=office.points["P-200"],
+                             meter_id=office.meters["P-100"],
+                             customer_id=office.customers["P-100"], start_reading_id=opening,
+                             end_reading_id=closing, start_on=date(2024, 4, 30),
+                             end_on=date(2024, 5, 31), vt=D(200), register_kind="two"))
+    result = billing.run_billing(db, supervisor, PERIOD)
+    [held] = result.held
+    assert (held.point_number, held.reason) == ("P-200", "intervals")
+    assert held.detail("en") == (
+        f"Point P-200: the consumption from 30.04.2024 to 31.05.2024 is already billed on "
+        f"invoice {first.number}; nothing is billed twice. Check the readings of those dates "
+        f"(a correction is a credit or debit note).")
+    assert _invoices(db, "P-200") == []
