@@ -122,18 +122,20 @@ def _billed_ends(session: Session, point_ids: Sequence[int]) -> dict[int, tuple[
 
 
 def _chains(session: Session, period: str, ids: Sequence[int],
-            ends: dict[int, tuple[date, int]],
-            opening: dict[int, ChainReading]) -> dict[int, list[ChainReading]]:
+            ends: dict[int, tuple[date, int]], opening: dict[int, ChainReading],
+            legacy: dict[int, date]) -> dict[int, list[ChainReading]]:
     """Each point's usable readings up to ``period`` from where its billing continues: the
     opening reading and the period's readings, and further back for a meter whose last
-    billed interval ends before the opening (a point held back or keyed late), or when the
-    opening is dated inside the period (a reading keyed into an earlier, still open period:
-    the reading before it by date is loaded too)."""
+    billed interval (or the point's last invoice before billing by intervals, ``legacy``)
+    ends before the opening (a point held back or keyed late), or when the opening is dated
+    inside the period (a reading keyed into an earlier, still open period: the reading
+    before it by date is loaded too)."""
     in_period = _period_chains(session, period, ids)
     start_of_period = first_day(period)
     chains: dict[int, list[ChainReading]] = {}
     behind: dict[int, date] = {}
-    late = [pid for pid in ids if pid in opening and opening[pid].read_on >= start_of_period]
+    late = [pid for pid in ids if pid in opening and opening[pid].read_on >= start_of_period
+            and pid not in legacy]
     before = _last_before(session, late, start_of_period) if late else {}
     for pid in ids:
         chain = ([opening[pid]] if pid in opening else []) + list(in_period.get(pid, ()))
@@ -145,12 +147,31 @@ def _chains(session: Session, period: str, ids: Sequence[int],
             continue
         if pid in before:
             behind[pid] = first.read_on
-        for meter_end, _rid in (ends[m] for m in {r.meter_id for r in chain} if m in ends):
-            if meter_end < first.read_on:
-                behind[pid] = min(behind.get(pid, meter_end), meter_end)
+        stops = [ends[m][0] for m in {r.meter_id for r in chain} if m in ends]
+        if pid in legacy:
+            stops.append(legacy[pid])
+        for stop in stops:
+            if stop < first.read_on:
+                behind[pid] = min(behind.get(pid, stop), stop)
     if behind:
         _load_behind(session, period, behind, chains)
     return chains
+
+
+def _legacy_ends(session: Session, period: str, point_ids: Sequence[int]) -> dict[int, date]:
+    """For points with a meter never billed by intervals: the last reading date their last
+    earlier invoice billed (invoices issued before billing by intervals, or of another
+    meter), so a meter's first intervals start where that invoice stopped, never before."""
+    found: dict[int, date] = {}
+    connection = session.connection()
+    for chunk in _id_chunks(session, point_ids):
+        rows = connection.execute(
+            select(Invoice.point_id, func.max(Invoice.current_date))
+            .where(one_of(session, Invoice.point_id, chunk), Invoice.period < period,
+                   Invoice.current_date.is_not(None))
+            .group_by(Invoice.point_id))
+        found.update((pid, day) for pid, day in rows if day is not None)
+    return found
 
 
 def _last_before(session: Session, point_ids: Sequence[int],
@@ -232,26 +253,30 @@ def _check_replacements(number: str, chain: Sequence[ChainReading]) -> None:
 
 
 def _start(readings: list[ChainReading], billed_end: tuple[date, int] | None,
-           period_start: date) -> int | None:
+           period_start: date, legacy: date | None) -> int | None:
     """Index of the reading the meter's unbilled intervals start from (None: nothing): the
-    end of its last billed interval; for a meter never billed, its last reading before the
-    period (the opening), else its first one (the initial reading)."""
+    end of its last billed interval; for a meter never billed, its last reading up to the
+    point's last invoice (before billing by intervals), or else before the period (the
+    opening); failing both, its first reading (the initial reading)."""
     if billed_end is not None:
         ids = [r.id for r in readings]
         return ids.index(billed_end[1]) if billed_end[1] in ids else None
-    earlier = [i for i, r in enumerate(readings) if r.read_on < period_start]
+    if legacy is not None:
+        earlier = [i for i, r in enumerate(readings) if r.read_on <= legacy]
+    else:
+        earlier = [i for i, r in enumerate(readings) if r.read_on < period_start]
     return earlier[-1] if earlier else 0
 
 
 def point_intervals(number: str, utility: str, chain: Sequence[ChainReading],
                     ends: dict[int, tuple[date, int]], period_start: date,
-                    holders: _Holders) -> list[Interval]:
+                    holders: _Holders, legacy: date | None = None) -> list[Interval]:
     """The point's unbilled intervals in chain order; PointProblem when they cannot be
     billed as they are."""
     _check_replacements(number, chain)
     found: list[Interval] = []
     for meter_id, readings in _by_meter(chain).items():
-        first = _start(readings, ends.get(meter_id), period_start)
+        first = _start(readings, ends.get(meter_id), period_start, legacy)
         if first is None:
             continue
         for prev, cur in zip(readings[first:], readings[first + 1:], strict=False):
@@ -305,7 +330,10 @@ def billable(session: Session, period: str, point_ids: Collection[int],
     utility = office_in(session).utility
     ends = _billed_ends(session, ids)
     opening = openings(session, period, ids)
-    chains = _chains(session, period, ids, ends, opening)
+    unbilled_meters = [pid for pid in ids if opening.get(pid) is None
+                       or opening[pid].meter_id not in ends]
+    legacy = _legacy_ends(session, period, unbilled_meters) if unbilled_meters else {}
+    chains = _chains(session, period, ids, ends, opening, legacy)
     holders = _Holders(session, ids)
     result = Billable([])
     for pid in ids:
@@ -315,7 +343,7 @@ def billable(session: Session, period: str, point_ids: Collection[int],
         result.last_read[pid] = chain[-1].read_on
         try:
             found = point_intervals(numbers.get(pid, str(pid)), utility, chain, ends,
-                                    first_day(period), holders)
+                                    first_day(period), holders, legacy.get(pid))
         except PointProblem as problem:
             result.problems[pid] = problem
             continue

@@ -294,3 +294,37 @@ def test_an_interval_billed_already_is_refused_with_the_invoice_named(
         f"invoice {first.number}; nothing is billed twice. Check the readings of those dates "
         f"(a correction is a credit or debit note).")
     assert _invoices(db, "P-200") == []
+
+
+def test_invoices_from_before_billing_by_intervals_are_continued_not_billed_again(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """An office upgraded to billed intervals has invoices without them. The first run after
+    the upgrade continues each point from the last reading its last invoice billed (here
+    P-200's May reading was taken on 02.06), not from the last reading before the month."""
+    from sqlalchemy import text
+
+    from office_app.services import periods
+
+    office = build_office(db, supervisor, clerk)
+    with db.unit_of_work() as s:
+        s.execute(Reading.__table__.update().where(
+            Reading.point_id == office.points["P-200"], Reading.period == PERIOD).values(
+            read_on=date(2024, 6, 2)))
+    billing.run_billing(db, supervisor, PERIOD)
+    with db.engine.begin() as conn:              # as if issued before migration 0004
+        if db.is_postgres:
+            conn.execute(text("ALTER TABLE billed_interval DISABLE TRIGGER "
+                              "billed_interval_append_only"))
+        else:
+            conn.execute(text("DROP TRIGGER billed_interval_no_delete"))
+        conn.execute(text("DELETE FROM billed_interval"))
+        if db.is_postgres:
+            conn.execute(text("ALTER TABLE billed_interval ENABLE TRIGGER "
+                              "billed_interval_append_only"))
+    _reading(db, office, "P-200", office.meters["P-200"], "2024-06", date(2024, 6, 30), "97760")
+    periods.open_period(db, supervisor, periods.default_order("2024-06"))
+    billing.run_billing(db, supervisor, "2024-06")
+    may, june = _invoices(db, "P-200")
+    assert (may.current_date, may.vt_quantity) == (date(2024, 6, 2), D(200))
+    assert (june.previous_date, june.previous_vt, june.vt_quantity) == (
+        date(2024, 6, 2), D(97700), D(60))
