@@ -17,12 +17,42 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from office_app.errors import N_, DomainError
-from office_app.models import Customer
+from office_app.models import Customer, Invoice
+from office_app.services import consumption, intervals
 from office_app.services.billing.elements import Period
 from office_app.services.billing.points import WorkItem
 from office_app.services.billing.pricing import RegisterUse
+from office_app.services.bulk_insert import one_of
 from office_app.services.consumption import ConsumptionLine
 from office_app.services.intervals import Billable, Interval
+
+
+class IntervalSource:
+    """Billing by unbilled reading intervals (services.intervals)."""
+
+    def billable(self, session: Session, period: str, point_ids: Collection[int],
+                 numbers: dict[int, str]) -> Billable:
+        return intervals.billable(session, period, point_ids, numbers)
+
+    def unresolved_implausible(self, session: Session, period: str) -> list[int]:
+        return consumption.unresolved_implausible(session, period)
+
+    def billable_period(self, session: Session, period: str) -> Any:
+        return consumption.billable_period(session, period)
+
+
+def billed_keys(s: Session, period: str,
+                point_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
+    stmt = select(Invoice.point_id, Invoice.customer_id).where(Invoice.period == period)
+    conn = s.connection()
+    if point_ids is not None:
+        ids = sorted(point_ids)
+        found: set[tuple[int, int]] = set()
+        for start in range(0, len(ids), 2000):
+            found |= {(p, c) for p, c in conn.execute(
+                stmt.where(one_of(s, Invoice.point_id, ids[start:start + 2000])))}
+        return found
+    return {(p, c) for p, c in conn.execute(stmt)}
 
 
 @dataclass

@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session
 from office_app.db import Database
 from office_app.errors import N_, Conflict, DomainError, FieldError, ValidationError
 from office_app.i18n import tr_error
-from office_app.models import BillingHold, BillingPeriod, BillingRun, Invoice, MeteringPoint
+from office_app.models import BillingHold, BillingRun, MeteringPoint
 from office_app.models.base import utcnow
-from office_app.services import consumption, intervals, ledger
+from office_app.services import ledger
 from office_app.services.billing.account import (
     AccountSnapshot,
     CardTotals,
@@ -50,7 +50,14 @@ from office_app.services.billing.account import (
 )
 from office_app.services.billing.elements import ELEMENTS, Period
 from office_app.services.billing.issue import IssueContext, IssuedInvoice, Prepared, write_invoices
-from office_app.services.billing.matching import Matched, match, registers, verdict
+from office_app.services.billing.matching import (
+    IntervalSource,
+    Matched,
+    billed_keys,
+    match,
+    registers,
+    verdict,
+)
 from office_app.services.billing.points import WorkItem, pending_charges, work_items
 from office_app.services.billing.pricing import (
     CommonShare,
@@ -61,9 +68,9 @@ from office_app.services.billing.pricing import (
     split_equally,
 )
 from office_app.services.billing.tariffs import price_book
-from office_app.services.bulk_insert import one_of
 from office_app.services.intervals import Billable
 from office_app.services.office import OfficeInfo, office_in
+from office_app.services.periods import close_billed
 from office_app.services.permissions import Operator, Permission
 
 #: Key of the PostgreSQL advisory lock that makes billing and interest runs exclusive.
@@ -94,20 +101,6 @@ class ConsumptionSource(Protocol):
     def unresolved_implausible(self, session: Session, period: str) -> list[int]: ...
 
     def billable_period(self, session: Session, period: str) -> Any: ...
-
-
-class IntervalSource:
-    """Billing by unbilled reading intervals (services.intervals)."""
-
-    def billable(self, session: Session, period: str, point_ids: Collection[int],
-                 numbers: dict[int, str]) -> Billable:
-        return intervals.billable(session, period, point_ids, numbers)
-
-    def unresolved_implausible(self, session: Session, period: str) -> list[int]:
-        return consumption.unresolved_implausible(session, period)
-
-    def billable_period(self, session: Session, period: str) -> Any:
-        return consumption.billable_period(session, period)
 
 
 def default_source() -> ConsumptionSource:
@@ -209,20 +202,6 @@ def _tariff_problem(item: WorkItem, period: Period, book: PriceBook) -> MissingT
     return None
 
 
-def billed_keys(s: Session, period: str,
-                point_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
-    stmt = select(Invoice.point_id, Invoice.customer_id).where(Invoice.period == period)
-    conn = s.connection()
-    if point_ids is not None:
-        ids = sorted(point_ids)
-        found: set[tuple[int, int]] = set()
-        for start in range(0, len(ids), 2000):
-            found |= {(p, c) for p, c in conn.execute(
-                stmt.where(one_of(s, Invoice.point_id, ids[start:start + 2000])))}
-        return found
-    return {(p, c) for p, c in conn.execute(stmt)}
-
-
 def make_plan(s: Session, period_code: str, source: ConsumptionSource,
               point_ids: Collection[int] | None = None) -> Plan:
     """Read what the period's run is to do (nothing is written): the points it will bill and
@@ -252,6 +231,8 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
         if outcome is None and problems[key] is not None:
             outcome = ("no_tariff", problems[key])
         if outcome is None:
+            outcome = _register_problem(item, matched, plan)
+        if outcome is None:
             plan.items.append(item)
             continue
         plan.held.append(_held(item, *outcome))
@@ -261,6 +242,20 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
         plan.items = [i for i in plan.items if i.point_id in wanted]
         plan.held = [h for h in plan.held if h.point_id in wanted]
     return plan
+
+
+def _register_problem(item: WorkItem, matched: Matched,
+                      plan: Plan) -> tuple[str, DomainError | None] | None:
+    """A replaced meter of another kind is priced by its own group: whether it can be (so
+    the check holds back what the batch would)."""
+    line = matched.lines.get((item.point_id, item.customer_id))
+    if line is None or len({i.register_kind for i in line.intervals}) < 2:
+        return None
+    try:
+        _price(item, line, plan.period, plan.book)
+    except MissingTariff as exc:
+        return "no_tariff", exc
+    return None
 
 
 def _matched(s: Session, plan: Plan, source: ConsumptionSource,
@@ -476,19 +471,8 @@ def run_billing(db: Database, operator: Operator, period: str, on_implausible: s
                               held=list(plan.held))
         result = _work(db, state, progress, cancelled, batch_size)
         if result.status == "completed" and not result.held:
-            close_billed_period(db, operator, result.period)
+            close_billed(db, operator, result.period)
         return result
-
-
-def close_billed_period(db: Database, operator: Operator, period: str) -> None:
-    """A period whose run completed with nothing held back is billed: its reading books are
-    closed (its readings locked; the next period's can be keyed as before). With points held
-    back it stays open, so their readings can still be fixed and billed from a desk."""
-    with db.unit_of_work() as s:
-        row = s.scalar(select(BillingPeriod).where(BillingPeriod.period == period,
-                                                   BillingPeriod.status == "open"))
-        if row is not None:
-            row.status, row.closed_at, row.closed_by = "closed", utcnow(), operator.code
 
 
 def _context(office: OfficeInfo, plan: Plan, run: BillingRun,
