@@ -10,7 +10,8 @@ points), enters the demo's tariffs, then:
 
 - billing: times ``run_billing`` for the last closed period (every billable point: readings,
   pricing, account snapshot, numbers, invoices, lines, card entries, in committed batches);
-  then COPYs exactly the rows that run wrote (invoice, invoice_line, ledger_entry) into empty
+  then COPYs exactly the rows that run wrote (invoice, invoice_line, billed_interval,
+  ledger_entry) into empty
   tables of the same definition (LIKE ... INCLUDING ALL: same columns, defaults, checks and
   indexes) and times that COPY. Goal: the run within 4x of the COPY.
 - PDF: times printing ``--pages`` of the period's invoices in delivery order into one PDF (as
@@ -59,7 +60,7 @@ from office_app.services.permissions import SYSTEM  # noqa: E402
 
 DEFAULT_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432"
 GOAL_COPY, GOAL_PDF = 4.0, 3.0
-TABLES = ("invoice", "invoice_line", "ledger_entry")
+TABLES = ("invoice", "invoice_line", "billed_interval", "ledger_entry")
 
 
 def log(message: str) -> None:
@@ -106,6 +107,8 @@ def _rows_sql(table: str, run_id: int) -> str:
     invoices_of_run = f"SELECT id FROM invoice WHERE run_id = {run_id}"
     return {"invoice": f"SELECT * FROM invoice WHERE run_id = {run_id}",
             "invoice_line": f"SELECT * FROM invoice_line WHERE invoice_id IN ({invoices_of_run})",
+            "billed_interval": "SELECT * FROM billed_interval WHERE invoice_id IN "
+                               f"({invoices_of_run})",
             "ledger_entry": "SELECT * FROM ledger_entry WHERE document_type = 'invoice' AND "
                             f"invoice_id IN ({invoices_of_run})"}[table]
 

@@ -154,6 +154,7 @@ GRANTS: dict[str, TableGrant] = {
     "ledger_entry": TableGrant(insert=(P.RUN_BILLING, P.POST_PAYMENTS, P.CORRECT_INVOICES),
                                append_only=True),
     "interest_charge": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
+    "billed_interval": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
 }
 
 

@@ -82,10 +82,16 @@ def add_point(db: Database, op: Operator, office: Office, number: str, holder: i
     office.points[number] = point.id
     office.customers[number] = holder
     if meter is not None:
-        placed = metering.install_new_meter(db, op, point.id, meter, date(2020, 1, 1))
+        placed = metering.install_new_meter(db, op, point.id, meter, date(2020, 1, 1),
+                                            new_meter_registers(meter))
         assert placed.meter is not None
         office.meters[number] = placed.meter.id
     return point.id
+
+
+def new_meter_registers(meter: MeterInput) -> metering.Registers:
+    """A new meter's initial reading: its registers at zero."""
+    return metering.Registers(vt="0", mt="0" if meter.two_rate else "")
 
 
 def read(db: Database, office: Office, number: str, period: str, vt: str, mt: str | None = None,

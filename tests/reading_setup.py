@@ -66,7 +66,9 @@ def build_book(db: Database, op: Operator, history: bool = True,
         point = metering.create_point(db, op, holder, PointInput(
             number=number, address="Rolovića 3", place="Bar", zone_id=zone.id,
             reader_id=reader.id, reading_code=code * 10), date(2020, 1, 1))
-        placed = metering.install_new_meter(db, op, point.id, meter, date(2020, 1, 1))
+        placed = metering.install_new_meter(db, op, point.id, meter, date(2020, 1, 1),
+                                            metering.Registers(vt="0", mt="0" if meter.two_rate
+                                                               else ""))
         assert placed.meter is not None
         points[number], meters[meter.number], customers[number] = (point.id, placed.meter.id,
                                                                    holder)

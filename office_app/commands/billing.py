@@ -114,6 +114,10 @@ def _print_held(held: tuple[billing.HeldPoint, ...]) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     db = open_database(args)
+    plan = billing.preview_run(db, SYSTEM, args.period)
+    # what the run is about to do, by the same plan the run makes (as `billing check`)
+    print(f"period {plan.period}: {plan.to_bill} to bill, {len(plan.held)} to hold back, "
+          f"{plan.already_billed} billed before")
     with _StopAfterBatch() as stop:
         result = billing.run_billing(db, SYSTEM, args.period, args.on_implausible,
                                      progress=_progress(f"billing {args.period}"),

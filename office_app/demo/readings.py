@@ -250,6 +250,14 @@ class _ReadingsBuilder:
         out = [(day, kind, index) for day, kind, index in route
                if self._holder_at(p, day) is not None and self._meter_at(p, day) is not None]
         start, end = out[0][0] if out else None, self.ends[-1]
+        first_meter = min(p.meters, key=lambda m: m.installed_on)
+        connected = first_meter.installed_on
+        if route[0][0] < connected <= min(end, self.ctx.today) and self._holder_at(
+                p, connected) is not None:
+            # a new connection: the meter's initial reading on the day it was installed,
+            # which its first invoice bills from
+            out.append((connected, "initial", self._period_index(connected)))
+            start = min(start or connected, connected)
         if start is None:
             return out
         for m in p.meters:

@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per register. Importing this package registers them all."""
 from office_app.models.base import Base
 from office_app.models.billing import (
+    BilledInterval,
     BillingHold,
     BillingRun,
     CorrectionNote,
@@ -34,7 +35,8 @@ __all__ = [
     "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "PointHolding", "User", "Zone",
     "BillingPeriod", "FieldRecord", "MeterPhoto", "MeterReplacement", "Reading",
     "ReadingSettings",
-    "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
+    "BilledInterval", "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge",
+    "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
 ]

@@ -296,3 +296,41 @@ class CorrectionNote(AppendOnly, Base):
     total: Mapped[Decimal]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(20))
+
+
+#: The register kinds an interval is priced by: the tariff group its own meter implies.
+REGISTER_KINDS = ("single", "two", "peak", "metered")
+
+
+class BilledInterval(AppendOnly, Base):
+    """One pair of consecutive usable readings of one meter, billed on one invoice.
+
+    The readings are the meter's own chain: ``start_reading_id`` is the reading before
+    ``end_reading_id``. A reading starts at most one billed interval and ends at most one
+    (unique indexes), so the database itself refuses to bill the same consumption twice, to
+    the same customer or to another. ``vt``/``mt`` are the register quantities after the
+    constant; ``register_kind`` is the tariff group of the meter that measured them (an old
+    single-rate meter's kWh are priced as single-rate even on a two-rate point)."""
+
+    __tablename__ = "billed_interval"
+    __table_args__ = (
+        CheckConstraint("register_kind IN ('single', 'two', 'peak', 'metered')",
+                        name="register_kind"),
+        CheckConstraint("end_on >= start_on", name="dates"),
+        Index("uq_billed_interval_start", "start_reading_id", unique=True),
+        Index("uq_billed_interval_end", "end_reading_id", unique=True),
+        Index("ix_billed_interval_meter", "meter_id", "end_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    point_id: Mapped[int] = mapped_column(ForeignKey("metering_point.id"), index=True)
+    meter_id: Mapped[int] = mapped_column(ForeignKey("meter.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"))
+    start_reading_id: Mapped[int] = mapped_column(ForeignKey("reading.id"))
+    end_reading_id: Mapped[int] = mapped_column(ForeignKey("reading.id"))
+    start_on: Mapped[date]
+    end_on: Mapped[date]
+    vt: Mapped[Decimal] = mapped_column(Quantity)
+    mt: Mapped[Decimal | None] = mapped_column(Quantity)
+    register_kind: Mapped[str] = mapped_column(String(8))

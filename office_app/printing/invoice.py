@@ -58,6 +58,7 @@ from office_app.services.billing.references import printed as model97
 
 if TYPE_CHECKING:
     from office_app.services.billing.invoices import InvoiceDoc, LineDoc
+    from office_app.services.billing.register_rows import RegisterDoc
     from office_app.services.office import OfficeInfo
 
 PAGE_W, PAGE_H = A4
@@ -470,6 +471,30 @@ def _reading_rows(d: InvoiceDoc, t: Translator, f: Fmt) -> list[tuple[str, ...]]
     unit = "m³" if water else "kWh"
     if d.current_date is None and d.vt_quantity is None:
         return []
+    if d.registers:
+        rows = [_register_row(r, water, unit, t, f) for r in d.registers]
+    else:
+        rows = _summary_rows(d, water, unit, t, f)
+    if d.peak_load is not None:
+        rows.append((t("Peak load"), "", "", "", f.date(d.current_date), "",
+                     f"{f.quantity(d.peak_load)} kW"))
+    return rows
+
+
+def _register_row(r: RegisterDoc, water: bool, unit: str, t: Translator,
+                  f: Fmt) -> tuple[str, ...]:
+    """One meter's register from its previous (or initial) to its current (or final)
+    reading: (current − previous) × constant = consumption, checkable from the page."""
+    name = {"vt": t("Higher tariff (VT)"), "mt": t("Lower tariff (MT)")}.get(
+        r.register, t("Water meter") if water else t("Active energy"))
+    label = _fit(f"{r.meter_number} · {name}", 45 * mm, 7.6)
+    return (label, f.quantity(r.previous), f.date(r.previous_date), f.quantity(r.current),
+            f.date(r.current_date), f.quantity(r.constant), f"{f.quantity(r.quantity)} {unit}")
+
+
+def _summary_rows(d: InvoiceDoc, water: bool, unit: str, t: Translator,
+                  f: Fmt) -> list[tuple[str, ...]]:
+    """Invoices issued before billing by intervals: one row per register of the point."""
     rows: list[tuple[str, ...]] = []
     first = t("Water meter") if water else (t("Higher tariff (VT)") if d.mt_quantity is not None
                                             else t("Active energy"))
@@ -480,9 +505,6 @@ def _reading_rows(d: InvoiceDoc, t: Translator, f: Fmt) -> list[tuple[str, ...]]
         rows.append((t("Lower tariff (MT)"), f.quantity(d.previous_mt), f.date(d.previous_date),
                      f.quantity(d.current_mt), f.date(d.current_date), f.quantity(d.constant),
                      f"{f.quantity(d.mt_quantity)} kWh"))
-    if d.peak_load is not None:
-        rows.append((t("Peak load"), "", "", "", f.date(d.current_date), "",
-                     f"{f.quantity(d.peak_load)} kW"))
     return rows
 
 
@@ -501,15 +523,19 @@ def _reading_flags(d: InvoiceDoc, t: Translator) -> str:
 
 
 def _draw_readings(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
-    for r, row in enumerate(_reading_rows(d, t, f)):
-        top = 106.5 + 4.4 * r
-        _text(c, READING_X[0] * mm, top, row[0], 7.6)
+    rows = _reading_rows(d, t, f)
+    # three rows fit at the usual size; a replacement's rows (old meter, new meter's VT and
+    # MT, peak load) are set closer and a little smaller, above the notes line
+    step, size = (4.4, 7.6) if len(rows) <= 3 else (10.5 / (len(rows) - 1), 6.8)
+    for r, row in enumerate(rows):
+        top = 106.5 + step * r
+        _text(c, READING_X[0] * mm, top, row[0], size)
         for i, value in enumerate(row[1:], start=1):
             if i in (2, 4):
-                _text(c, READING_X[i] * mm, top, value, 7.6)
+                _text(c, READING_X[i] * mm, top, value, size)
             else:
                 x = READING_X[i] * mm if i >= 5 else (READING_X[i] + 20) * mm
-                _text(c, x, top, value, 7.6, BOLD if i == 6 else REGULAR, right=True)
+                _text(c, x, top, value, size, BOLD if i == 6 else REGULAR, right=True)
     flags = _reading_flags(d, t)
     if flags:
         _paragraph(c, LEFT + 2 * mm, 118.5, RIGHT - LEFT - 4 * mm, flags, 6.4, 2.6, WARN)

@@ -73,6 +73,9 @@ class ConsumptionLine:
     settlement: bool
     #: The customer the line belongs to (the holder until a transfer or termination reading).
     customer_id: int | None = None
+    #: The billed-interval view (services.intervals.Interval): the unbilled pairs of
+    #: consecutive readings the line is made of; empty for the period view.
+    intervals: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,22 +35,13 @@ from office_app.models import (
 from office_app.models.base import utcnow
 from office_app.services import audit, metering
 from office_app.services.consumption import ChainReading, chain_reading, register_delta
-from office_app.services.metering import MeterInput
+from office_app.services.metering import MeterInput, Registers, parse_registers
 from office_app.services.periods import period_for_date
 from office_app.services.permissions import Operator, Permission
-from office_app.services.readings import parse_register, point_context
+from office_app.services.readings import point_context
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-
-
-@dataclass(frozen=True)
-class Registers:
-    """Register values as typed."""
-
-    vt: str = ""
-    mt: str = ""
-    peak: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,35 +98,6 @@ class PhotoInfo:
 
 # --- shared pieces ----------------------------------------------------------------------------
 
-def _parse(registers: Registers, meter: Meter, prefix: str) -> tuple[Decimal, Decimal | None,
-                                                                     Decimal | None]:
-    errors: list[FieldError] = []
-    values: dict[str, Decimal | None] = {}
-    for name in ("vt", "mt", "peak"):
-        try:
-            values[name] = parse_register(getattr(registers, name), name, meter.digits)
-        except ValidationError as exc:
-            errors += [FieldError(f"{prefix}_{e.field}", e.msg_id, e.params)
-                       for e in exc.errors]
-            values[name] = None
-    if values["vt"] is None and not errors:
-        errors.append(FieldError(f"{prefix}_vt", N_("VT: enter the register of meter "
-                                                    "{meter}."), {"meter": meter.number}))
-    if meter.two_rate and values["mt"] is None and not errors:
-        errors.append(FieldError(f"{prefix}_mt", N_("MT: meter {meter} is two-rate; enter "
-                                                    "MT too."), {"meter": meter.number}))
-    if not meter.two_rate and values["mt"] is not None:
-        errors.append(FieldError(f"{prefix}_mt", N_("MT: meter {meter} is single-rate; leave "
-                                                    "MT empty."), {"meter": meter.number}))
-    if values["peak"] is not None and meter.peak_load_constant is None:
-        values["peak"] = None
-    if errors:
-        raise ValidationError(errors)
-    vt = values["vt"]
-    assert vt is not None
-    return vt, values["mt"], values["peak"]
-
-
 def _last(s: Session, point_id: int) -> tuple[Reading, Meter] | None:
     row = s.execute(select(Reading, Meter).join(Meter, Meter.id == Reading.meter_id).where(
         Reading.point_id == point_id, Reading.check_state != "pending")
@@ -147,7 +109,7 @@ def _closing_reading(s: Session, operator: Operator, point_id: int, meter: Meter
                      kind: str, registers: Registers, prefix: str) -> Reading:
     """The reading that closes a meter's or a holder's run: not before the last reading, and
     not lower than it (a rollover past the digit count is fine)."""
-    vt, mt, peak = _parse(registers, meter, prefix)
+    vt, mt, peak = parse_registers(registers, meter, prefix)
     last = _last(s, point_id)
     if last is not None:
         previous, previous_meter = last
@@ -224,7 +186,7 @@ def replace_meter(db: Database, operator: Operator, data: ReplacementInput) -> R
         metering.install_in(s, operator, ctx.point, new, data.replaced_on)
         if data.seal_numbers.strip():
             new.seal_numbers = data.seal_numbers.strip()[:120]
-        vt, mt, peak = _parse(data.initial, new, "initial")
+        vt, mt, peak = parse_registers(data.initial, new, "initial")
         initial = Reading(point_id=ctx.point.id, meter_id=new.id, period=final.period,
                           read_on=data.replaced_on, kind="initial", source="reader", vt=vt,
                           mt=mt, peak=peak, created_by=operator.code)

@@ -22,12 +22,15 @@ from office_app.models import (
     MeterInstallation,
     MeterReader,
     PointHolding,
+    Reading,
     Zone,
 )
 from office_app.models.base import utcnow
 from office_app.services import audit
 from office_app.services.fields import check_text, strip_all
+from office_app.services.periods import period_for_date
 from office_app.services.permissions import Operator, Permission
+from office_app.services.readings import parse_register
 
 
 @dataclass(frozen=True)
@@ -412,10 +415,51 @@ def find_meter(db: Database, operator: Operator, number: str) -> MeterRecord:
         return _meter_record(meter)
 
 
+@dataclass(frozen=True)
+class Registers:
+    """Register values as typed."""
+
+    vt: str = ""
+    mt: str = ""
+    peak: str = ""
+
+
+def parse_registers(registers: Registers, meter: Meter,
+                    prefix: str) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """The typed registers of ``meter`` as numbers; errors name ``{prefix}_vt`` etc."""
+    errors: list[FieldError] = []
+    values: dict[str, Decimal | None] = {}
+    for name in ("vt", "mt", "peak"):
+        try:
+            values[name] = parse_register(getattr(registers, name), name, meter.digits)
+        except ValidationError as exc:
+            errors += [FieldError(f"{prefix}_{e.field}", e.msg_id, e.params)
+                       for e in exc.errors]
+            values[name] = None
+    if values["vt"] is None and not errors:
+        errors.append(FieldError(f"{prefix}_vt", N_("VT: enter the register of meter "
+                                                    "{meter}."), {"meter": meter.number}))
+    if meter.two_rate and values["mt"] is None and not errors:
+        errors.append(FieldError(f"{prefix}_mt", N_("MT: meter {meter} is two-rate; enter "
+                                                    "MT too."), {"meter": meter.number}))
+    if not meter.two_rate and values["mt"] is not None:
+        errors.append(FieldError(f"{prefix}_mt", N_("MT: meter {meter} is single-rate; leave "
+                                                    "MT empty."), {"meter": meter.number}))
+    if values["peak"] is not None and meter.peak_load_constant is None:
+        values["peak"] = None
+    if errors:
+        raise ValidationError(errors)
+    vt = values["vt"]
+    assert vt is not None
+    return vt, values["mt"], values["peak"]
+
+
 def install_meter(db: Database, operator: Operator, point_id: int, meter_id: int,
-                  installed_on: date) -> PointRecord:
-    """Put a meter on a point. Refused when the meter is active on another point or the point
-    already has a meter (remove it first, or replace it with the reading-book process)."""
+                  installed_on: date, initial: Registers) -> PointRecord:
+    """Put a meter on a point with its initial reading (a new connection bills from it).
+    Refused when the meter is active on another point or the point already has a meter
+    (remove it first, or replace it with the reading-book process), or the initial reading
+    is missing or not the meter's (nothing is saved then)."""
     operator.require(Permission.EDIT_CUSTOMERS)
     with db.unit_of_work() as s:
         point = _get_point(s, point_id)
@@ -423,19 +467,36 @@ def install_meter(db: Database, operator: Operator, point_id: int, meter_id: int
         if meter is None:
             raise NotFound(N_("Meter {id} does not exist."), id=meter_id)
         _install(s, operator, point, meter, installed_on)
+        initial_reading_in(s, operator, point, meter, installed_on, initial)
         return _point_record(s, point)
 
 
 def install_new_meter(db: Database, operator: Operator, point_id: int, data: MeterInput,
-                      installed_on: date) -> PointRecord:
-    """Register a new meter and put it on a point in one transaction: either both happen or,
-    on any error (invalid meter data, number taken, point already metered), neither does."""
+                      installed_on: date, initial: Registers) -> PointRecord:
+    """Register a new meter and put it on a point with its initial reading in one
+    transaction: either all of it happens or, on any error (invalid meter data, number taken,
+    point already metered, no initial reading), none of it does."""
     operator.require(Permission.EDIT_CUSTOMERS)
     with db.unit_of_work() as s:
         point = _get_point(s, point_id)
         meter = new_meter_in(s, operator, point, data)
         _install(s, operator, point, meter, installed_on)
+        initial_reading_in(s, operator, point, meter, installed_on, initial)
         return _point_record(s, point)
+
+
+def initial_reading_in(s: Session, operator: Operator, point: MeteringPoint, meter: Meter,
+                       installed_on: date, initial: Registers) -> Reading:
+    """The initial reading of a meter put on a point: the first invoice of a new connection
+    bills from it (without it the days the meter ran before its first reading are lost)."""
+    vt, mt, peak = parse_registers(initial, meter, "initial")
+    reading = Reading(point_id=point.id, meter_id=meter.id,
+                      period=period_for_date(s, installed_on), read_on=installed_on,
+                      kind="initial", source="reader", vt=vt, mt=mt, peak=peak,
+                      created_by=operator.code)
+    s.add(reading)
+    s.flush()
+    return reading
 
 
 def _install(s: Session, operator: Operator, point: MeteringPoint, meter: Meter,

@@ -234,6 +234,17 @@ def close_period(db: Database, operator: Operator, period: str) -> BillingPeriod
         return period_info(row)
 
 
+def close_billed(db: Database, operator: Operator, period: str) -> None:
+    """A period whose billing run completed with nothing held back is billed: its reading
+    books are closed (its readings locked; the next period's are keyed as before). With
+    points held back it stays open, so their readings can still be fixed and billed."""
+    with db.unit_of_work() as s:
+        row = s.scalar(select(BillingPeriod).where(BillingPeriod.period == period,
+                                                   BillingPeriod.status == "open"))
+        if row is not None:
+            row.status, row.closed_at, row.closed_by = "closed", utcnow(), operator.code
+
+
 # --- plausibility settings --------------------------------------------------------------------
 
 def settings_in(session: Session) -> PlausibilitySettings:
@@ -279,6 +290,6 @@ def save_settings(db: Database, operator: Operator,
     return data
 
 
-__all__ = ["PeriodInput", "PlausibilitySettings", "close_period", "current_period",
-           "current_period_label", "default_order", "list_periods", "open_period",
+__all__ = ["PeriodInput", "PlausibilitySettings", "close_billed", "close_period",
+           "current_period", "current_period_label", "default_order", "list_periods", "open_period",
            "period_for_date", "save_settings", "shift_period", "update_period"]

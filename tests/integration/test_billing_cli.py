@@ -29,6 +29,7 @@ def test_run_print_copy_statement_and_card(office_db: Database, tmp_path: Path,
     assert "3 to bill" in capsys.readouterr().out
     assert main(["billing", "run", "--period", PERIOD, "--db", url]) == 0
     out, err = capsys.readouterr()
+    assert "period 2024-05: 3 to bill, 0 to hold back, 0 billed before" in out
     assert "completed: 3 invoices made" in out
     assert "billing 2024-05: 3/3 (100 %)" in err
     assert main(["billing", "run", "--period", PERIOD, "--db", url]) == 0

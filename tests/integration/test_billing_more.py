@@ -190,7 +190,7 @@ def test_interest_run_charges_overdue_days_and_the_next_invoice_shows_it(
     details = interest.interest_details(db, supervisor, entry.entry_id)
     assert [(d.base, d.rate, d.days, d.amount) for d in details] == [
         (D("2016.03"), D("10.5"), 5, D("2.90"))]
-    periods.close_period(db, supervisor, PERIOD)
+    assert [p.status for p in periods.list_periods(db, supervisor)] == ["closed"]  # by the run
     open_order(db, supervisor, "2024-06")
     read(db, office, "P-300", "2024-06", "1400", "850", "20")
     june = billing.bill_points(db, supervisor, "2024-06", [office.points["P-300"]])

@@ -35,7 +35,7 @@ def point(db: Database, supervisor: Operator) -> dict:
         reader_id=reader.id, reading_code=1), date(2020, 1, 1))
     placed = metering.install_new_meter(db, supervisor, p.id, MeterInput(
         number="M-1", type="ISKRA", two_rate=True, constant=D(2), digits=5),
-        date(2020, 1, 1))
+        date(2020, 1, 1), metering.Registers(vt="0", mt="0"))
     assert placed.meter is not None
     return {"point": p.id, "meter": placed.meter.id, "owner": owner.id}
 
@@ -88,7 +88,9 @@ def test_pending_readings_are_left_out_and_listed(db: Database, point: dict) -> 
     with db.unit_of_work() as s:
         assert period_consumption(s, "2025-02") == []
         assert unresolved_implausible(s, "2025-02") == [point["point"]]
-        assert period_consumption(s, "2025-01", [point["point"]])[0].previous_vt is None
+        # the meter's initial reading (0 on 01.01.2020) opens its first period
+        first = period_consumption(s, "2025-01", [point["point"]])[0]
+        assert (first.previous_date, first.previous_vt) == (date(2020, 1, 1), 0)
 
 
 def test_billable_period(db: Database, supervisor: Operator) -> None:

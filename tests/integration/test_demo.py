@@ -147,7 +147,8 @@ def test_new_records_continue_after_the_demo(db: Database, demo: DemoContext,
         reader_id=reader_id, reading_code=999_990))
     meter = metering.create_meter(db, clerk, MeterInput(number="NEW-M1", type="Iskra ME162",
                                                         constant=Decimal(1)))
-    placed = metering.install_meter(db, clerk, point.id, meter.id, date(2026, 11, 21))
+    placed = metering.install_meter(db, clerk, point.id, meter.id, date(2026, 11, 21),
+                                   metering.Registers(vt="0"))
     assert placed.meter is not None and placed.holder_code == created.code
 
 

@@ -47,3 +47,33 @@ def test_a_year_of_billing_traced_on_the_cards(db: Database, demo: DemoContext) 
     assert prorated > 0 and with_interest > 0
     for customer_id, entries in cards.items():
         assert balances[customer_id] == sum((e.debit - e.credit for e in entries), Decimal(0))
+
+
+def test_billing_any_demo_period_again_changes_nothing(db: Database,
+                                                       demo: DemoContext) -> None:
+    """Issue 8: a second run of a billed period issued more invoices (the same kWh to the old
+    and the new holder of a transferred point). Every billed period, run again: nothing new,
+    and the audit of billed intervals is clean."""
+    from office_app.models import BilledInterval, Reading
+    from office_app.services.billing import run as billing
+    from office_app.services.integrity import CHECKS, Scope
+
+    def counts() -> tuple[int, int, int]:
+        with db.unit_of_work() as s:
+            return tuple(int(s.scalar(select(func.count()).select_from(m)) or 0)
+                         for m in (Invoice, LedgerEntry, BilledInterval))  # type: ignore[return-value]
+
+    with db.unit_of_work() as s:
+        billed = sorted(s.scalars(select(Invoice.period).distinct()))
+        connections = s.scalar(select(func.count()).select_from(Reading).where(
+            Reading.kind == "initial"))
+        first_bills = s.scalar(select(func.count()).select_from(Invoice).where(
+            Invoice.previous_date == Invoice.service_start))
+    before = counts()
+    for period in billed:
+        result = billing.run_billing(db, demo.operator, period)
+        assert result.invoices_made == 0, period
+    assert counts() == before
+    with db.unit_of_work() as s:
+        assert list(CHECKS["billed_intervals"](s, Scope())) == []
+    assert connections and first_bills       # new connections billed from their initial reading

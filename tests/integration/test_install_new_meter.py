@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 
@@ -11,6 +12,8 @@ from office_app.services import metering, network
 from office_app.services.customers import CustomerInput, create_customer
 from office_app.services.metering import MeterInput, PointInput
 from office_app.services.permissions import Operator
+
+ZERO = metering.Registers(vt="0")
 
 
 @pytest.fixture
@@ -27,7 +30,7 @@ def point(db: Database, supervisor: Operator, clerk: Operator) -> metering.Point
 def test_new_meter_is_registered_and_installed(db: Database, clerk: Operator,
                                                point: metering.PointRecord) -> None:
     placed = metering.install_new_meter(db, clerk, point.id, MeterInput(
-        number="E-1", type="Iskra"), date(2024, 1, 1))
+        number="E-1", type="Iskra"), date(2024, 1, 1), ZERO)
     assert placed.meter is not None and placed.meter.number == "E-1"
     assert placed.meter_installed_on == date(2024, 1, 1)
     assert metering.find_meter(db, clerk, "E-1").type == "Iskra"
@@ -37,14 +40,40 @@ def test_failed_install_leaves_no_meter_behind(db: Database, clerk: Operator,
                                                point: metering.PointRecord) -> None:
     """Regression guard: the meter row must not survive when the installation is refused."""
     metering.install_new_meter(db, clerk, point.id, MeterInput(number="E-1", type="Iskra"),
-                               date(2024, 1, 1))
+                               date(2024, 1, 1), ZERO)
     with pytest.raises(Conflict) as caught:
         metering.install_new_meter(db, clerk, point.id, MeterInput(number="E-2", type="Iskra"),
-                                   date(2024, 2, 1))
+                                   date(2024, 2, 1), ZERO)
     assert caught.value.field == "meter"
     with pytest.raises(NotFound):
         metering.find_meter(db, clerk, "E-2")
     with pytest.raises(ValidationError) as invalid:
         metering.install_new_meter(db, clerk, point.id, MeterInput(number="E-3", type=""),
-                                   date(2024, 2, 1))
+                                   date(2024, 2, 1), ZERO)
     assert {e.field for e in invalid.value.errors} == {"type"}
+
+
+def test_a_new_connection_needs_its_initial_reading(db: Database, clerk: Operator,
+                                                   point: metering.PointRecord) -> None:
+    """Issue 8, item 7: without an initial reading the first invoice billed 0 kWh for the
+    days the meter ran; now the meter is not installed without one, and nothing is saved."""
+    from sqlalchemy import select
+
+    from office_app.models import Meter, MeterInstallation, Reading
+
+    with pytest.raises(ValidationError) as missing:
+        metering.install_new_meter(db, clerk, point.id, MeterInput(
+            number="E-9", type="Iskra", two_rate=True), date(2024, 3, 5),
+            metering.Registers(vt="1200"))
+    assert [(e.field, e.params) for e in missing.value.errors] == [
+        ("initial_mt", {"meter": "E-9"})]
+    with db.unit_of_work() as s:
+        assert s.scalar(select(Meter.id).where(Meter.number == "E-9")) is None
+        assert s.scalar(select(MeterInstallation.id)) is None
+    metering.install_new_meter(db, clerk, point.id, MeterInput(
+        number="E-9", type="Iskra", two_rate=True), date(2024, 3, 5),
+        metering.Registers(vt="1200", mt="300,5"))
+    with db.unit_of_work() as s:
+        reading = s.scalars(select(Reading)).one()
+    assert (reading.kind, reading.read_on, reading.vt, reading.mt, reading.period) == (
+        "initial", date(2024, 3, 5), 1200, D("300.5"), "2024-03")

@@ -39,7 +39,8 @@ def test_point_with_meter_is_found_by_meter_number(db: Database, clerk: Operator
     meter = metering.create_meter(db, clerk, MeterInput(
         number="E-778899", type="ISKRA ME162", two_rate=True, constant=Decimal("40"),
         digits=6, nominal_current="10(60) A", nominal_voltage="3x230/400 V"))
-    placed = metering.install_meter(db, clerk, point.id, meter.id, date(2020, 1, 1))
+    placed = metering.install_meter(db, clerk, point.id, meter.id, date(2020, 1, 1),
+                                   metering.Registers(vt="0", mt="0"))
     assert placed.meter is not None and placed.meter.number == "E-778899"
     assert placed.meter.constant == Decimal("40")
     assert (placed.zone_code, placed.reader_code, placed.holder_code) == (
@@ -59,13 +60,16 @@ def test_meter_on_another_active_point_is_refused(db: Database, clerk: Operator,
     first = metering.create_point(db, clerk, setup["owner"].id, _point(setup, "1"))
     second = metering.create_point(db, clerk, setup["other"].id, _point(setup, "2"))
     meter = metering.create_meter(db, clerk, MeterInput(number="M1", type="Zenner"))
-    metering.install_meter(db, clerk, first.id, meter.id, date(2024, 1, 1))
+    metering.install_meter(db, clerk, first.id, meter.id, date(2024, 1, 1),
+                           metering.Registers(vt="0"))
     with pytest.raises(Conflict) as caught:
-        metering.install_meter(db, clerk, second.id, meter.id, date(2024, 2, 1))
+        metering.install_meter(db, clerk, second.id, meter.id, date(2024, 2, 1),
+                               metering.Registers(vt="0"))
     assert caught.value.params == {"meter": "M1", "point": "1"}
     assert metering.get_point(db, clerk, second.id).meter is None
     metering.remove_meter(db, clerk, first.id, date(2024, 2, 1))
-    moved = metering.install_meter(db, clerk, second.id, meter.id, date(2024, 2, 1))
+    moved = metering.install_meter(db, clerk, second.id, meter.id, date(2024, 2, 1),
+                                   metering.Registers(vt="0"))
     assert moved.meter is not None and moved.meter.number == "M1"
     assert [(h.point_number, h.removed_on) for h in metering.meter_history(
         db, clerk, first.id)] == [("1", date(2024, 2, 1))]

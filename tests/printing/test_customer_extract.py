@@ -44,13 +44,15 @@ def customer(db: Database, supervisor: Operator, clerk: Operator) -> dict:
         number="100245", address="Njegoševa 12", place="Bar", zone_id=zone.id,
         reader_id=reader.id, reading_code=17), date(2019, 3, 15))
     old = metering.create_meter(db, clerk, MeterInput(number="E-1001", type="ISKRA ME162"))
-    metering.install_meter(db, clerk, point.id, old.id, date(2019, 3, 15))
+    metering.install_meter(db, clerk, point.id, old.id, date(2019, 3, 15),
+                           metering.Registers(vt="0"))
     metering.remove_meter(db, clerk, point.id, date(2023, 9, 1))
     new = metering.create_meter(db, clerk, MeterInput(
         number="E-778899", type="ISKRA MT174", two_rate=True, constant=Decimal("40"),
         production_date=date(2022, 1, 10), calibration_date=date(2023, 2, 1),
         nominal_current="10(60) A", nominal_voltage="3x230/400 V", seal_numbers="P-44 17"))
-    metering.install_meter(db, clerk, point.id, new.id, date(2023, 9, 1))
+    metering.install_meter(db, clerk, point.id, new.id, date(2023, 9, 1),
+                           metering.Registers(vt="0", mt="0"))
     return {"record": record, "point": point}
 
 

@@ -33,6 +33,7 @@ from office_app.services.metering import MeterInput, PointInput
 from office_app.services.office import save_office
 from office_app.services.permissions import Operator
 from office_app.services.readings import REMARKS, ReadingEntry, key_reading
+from tests.billing_setup import new_meter_registers
 
 LANGUAGES = ["sr_Latn", "sr_Cyrl", "sq", "en"]
 #: What a reader of each language sees for the test book's names (office, zone, reader,
@@ -128,9 +129,10 @@ def _add_businesses(db: Database, op: Operator, book: Book) -> None:
         point = metering.create_point(db, op, holder.id, PointInput(
             number=f"P-9{i:02d}", address=address, place="Sutomore", zone_id=book.zone_id,
             reader_id=book.reader_id, reading_code=300 + i), date(2020, 1, 1))
-        metering.install_new_meter(db, op, point.id, MeterInput(
-            number=f"E-9{i:02d}77881", type="ISKRA MT174", two_rate=True, digits=6),
-            date(2020, 1, 1))
+        meter = MeterInput(number=f"E-9{i:02d}77881", type="ISKRA MT174", two_rate=True,
+                           digits=6)
+        metering.install_new_meter(db, op, point.id, meter, date(2020, 1, 1),
+                                   new_meter_registers(meter))
 
 
 def _overlaps(a: dict, b: dict, slack: float = 0.3) -> bool:
@@ -286,8 +288,9 @@ def test_household_card_names_the_point_only_when_it_has_several(
     point = metering.create_point(db, supervisor, holder, PointInput(
         number="P-150", address="Rolovića 5", place="Bar", zone_id=book.zone_id,
         reader_id=book.reader_id, reading_code=15), date(2024, 1, 1))
-    placed = metering.install_new_meter(db, supervisor, point.id, MeterInput(
-        number="E-150", type="Landis", digits=5), date(2024, 1, 1))
+    meter = MeterInput(number="E-150", type="Landis", digits=5)
+    placed = metering.install_new_meter(db, supervisor, point.id, meter, date(2024, 1, 1),
+                                        new_meter_registers(meter))
     assert placed.meter is not None
     with db.unit_of_work() as s:
         for day, vt in ((date(2025, 1, 31), 100), (date(2025, 2, 28), 180)):

@@ -4,6 +4,7 @@ on the financial card; tariffs with an overlap refused next to the date."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
 from office_app.db import Database
+from office_app.models import Invoice
 from office_app.services import ledger
 from office_app.services.billing import corrections
 from office_app.services.office import save_office
@@ -168,6 +172,35 @@ def test_a_cashier_sees_invoices_but_not_the_run(
     assert tab.pages.count() == 2                       # invoices and tariffs
     assert not tab.invoices_page.buttons["note"].isVisibleTo(tab)
     assert not tab.tariffs_page.buttons["new_price"].isVisibleTo(tab)
+
+
+def test_the_run_asks_first_with_what_it_will_hold_back(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office,
+        message_boxes: Any) -> None:
+    """Issue 8, item 8: the run started without a confirmation and held back far more than
+    the check had said. It now shows the check's counts (the same plan) and asks."""
+    from office_app.services import metering
+
+    ctx = login_as(Role.SUPERVISOR)
+    metering.transfer_point(ctx.db, ctx.operator, office.points["P-200"],
+                            office.customers["P-100"], date(2024, 5, 10))  # no reading
+    tab = _tab(qtbot, ctx)
+    page = tab.run_page
+    assert page is not None
+    page.period.setText(PERIOD)
+    message_boxes.answer = QMessageBox.StandardButton.No
+    qtbot.mouseClick(page.buttons["run"], Qt.MouseButton.LeftButton)
+    assert message_boxes.texts("question") == [
+        "Period 2024-05: biće izdato 2 računa, a 2 mjernih mjesta biće zadržano (navedena su "
+        "ispod). Pokrenuti obračun?"]
+    assert page.held_model.rowCount() == 2 and page.runs_model.rowCount() == 0
+    with ctx.db.unit_of_work() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice)) == 0
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(page.buttons["run"], Qt.MouseButton.LeftButton)
+    assert page.held_model.rowCount() == 2
+    with ctx.db.unit_of_work() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice)) == 2
 
 
 def test_the_run_reports_progress_from_a_worker_thread(

@@ -57,7 +57,8 @@ def office(sqlite_db: Database) -> dict[str, Any]:
         number="100200", address="Vladimira Rolovića 3", place="Bar", zone_id=zone.id,
         reader_id=reader.id, reading_code=10), date(2020, 1, 1))
     metering.install_new_meter(sqlite_db, SYSTEM, point.id, MeterInput(
-        number="E-778899", type="ISKRA ME162", constant=Decimal(1)), date(2020, 1, 1))
+        number="E-778899", type="ISKRA ME162", constant=Decimal(1)), date(2020, 1, 1),
+        metering.Registers(vt="0"))
     return {"zone": zone, "reader": reader, "milica": milica, "jovan": jovan,
             "pekara": pekara, "point": point}
 
@@ -395,6 +396,9 @@ def test_add_a_point_and_install_a_meter(make_tab: Callable[..., CustomerRegiste
         dialog.field("number").editingFinished.emit()
         assert dialog.field("type").isEnabled()                   # a new meter
         dialog.field("two_rate").setChecked(True)
+        dialog.submit()                       # no initial reading: refused, nothing saved
+        assert dialog.isVisible() and "E-100" in dialog.error_text("initial_vt")
+        type_into(qtbot, dialog, {"initial_vt": "000012", "initial_mt": "000005"})
         dialog.submit()
         assert not dialog.isVisible(), dialog.general_error.text()
 
@@ -468,6 +472,7 @@ def test_transfer_a_point_takes_its_reading_and_shows_the_holders(
         sqlite_db, SYSTEM, office["milica"].id)] == ["100200"]
     old_card = energy_card(sqlite_db, SYSTEM, office["jovan"].id)
     assert [(r.read_on, r.kind, r.new_vt, r.meter_number) for r in old_card.rows] == [
+        (date(2020, 1, 1), "initial", Decimal(0), "E-778899"),     # when it was installed
         (date(2025, 6, 1), "transfer", Decimal(4321), "E-778899")]
     new_card = energy_card(sqlite_db, SYSTEM, office["milica"].id)
     assert [(r.kind, r.old_vt, r.new_vt) for r in new_card.rows] == [

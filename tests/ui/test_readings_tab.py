@@ -174,7 +174,8 @@ def test_energy_card_page_in_the_customer_detail(qtbot: object, tab: ReadingsWid
     page = factory(tab.context)
     qtbot.addWidget(page)  # type: ignore[attr-defined]
     page.load(book.customers["P-300"])  # type: ignore[attr-defined]
-    assert page.model.rowCount() == 13  # type: ignore[attr-defined]
+    # twelve months of history, the reading before them and the meter's initial reading
+    assert page.model.rowCount() == 14  # type: ignore[attr-defined]
     assert len(page.chart.periods) == 12  # type: ignore[attr-defined]
     target = Path(str(tmp_path)) / "card.pdf"
     opened: list[str] = []

@@ -37,6 +37,7 @@ from office_app.services.billing.account import amount_to_pay
 from office_app.services.billing.elements import Period
 from office_app.services.billing.interest import interest_lines
 from office_app.services.billing.references import account_reference
+from office_app.services.billing.register_rows import RegisterDoc, register_docs
 from office_app.services.billing.tariffs import price_book
 from office_app.services.ledger import ZERO
 from office_app.services.office import OfficeInfo, office_in
@@ -255,8 +256,13 @@ class InvoiceDoc:
     paid: PaidMark | None = None
 
 
+#: One row per register of each meter billed (services.billing.register_rows).
+    registers: tuple[RegisterDoc, ...] = ()
+
+
 _DOC_FIELDS = [f.name for f in fields(InvoiceDoc)
-               if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid")]
+               if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid",
+                             "registers")]
 
 
 def _line_doc(line: InvoiceLine) -> LineDoc:
@@ -274,6 +280,7 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
                           .order_by(InvoiceLine.invoice_id, InvoiceLine.position)):
         lines[line.invoice_id].append(_line_doc(line))
     copies = copies or {}
+    registers = register_docs(s, list(by_id))
     days = same_day_slips(s, list(by_id.values()))
     paid = _paid_marks(s, [by_id[i] for i in copies if i in by_id])
     found = []
@@ -286,7 +293,8 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
         found.append(InvoiceDoc(
             **{n: getattr(invoice, n) for n in _DOC_FIELDS}, lines=tuple(lines[i]),
             office=office, copy=copies.get(i), to_pay=own.to_pay if own else ZERO,
-            same_day=tuple(day) if len(day) > 1 else (), paid=paid.get(i)))
+            same_day=tuple(day) if len(day) > 1 else (), paid=paid.get(i),
+            registers=registers.get(i, ())))
     return found
 
 

@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from office_app.models import Invoice, InvoiceLine
+from office_app.models import BilledInterval, Invoice, InvoiceLine
 from office_app.models.base import utcnow
 from office_app.models.ledger import table_of
 from office_app.services import ledger
 from office_app.services.billing.account import AccountSnapshot
+from office_app.services.billing.matching import INTERVAL_COLUMNS, interval_rows
 from office_app.services.billing.points import WorkItem
 from office_app.services.billing.pricing import InvoiceDraft
 from office_app.services.billing.references import invoice_reference
@@ -136,6 +137,13 @@ def write_invoices(s: Session, ctx: IssueContext,
     lines = [r for invoice_id, p in zip(ids, prepared, strict=True)
              for r in _line_rows(invoice_id, p.draft)]
     insert_tuples(s, table_of(InvoiceLine), LINE_COLUMNS, lines, want_ids=False)
+    # The reading intervals each invoice bills: a unique index on their start and on their
+    # end reading refuses (and rolls the whole batch back) any interval billed before.
+    intervals = [r for invoice_id, p in zip(ids, prepared, strict=True)
+                 for r in interval_rows(invoice_id, p.item.customer_id, p.line)]
+    if intervals:
+        insert_tuples(s, table_of(BilledInterval), INTERVAL_COLUMNS, intervals,
+                      want_ids=False)
     ledger.post_many(s, ctx.operator_code, [
         ledger.Posting(p.item.customer_id, "invoice", number, ctx.issue_date,
                        f"{ctx.period} · {p.item.point_number}", debit=p.draft.total,

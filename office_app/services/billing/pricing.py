@@ -16,7 +16,7 @@ Rules (003 II; 004 §31.2):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -156,6 +156,18 @@ class ChargeItem:
 
 
 @dataclass(frozen=True)
+class RegisterUse:
+    """What a meter other than the point's own measured in the billed days (the old meter
+    of a replacement), priced by the tariff group of that meter: an old single-rate meter's
+    kWh at the single-rate price, even when the point is now two-rate."""
+
+    meter_number: str
+    kind: str
+    vt: Decimal
+    mt: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class PointBill:
     """Everything the arithmetic needs about one point, one customer, one period."""
 
@@ -172,6 +184,8 @@ class PointBill:
     sewage: bool = True
     common: tuple[CommonShare, ...] = ()
     charges: tuple[ChargeItem, ...] = ()
+    #: Consumption of other meters priced by their own tariff group (see RegisterUse).
+    registers: tuple[RegisterUse, ...] = ()
 
     @property
     def period_days(self) -> int:
@@ -213,6 +227,8 @@ def price_point(bill: PointBill, book: PriceBook) -> InvoiceDraft:
     """The invoice lines and totals for one point. Raises MissingTariff when a required
     element has no price for a billed day, or there is no VAT rate."""
     lines = price_elements(bill, book)
+    for register in bill.registers:
+        lines += register_lines(bill, register, book)
     lines += [_common_line(c) for c in bill.common]
     lines += [_charge_line(bill, book, c) for c in bill.charges]
     return totals(lines, book.vat_on(bill.service_end))
@@ -341,6 +357,27 @@ def _monthly_lines(bill: PointBill, element: Element,
                                period_days=None if whole else month,
                                valid_from=None if whole else s.start,
                                valid_to=None if whole else s.end))
+    return lines
+
+
+def register_lines(bill: PointBill, register: RegisterUse, book: PriceBook) -> list[DraftLine]:
+    """The volume lines of another meter's consumption, priced by that meter's own group for
+    the days billed (every volume element of that group must have a price for all of them)."""
+    if register.kind not in GROUP_ELEMENTS:
+        raise MissingTariff(N_("Tariff group {group} is not known."), group=register.kind)
+    own = PointBill(bill.category, register.kind, bill.period_start, bill.period_end,
+                    bill.service_start, bill.service_end, register.vt, register.mt,
+                    sewage=bill.sewage)
+    lines: list[DraftLine] = []
+    for code in GROUP_ELEMENTS[register.kind]:
+        element = ELEMENTS[code]
+        if element.basis not in ("total", "vt", "mt"):
+            continue
+        segments = book.segments(bill.category, register.kind, code, bill.service_start,
+                                 bill.service_end)
+        _check_covered(own, code, segments)
+        lines += [replace(line, params={"meter": register.meter_number})
+                  for line in _volume_lines(own, element, segments)]
     return lines
 
 

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from office_app.db import Database
 from office_app.errors import N_, Conflict, DomainError, FieldError, ValidationError
 from office_app.i18n import tr_error
-from office_app.models import BillingHold, BillingRun, Invoice, MeteringPoint
+from office_app.models import BillingHold, BillingRun, MeteringPoint
 from office_app.services import ledger
 from office_app.services.billing.account import (
     AccountSnapshot,
@@ -49,6 +49,14 @@ from office_app.services.billing.account import (
 )
 from office_app.services.billing.elements import ELEMENTS, Period
 from office_app.services.billing.issue import IssueContext, IssuedInvoice, Prepared, write_invoices
+from office_app.services.billing.matching import (
+    IntervalSource,
+    Matched,
+    billed_keys,
+    match,
+    registers,
+    verdict,
+)
 from office_app.services.billing.points import WorkItem, pending_charges, work_items
 from office_app.services.billing.pricing import (
     CommonShare,
@@ -59,8 +67,9 @@ from office_app.services.billing.pricing import (
     split_equally,
 )
 from office_app.services.billing.tariffs import price_book
-from office_app.services.bulk_insert import one_of
+from office_app.services.intervals import Billable
 from office_app.services.office import OfficeInfo, office_in
+from office_app.services.periods import close_billed
 from office_app.services.permissions import Operator, Permission
 from office_app.services.runs import RunClaim, RunLost, exclusive_run, running_run
 
@@ -72,6 +81,7 @@ HOLD_REASONS = {
     "no_reading": N_("No reading in the period"),
     "no_tariff": N_("No tariff"),
     "common": N_("The building's common meter is held back"),
+    "intervals": N_("Readings that cannot be billed as they are"),
 }
 
 Progress = Callable[[int, int], None]
@@ -79,10 +89,10 @@ Cancelled = Callable[[], bool]
 
 
 class ConsumptionSource(Protocol):
-    """The readings' contract (office_app.services.consumption)."""
+    """The readings' contract (office_app.services.intervals and consumption)."""
 
-    def period_consumption(self, session: Session, period: str,
-                           point_ids: Collection[int] | None = None) -> list[Any]: ...
+    def billable(self, session: Session, period: str, point_ids: Collection[int],
+                 numbers: dict[int, str]) -> Billable: ...
 
     def unresolved_implausible(self, session: Session, period: str) -> list[int]: ...
 
@@ -90,9 +100,7 @@ class ConsumptionSource(Protocol):
 
 
 def default_source() -> ConsumptionSource:
-    from office_app.services import consumption
-
-    return consumption  # type: ignore[return-value]
+    return IntervalSource()
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,8 @@ class Plan:
     already_billed: int
     held: list[HeldPoint]
     shares: dict[tuple[int, int], CommonShare] = field(default_factory=dict)
+    #: Every customer holding each point in the period (billed, to bill or held back).
+    holders: dict[int, set[int]] = field(default_factory=dict)
 
 
 def _held(item: WorkItem, reason: str, error: DomainError | None = None) -> HeldPoint:
@@ -171,9 +181,10 @@ def _bill_of(item: WorkItem, period: Period, line: Any = None,
         return PointBill(item.category, item.group, period.start, period.end,
                          item.service_start, item.service_end, sewage=item.sewage,
                          common=common, charges=charges)
+    vt, mt, others = registers(line)
     return PointBill(item.category, item.group, period.start, period.end, item.service_start,
-                     item.service_end, line.vt_quantity, line.mt_quantity, line.peak_load,
-                     item.sewage, common, charges)
+                     item.service_end, vt, mt, line.peak_load, item.sewage, common, charges,
+                     others)
 
 
 def _tariff_problem(item: WorkItem, period: Period, book: PriceBook) -> MissingTariff | None:
@@ -187,23 +198,10 @@ def _tariff_problem(item: WorkItem, period: Period, book: PriceBook) -> MissingT
     return None
 
 
-def billed_keys(s: Session, period: str,
-                point_ids: Collection[int] | None = None) -> set[tuple[int, int]]:
-    stmt = select(Invoice.point_id, Invoice.customer_id).where(Invoice.period == period)
-    conn = s.connection()
-    if point_ids is not None:
-        ids = sorted(point_ids)
-        found: set[tuple[int, int]] = set()
-        for start in range(0, len(ids), 2000):
-            found |= {(p, c) for p, c in conn.execute(
-                stmt.where(one_of(s, Invoice.point_id, ids[start:start + 2000])))}
-        return found
-    return {(p, c) for p, c in conn.execute(stmt)}
-
-
 def make_plan(s: Session, period_code: str, source: ConsumptionSource,
               point_ids: Collection[int] | None = None) -> Plan:
-    """Read what the period's run is to do (nothing is written)."""
+    """Read what the period's run is to do (nothing is written): the points it will bill and
+    the ones it will hold back, by the same rules each batch applies (``matching``)."""
     period = Period.parse(period_code)
     info = source.billable_period(s, period.code)
     book = price_book(s)
@@ -211,30 +209,57 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
     items = work_items(s, period, None if wanted is None else _with_buildings(s, wanted))
     billed = billed_keys(s, period.code, None if wanted is None else {i.point_id for i in items})
     implausible = set(source.unresolved_implausible(s, period.code))
+    holders: dict[int, set[int]] = defaultdict(set)
+    for item in items:
+        holders[item.point_id].add(item.customer_id)
     plan = Plan(period, info.status, info.invoice_issue_on, period.due_date(), book, [],
-                0, [])
+                0, [], holders=dict(holders))
+    todo = [i for i in items if (i.point_id, i.customer_id) not in billed]
+    plan.already_billed = len(items) - len(todo)
+    matched = _matched(s, plan, source, todo)
     problems: dict[tuple[str, str, bool], MissingTariff | None] = {}
     held_points: set[int] = set()
-    for item in items:
-        if (item.point_id, item.customer_id) in billed:
-            plan.already_billed += 1
-            continue
+    for item in todo:
         key = (item.category, item.group, item.sewage)
         if key not in problems:
             problems[key] = _tariff_problem(item, period, book)
-        if item.point_id in implausible:
-            plan.held.append(_held(item, "implausible"))
-        elif problems[key] is not None:
-            plan.held.append(_held(item, "no_tariff", problems[key]))
-        else:
+        outcome = verdict(item, matched, implausible)
+        if outcome is None and problems[key] is not None:
+            outcome = ("no_tariff", problems[key])
+        if outcome is None:
+            outcome = _register_problem(item, matched, plan)
+        if outcome is None:
             plan.items.append(item)
             continue
+        plan.held.append(_held(item, *outcome))
         held_points.add(item.point_id)
-    _plan_common(s, plan, source, items, held_points)
+    _plan_common(plan, matched, items, held_points)
     if wanted is not None:
         plan.items = [i for i in plan.items if i.point_id in wanted]
         plan.held = [h for h in plan.held if h.point_id in wanted]
     return plan
+
+
+def _register_problem(item: WorkItem, matched: Matched,
+                      plan: Plan) -> tuple[str, DomainError | None] | None:
+    """A replaced meter of another kind is priced by its own group: whether it can be (so
+    the check holds back what the batch would)."""
+    line = matched.lines.get((item.point_id, item.customer_id))
+    if line is None or len({i.register_kind for i in line.intervals}) < 2:
+        return None
+    try:
+        _price(item, line, plan.period, plan.book)
+    except MissingTariff as exc:
+        return "no_tariff", exc
+    return None
+
+
+def _matched(s: Session, plan: Plan, source: ConsumptionSource,
+             items: Sequence[WorkItem]) -> Matched:
+    """The unbilled intervals of the items' points, matched to the items."""
+    numbers = {i.point_id: i.point_number for i in items}
+    found = source.billable(s, plan.period.code, sorted(numbers), numbers)
+    return match(s, plan.period, found, plan.holders, numbers)
 
 
 def _with_buildings(s: Session, point_ids: set[int]) -> set[int]:
@@ -251,7 +276,7 @@ def _with_buildings(s: Session, point_ids: set[int]) -> set[int]:
     return point_ids | commons | flats
 
 
-def _plan_common(s: Session, plan: Plan, source: ConsumptionSource, items: list[WorkItem],
+def _plan_common(plan: Plan, matched: Matched, items: list[WorkItem],
                  held_points: set[int]) -> None:
     """Split common points are not invoiced: their priced net is shared among their flats."""
     split = {i.point_id for i in items if i.point_kind == "common" and i.common_billing == "split"}
@@ -259,11 +284,10 @@ def _plan_common(s: Session, plan: Plan, source: ConsumptionSource, items: list[
         return
     commons = [i for i in plan.items if i.point_id in split]
     plan.items = [i for i in plan.items if i.point_id not in split]
-    lines = _lines_by_item(commons, source.period_consumption(s, plan.period.code, split))
     totals: dict[int, tuple[Decimal, Decimal, str]] = {}
     bad = set(held_points & split)
     for item in commons:
-        line = lines.get((item.point_id, item.customer_id))
+        line = matched.lines.get((item.point_id, item.customer_id))
         try:
             net = _price(item, line, plan.period, plan.book).net if _usable(item, line) else None
         except MissingTariff:
@@ -310,30 +334,10 @@ def _unit(item: WorkItem) -> str:
     return "kWh" if item.group in ("single", "two", "peak") else "m3"
 
 
-def _lines_by_item(items: Sequence[WorkItem], lines: Sequence[Any]) -> dict[tuple[int, int], Any]:
-    """Match consumption lines to (point, holder): by the line's customer when it names one,
-    else to the holder whose days include the line's last reading (or the latest holder)."""
-    by_point: dict[int, list[WorkItem]] = defaultdict(list)
-    for item in items:
-        by_point[item.point_id].append(item)
-    found: dict[tuple[int, int], Any] = {}
-    for line in lines:
-        holders = by_point.get(line.point_id, [])
-        if not holders:
-            continue
-        customer = getattr(line, "customer_id", None)
-        if customer is None or all(h.customer_id != customer for h in holders):
-            day = line.current_date
-            inside = [h for h in holders if day and h.service_start <= day <= h.service_end]
-            customer = (inside or sorted(holders, key=lambda h: h.service_end))[-1].customer_id
-        found[(line.point_id, customer)] = line
-    return found
-
-
 def _usable(item: WorkItem, line: Any) -> bool:
-    if not item.has_meter:
+    if not item.has_meter or line is None:
         return True
-    return line is not None and line.vt_quantity >= 0 and (line.mt_quantity or 0) >= 0
+    return line.vt_quantity >= 0 and (line.mt_quantity or 0) >= 0
 
 
 def _price(item: WorkItem, line: Any, period: Period, book: PriceBook,
@@ -392,7 +396,10 @@ def run_billing(db: Database, operator: Operator, period: str, on_implausible: s
             _record_holds(s, run.id, plan.held)
             state = _RunState(_context(office, plan, run, operator), plan, source,
                               held=list(plan.held), claim=claim)
-        return _work(db, state, progress, cancelled, batch_size)
+        result = _work(db, state, progress, cancelled, batch_size)
+        if result.status == "completed" and not result.held:
+            close_billed(db, operator, result.period)
+        return result
 
 
 def _context(office: OfficeInfo, plan: Plan, run: BillingRun,
@@ -612,7 +619,8 @@ def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
     _lock_points(s, point_ids)
     billed = billed_keys(s, plan.period.code, point_ids)
     batch = [i for i in batch if (i.point_id, i.customer_id) not in billed]
-    lines = _lines_by_item(batch, source.period_consumption(s, plan.period.code, point_ids))
+    matched = _matched(s, plan, source, batch)
+    lines = matched.lines
     keys = {(i.point_id, i.customer_id) for i in batch}
     charges = pending_charges(s, keys, plan.period.end)
     totals = card_totals(s, {i.customer_id for i in batch}, plan.period.code, plan.issue_date)
@@ -623,7 +631,7 @@ def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
     prepared, held = [], []
     for n, item in enumerate(batch, start=1):
         key = (item.point_id, item.customer_id)
-        outcome = _prepare_one(item, lines.get(key), plan, plan.shares.get(key),
+        outcome = _prepare_one(item, matched, plan, plan.shares.get(key),
                                charges.get(key, ()))
         if isinstance(outcome, HeldPoint):
             held.append(outcome)
@@ -648,14 +656,14 @@ def _account(cards: dict[int, list[ledger.EntryData]], totals: dict[int, CardTot
     return account
 
 
-def _prepare_one(item: WorkItem, line: Any, plan: Plan, share: CommonShare | None,
+def _prepare_one(item: WorkItem, matched: Matched, plan: Plan, share: CommonShare | None,
                  charges: Sequence[Any]) -> Any:
-    if item.has_meter and line is None:
-        return _held(item, "no_reading")
-    if not _usable(item, line):
-        return _held(item, "negative")
+    outcome = verdict(item, matched, ())
+    if outcome is not None:
+        return _held(item, *outcome)
     try:
-        return _price(item, line, plan.period, plan.book, share, charges)
+        return _price(item, matched.lines.get((item.point_id, item.customer_id)), plan.period,
+                      plan.book, share, charges)
     except MissingTariff as exc:
         return _held(item, "no_tariff", exc)
 

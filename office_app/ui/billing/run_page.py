@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -181,7 +182,30 @@ class RunPage(QWidget):
             held=len(preview.held), issued=day(preview.issue_date), due=day(preview.due_date)))
 
     def run_billing(self) -> None:
+        """Check the period first (the same plan the run makes), show what will be held back
+        and ask before starting with those counts."""
         ctx, period = self.context, self.period.text().strip()
+        self._busy(True)
+        ctx.runner.run(lambda: billing.preview_run(ctx.db, ctx.operator, period),
+                       self._on_run_preview, self._on_check_failed, parent=self,
+                       label=_("Checking the period…"))
+
+    def _on_check_failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        show_error(self, exc)
+
+    def _on_run_preview(self, preview: billing.RunPreview) -> None:
+        self._on_preview(preview)
+        self._busy(False)
+        answer = QMessageBox.question(self, _("Run billing"), _(
+            "Period {period}: {count} invoices will be made and {held} points held back (they "
+            "are listed below). Start the run?", period=preview.period,
+            count=preview.to_bill, held=len(preview.held)))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._start_run(preview.period)
+
+    def _start_run(self, period: str) -> None:
+        ctx = self.context
         policy = "stop" if self.stop.isChecked() else "hold"
         self.cancel_event.clear()
         self._busy(True)

@@ -173,6 +173,10 @@ class InstallMeterDialog(_MeterForm):
         self.add_field("installed_on", _("Installed on"),
                        DateField("installed_on", _("Installed on")), 1)
         self.field("installed_on").set_value(date.today())
+        # The initial reading is required: a new connection's first invoice bills from it.
+        self.add_field("initial_vt", _("Initial reading VT"), line(), 1)
+        self.add_field("initial_mt", _("Initial reading MT"), line(placeholder=_(
+            "two-rate meters only")), 1)
         self.note = QLabel(_("Type the meter number: a registered meter is installed as it is, "
                              "a new one is registered with the data below."))
         self.note.setWordWrap(True)
@@ -221,7 +225,8 @@ class InstallMeterDialog(_MeterForm):
                                 "press OK."))
 
     def _meter_field_names(self) -> list[str]:
-        return [n for n in self._fields if n not in ("number", "installed_on")]
+        return [n for n in self._fields
+                if n not in ("number", "installed_on", "initial_vt", "initial_mt")]
 
     def field_aliases(self) -> dict[str, str]:
         return {"meter": "number"}
@@ -230,11 +235,15 @@ class InstallMeterDialog(_MeterForm):
         installed_on = self.field("installed_on").value() or date.today()
         db, operator, point_id = self.context.db, self.context.operator, self.point.id
         number = self.field("number").text().strip()
+        initial = metering.Registers(self.field("initial_vt").text(),
+                                     self.field("initial_mt").text())
         if self.existing is not None and self.existing.number == number:
             meter_id = self.existing.id
-            return lambda: metering.install_meter(db, operator, point_id, meter_id, installed_on)
+            return lambda: metering.install_meter(db, operator, point_id, meter_id, installed_on,
+                                                  initial)
         data = self.meter_values()
-        return lambda: metering.install_new_meter(db, operator, point_id, data, installed_on)
+        return lambda: metering.install_new_meter(db, operator, point_id, data, installed_on,
+                                                  initial)
 
 
 class HistoryDialog(QDialog):
