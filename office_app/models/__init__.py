@@ -27,6 +27,7 @@ from office_app.models.readings import (
     Reading,
     ReadingSettings,
 )
+from office_app.models.seals import PostingSeal
 from office_app.models.users import AuditEntry, User
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
+    "PostingSeal",
 ]

@@ -63,6 +63,7 @@ from office_app.services.billing.tariffs import price_book
 from office_app.services.bulk_insert import one_of
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
+from office_app.services.posting_seals import seal_posted
 
 #: Key of the PostgreSQL advisory lock that makes billing and interest runs exclusive.
 RUN_LOCK_KEY = 5_310_001
@@ -534,6 +535,7 @@ def _work(db: Database, state: _RunState, progress: Progress | None,
         finish_run(db, state.ctx.run_id, "interrupted")
         raise
     finish_run(db, state.ctx.run_id, status)
+    seal_posted(db, state.ctx.operator_code, state.plan.period.code, "billing")
     plan = state.plan
     return RunResult(state.ctx.run_id or 0, plan.period.code, status, state.made,
                      plan.already_billed, total, tuple(state.held), state.ctx.order_number)

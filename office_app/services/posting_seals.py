@@ -1,0 +1,197 @@
+"""Posting seals (``posting_seal``): written when documents are posted, recomputed by the audit.
+
+A seal covers the rows a table gained since its previous seal, in chunks of ``CHUNK`` ids (so a
+broken seal points at a few hundred rows, not at a year), with their count and an MD5 of their
+content: every column except the time stamps, rendered as text, columns joined by U+001F and
+rows (in id order) by U+001E, NULL as ``\\N``. PostgreSQL computes it in SQL (``md5`` over
+``string_agg``), SQLite in Python; both give the same digest for the same rows.
+
+Sealing happens in its own short transaction after the posting committed. On PostgreSQL it
+first takes SHARE locks on the sealed tables (in the order every writer inserts into them, so
+it cannot deadlock with one), which waits for transactions still inserting: a row with a lower
+id can never commit after the seal that should have covered it. A seal that cannot be written
+(lock timeout, lost connection) is skipped: the next seal covers those rows, and documents stay
+posted either way.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    Table,
+    Text,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    values,
+)
+from sqlalchemy.orm import Session
+
+from office_app.db import Database
+from office_app.models import (
+    CorrectionNote,
+    InterestCharge,
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+    PostingSeal,
+)
+from office_app.models.ledger import table_of
+
+log = logging.getLogger(__name__)
+
+#: Sealed tables in the order writers insert into them (invoice, its lines, then the card;
+#: a note, then the card; an interest entry, then its lines): the order seals lock them in.
+SEALED: tuple[type, ...] = (Invoice, InvoiceLine, CorrectionNote, LedgerEntry, InterestCharge)
+#: Rows per seal.
+CHUNK = 500
+COLUMN_SEPARATOR, ROW_SEPARATOR, NULL = "\x1f", "\x1e", "\\N"
+LOCK_TIMEOUT = "15s"
+
+
+def sealed_columns(table: Table) -> list[Column[Any]]:
+    """The columns a seal hashes: all but the time stamps (their text differs by driver)."""
+    return [c for c in table.columns if not isinstance(c.type, DateTime)]
+
+
+# --- the digest: SQL on PostgreSQL, Python on SQLite -----------------------------------------
+
+def _sql_text(column: Column[Any]) -> Any:
+    kind = column.type
+    value: Any = column
+    if isinstance(kind, Boolean):
+        value = cast(column, Integer)
+    elif isinstance(kind, Date):
+        value = func.to_char(column, "YYYY-MM-DD")
+    return func.coalesce(cast(value, Text), NULL)
+
+
+def _py_text(column: Column[Any], value: Any) -> str:
+    if value is None:
+        return NULL
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return "1" if value else "0"
+    if isinstance(kind, Numeric) and not isinstance(kind, Integer):
+        scale = kind.scale or 0
+        return f"{value:.{scale}f}" if value else f"{0:.{scale}f}"
+    if isinstance(kind, Date):
+        return str(value.isoformat())
+    return str(value)
+
+
+def row_text(columns: Sequence[Column[Any]], row: Sequence[Any]) -> str:
+    return COLUMN_SEPARATOR.join(_py_text(c, v) for c, v in zip(columns, row, strict=True))
+
+
+def digest_rows(columns: Sequence[Column[Any]], rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
+    """Row count and MD5 of ``rows`` (in id order), computed in Python."""
+    texts = [row_text(columns, r) for r in rows]
+    return len(texts), hashlib.md5(ROW_SEPARATOR.join(texts).encode()).hexdigest()
+
+
+def _python_digests(s: Session, table: Table, ranges: Sequence[tuple[int, int]]
+                    ) -> dict[tuple[int, int], tuple[int, str]]:
+    columns = sealed_columns(table)
+    found: dict[tuple[int, int], tuple[int, str]] = {}
+    for first, last in ranges:
+        rows = s.connection().execute(select(*columns).where(
+            table.c.id >= first, table.c.id <= last).order_by(table.c.id))
+        found[(first, last)] = digest_rows(columns, rows)
+    return found
+
+
+def _sql_digest(table: Table) -> Any:
+    parts = [_sql_text(c) for c in sealed_columns(table)]
+    row = func.concat_ws(COLUMN_SEPARATOR, *parts)
+    return func.md5(func.coalesce(
+        func.string_agg(row, aggregate_order_by_id(table)), ""))
+
+
+def aggregate_order_by_id(table: Table) -> Any:
+    from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+    return aggregate_order_by(literal(ROW_SEPARATOR), table.c.id)
+
+
+def _pg_digests(s: Session, table: Table, ranges: Sequence[tuple[int, int]]
+                ) -> dict[tuple[int, int], tuple[int, str]]:
+    """One query for many ranges: each range joined to its rows by id."""
+    if not ranges:
+        return {}
+    r = values(column("first_id", Integer), column("last_id", Integer), name="r").data(
+        [(int(a), int(b)) for a, b in ranges])
+    stmt = (select(r.c.first_id, r.c.last_id, func.count(table.c.id), _sql_digest(table))
+            .select_from(r.join(table, table.c.id.between(r.c.first_id, r.c.last_id),
+                                isouter=True))
+            .group_by(r.c.first_id, r.c.last_id))
+    return {(a, b): (int(n), str(d)) for a, b, n, d in s.connection().execute(stmt)}
+
+
+def digests(s: Session, table: Table, ranges: Sequence[tuple[int, int]]
+            ) -> dict[tuple[int, int], tuple[int, str]]:
+    """Row count and checksum of each id range of ``table``, as the database holds it now."""
+    if s.get_bind().dialect.name == "postgresql":
+        found: dict[tuple[int, int], tuple[int, str]] = {}
+        for start in range(0, len(ranges), 2000):
+            found |= _pg_digests(s, table, ranges[start:start + 2000])
+        return found
+    return _python_digests(s, table, ranges)
+
+
+# --- writing seals ------------------------------------------------------------------------------
+
+def _chunks(first: int, last: int) -> Iterator[tuple[int, int]]:
+    start = first
+    while start <= last:
+        yield start, min(start + CHUNK - 1, last)
+        start += CHUNK
+
+
+def seal_in(s: Session, operator_code: str, period: str, source: str) -> int:
+    """Seal, in the caller's transaction, every posted row not sealed yet; returns how many
+    seals were written."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+        names = ", ".join(table_of(m).name for m in SEALED)
+        s.execute(text(f"LOCK TABLE {names} IN SHARE MODE"))
+    written = 0
+    for model in SEALED:
+        table = table_of(model)
+        done = s.scalar(select(func.max(PostingSeal.last_id))
+                        .where(PostingSeal.table_name == table.name)) or 0
+        top = s.scalar(select(func.max(table.c.id))) or 0
+        if top <= done:
+            continue
+        ranges = list(_chunks(done + 1, top))
+        found = digests(s, table, ranges)
+        s.execute(insert(PostingSeal), [
+            {"table_name": table.name, "period": period[:7], "first_id": a, "last_id": b,
+             "row_count": found[(a, b)][0], "checksum": found[(a, b)][1], "source": source,
+             "sealed_by": operator_code} for a, b in ranges])
+        written += len(ranges)
+    return written
+
+
+def seal_posted(db: Database, operator_code: str, period: str, source: str) -> int:
+    """Seal what was posted, in a transaction of its own, after the posting committed. Never
+    raises: a seal not written now is written by the next posting."""
+    try:
+        with db.unit_of_work() as s:
+            return seal_in(s, operator_code, period, source)
+    except Exception:  # noqa: BLE001 - the documents are posted; the next seal covers them
+        log.warning("posting seal skipped", exc_info=True)
+        return 0
