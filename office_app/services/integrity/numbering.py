@@ -78,8 +78,8 @@ def _invoices(s: Session, scope: Scope, counters: dict[str, int]
     for office, year, count, distinct, low, high in s.execute(stmt):
         series = series_name("invoice", office, year)
         if count == distinct == high == counters.get(series, 0) and low == 1:
-            found[series] = []
-            continue
+            found[series] = [(n, "") for n in (low, high)]  # plainly 1..N: its ends stand
+            continue                                        # for the whole series
         found[series] = [(seq, number) for seq, number in s.execute(
             select(Invoice.sequence, Invoice.number).where(
                 Invoice.office_code == office, Invoice.year == year))]
@@ -143,8 +143,8 @@ def check_numbering(s: Session, scope: Scope) -> Iterator[Violation]:
                 series[name] = []
     for name, issued in sorted(series.items()):
         last = counters.get(name, 0)
-        if not issued and name.startswith("invoice:") and name in counters:
-            continue        # counted in SQL: plainly 1..N
+        if issued and not issued[0][1]:
+            continue        # an invoice series counted in SQL: plainly 1..N
         for msg_id, params, document in series_problems(name, last, issued):
             yield Violation(NAME, msg_id, params, document=document)
     yield from _misformatted(s, scope)
