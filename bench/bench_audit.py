@@ -88,12 +88,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=DEFAULT_SERVER)
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--reuse", metavar="NAME",
+                        help="audit the database NAME seeded by an earlier --keep run")
     args = parser.parse_args(argv)
-    name = f"office_bench_audit_{os.getpid()}"
-    db = Database(create_database(args.pg_url, name))
+    name = args.reuse or f"office_bench_audit_{os.getpid()}"
+    if args.reuse:
+        db, seeded = Database(f"{args.pg_url}/{name}"), 0.0
+        args.keep = True
+    else:
+        db = Database(create_database(args.pg_url, name))
     try:
-        upgrade(db)
-        seeded = seed_year(db, args.customers)
+        if not args.reuse:
+            upgrade(db)
+            seeded = seed_year(db, args.customers)
+            log(f"seeded database {name}")
         rows = counts(db)
         log("auditing …")
         report = run_audit(db, SYSTEM, Scope())

@@ -114,19 +114,21 @@ def _all_ids(s: Session, scope: Scope) -> list[int]:
     return list(s.scalars(stmt))
 
 
-def load_documents(s: Session, ids: Sequence[int]) -> list[InvoiceDoc]:
-    """The InvoiceDocs printing is given, read with Core (a year of invoices fits)."""
-    lines: dict[int, list[LineDoc]] = defaultdict(list)
+def load_documents(s: Session, ids: Sequence[int], lines: bool = True) -> list[InvoiceDoc]:
+    """The InvoiceDocs printing is given (without their lines unless ``lines``), read with
+    Core."""
+    found: dict[int, list[LineDoc]] = defaultdict(list)
     conn = s.connection()
-    for row in conn.execute(select(*_LINE_COLUMNS).where(one_of(s, InvoiceLine.invoice_id, ids))
-                            .order_by(InvoiceLine.invoice_id, InvoiceLine.position)):
+    stmt = (select(*_LINE_COLUMNS).where(one_of(s, InvoiceLine.invoice_id, ids))
+            .order_by(InvoiceLine.invoice_id, InvoiceLine.position))
+    for row in conn.execute(stmt) if lines else ():
         (invoice_id, element, quantity, unit, price, share_days, period_days, valid_from,
          valid_to, amount, taxable, params) = row
-        lines[invoice_id].append(LineDoc(element, quantity, unit, price, share_days,
+        found[invoice_id].append(LineDoc(element, quantity, unit, price, share_days,
                                          period_days, valid_from, valid_to, amount, taxable,
                                          json.loads(params or "{}")))
     names = [c.key for c in _DOC_COLUMNS]
-    return [InvoiceDoc(**dict(zip(names, row, strict=True)), lines=tuple(lines[row[0]]))
+    return [InvoiceDoc(**dict(zip(names, row, strict=True)), lines=tuple(found[row[0]]))
             for row in conn.execute(select(*_DOC_COLUMNS).where(one_of(s, Invoice.id, ids))
                                     .order_by(Invoice.id))]
 
