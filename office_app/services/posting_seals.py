@@ -27,6 +27,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     Numeric,
+    String,
     Table,
     Text,
     cast,
@@ -71,13 +72,17 @@ def sealed_columns(table: Table) -> list[Column[Any]]:
 # --- the digest: SQL on PostgreSQL, Python on SQLite -----------------------------------------
 
 def _sql_text(column: Column[Any]) -> Any:
+    """The column as text in SQL, as ``_py_text`` renders it (casts and COALESCE only where
+    they are needed: a seal reads every row of a year)."""
     kind = column.type
     value: Any = column
     if isinstance(kind, Boolean):
-        value = cast(column, Integer)
+        value = cast(cast(column, Integer), Text)
     elif isinstance(kind, Date):
-        value = func.to_char(column, "YYYY-MM-DD")
-    return func.coalesce(cast(value, Text), NULL)
+        value = cast(column, Text)       # ISO: the read-only audit and sealing set DateStyle
+    elif not isinstance(kind, String):
+        value = cast(column, Text)
+    return func.coalesce(value, NULL) if column.nullable else value
 
 
 def _py_text(column: Column[Any], value: Any) -> str:
@@ -169,6 +174,7 @@ def seal_in(s: Session, operator_code: str, period: str, source: str) -> int:
     seals were written."""
     if s.get_bind().dialect.name == "postgresql":
         s.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+        s.execute(text("SET LOCAL DateStyle = 'ISO, YMD'"))
         names = ", ".join(table_of(m).name for m in SEALED)
         s.execute(text(f"LOCK TABLE {names} IN SHARE MODE"))
     written = 0

@@ -25,7 +25,7 @@ from office_app.services.permissions import SYSTEM
 ZERO = Decimal("0.00")
 _CHUNK = 2000
 #: How many owing customers' cards are allocated and stated (see ``sample``).
-SAMPLE = 400
+SAMPLE = 200
 
 
 def _differs(s: Session, a: Any, b: Any) -> Any:
@@ -139,7 +139,7 @@ def sample(s: Session, scope: Scope) -> list[int]:
     owes something, up to ``SAMPLE`` of them, those with open documents other than invoices
     (interest, debit notes, opening balances: where a statement can go wrong) first. A
     statement is computed from the card when it is printed, nothing of it is stored: what is
-    checked is that the statement service and the card agree, and a few thousand cards of
+    checked is that the statement service and the card agree, and a couple of hundred cards of
     every kind show that as well as every card would (a statement costs several queries)."""
     e = LedgerEntry
     owing = (select(e.customer_id).where(e.customer_id.in_(_customers(s, scope)))

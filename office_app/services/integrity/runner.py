@@ -96,6 +96,7 @@ def read_only_session(db: Database) -> Iterator[Session]:
         if db.is_postgres:
             conn = conn.execution_options(isolation_level="REPEATABLE READ",
                                           postgresql_readonly=True)
+            conn.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
         else:
             conn.exec_driver_sql("PRAGMA query_only = ON")
             conn.exec_driver_sql("BEGIN")
