@@ -1,10 +1,11 @@
 """Posting seals (``posting_seal``): written when documents are posted, recomputed by the audit.
 
 A seal covers the rows a table gained since its previous seal, in chunks of ``CHUNK`` ids (so a
-broken seal points at a few hundred rows, not at a year), with their count and an MD5 of their
-content: every column except the time stamps, rendered as text, columns joined by U+001F and
-rows (in id order) by U+001E, NULL as ``\\N``. PostgreSQL computes it in SQL (``md5`` over
-``string_agg``), SQLite in Python; both give the same digest for the same rows.
+broken seal points at a few hundred rows, not at a year), with their count and a checksum of their
+content: every column except the time stamps rendered as text (columns joined by U+001F, NULL
+as ``\\N``), and the sum of the first 60 bits of each row's MD5. PostgreSQL computes it in SQL
+(a plain SUM, which it spreads over parallel workers), SQLite in Python; both give the same
+checksum for the same rows.
 
 Sealing happens in its own short transaction after the posting committed. On PostgreSQL it
 first takes SHARE locks on the sealed tables (in the order every writer inserts into them, so
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -37,7 +39,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, BIT
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
@@ -58,10 +60,10 @@ log = logging.getLogger(__name__)
 SEALED: tuple[type, ...] = (Invoice, InvoiceLine, CorrectionNote, LedgerEntry, InterestCharge)
 #: Rows per seal.
 CHUNK = 500
-COLUMN_SEPARATOR, ROW_SEPARATOR, NULL = "\x1f", "\x1e", "\\N"
+COLUMN_SEPARATOR, NULL = "\x1f", "\\N"
 LOCK_TIMEOUT = "15s"
-#: The digest of no rows.
-EMPTY = hashlib.md5(b"").hexdigest()
+#: Hex digits of each row's MD5 that go into the checksum (60 bits: a BIGINT in SQL).
+HASH_DIGITS = 15
 
 
 def sealed_columns(table: Table) -> list[Column[Any]]:
@@ -103,10 +105,19 @@ def row_text(columns: Sequence[Column[Any]], row: Sequence[Any]) -> str:
     return COLUMN_SEPARATOR.join(_py_text(c, v) for c, v in zip(columns, row, strict=True))
 
 
+def row_hash(text: str) -> int:
+    """The row's share of the checksum: the first 60 bits of the MD5 of its text."""
+    return int(hashlib.md5(text.encode()).hexdigest()[:HASH_DIGITS], 16)
+
+
+def checksum(total: int) -> str:
+    return f"{total:032x}"
+
+
 def digest_rows(columns: Sequence[Column[Any]], rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
-    """Row count and MD5 of ``rows`` (in id order), computed in Python."""
-    texts = [row_text(columns, r) for r in rows]
-    return len(texts), hashlib.md5(ROW_SEPARATOR.join(texts).encode()).hexdigest()
+    """Row count and checksum of ``rows``, computed in Python."""
+    hashes = [row_hash(row_text(columns, r)) for r in rows]
+    return len(hashes), checksum(sum(hashes))
 
 
 def _python_digests(s: Session, table: Table, ranges: Sequence[tuple[int, int]]
@@ -121,16 +132,12 @@ def _python_digests(s: Session, table: Table, ranges: Sequence[tuple[int, int]]
 
 
 def _sql_digest(table: Table) -> Any:
+    """Σ of the rows' 60-bit MD5 prefixes (NUMERIC: no overflow), as ``row_hash`` does: no
+    ordering, so PostgreSQL sums in parallel workers and sorts nothing."""
     parts = [_sql_text(c) for c in sealed_columns(table)]
     row = func.concat_ws(COLUMN_SEPARATOR, *parts)
-    return func.md5(func.coalesce(
-        func.string_agg(row, aggregate_order_by_id(table)), ""))
-
-
-def aggregate_order_by_id(table: Table) -> Any:
-    from sqlalchemy.dialects.postgresql import aggregate_order_by
-
-    return aggregate_order_by(literal(ROW_SEPARATOR), table.c.id)
+    prefix = literal("x") + func.substr(func.md5(row), 1, HASH_DIGITS)
+    return func.coalesce(func.sum(cast(cast(prefix, BIT(4 * HASH_DIGITS)), BigInteger)), 0)
 
 
 def _pg_digests(s: Session, table: Table, ranges: Sequence[tuple[int, int]]
@@ -143,10 +150,10 @@ def _pg_digests(s: Session, table: Table, ranges: Sequence[tuple[int, int]]
     bucket = func.width_bucket(table.c.id, cast(bounds, ARRAY(Integer)))
     stmt = (select(bucket, func.count(), _sql_digest(table))
             .where(table.c.id >= bounds[0], table.c.id < bounds[-1]).group_by(bucket))
-    found = {r: (0, EMPTY) for r in ranges}
+    found = {r: (0, checksum(0)) for r in ranges}
     for b, n, d in s.connection().execute(stmt):
         if b in bucket_of:
-            found[bucket_of[b]] = (int(n), str(d))
+            found[bucket_of[b]] = (int(n), checksum(int(d)))
     return found
 
 
