@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, select, text
@@ -208,3 +209,21 @@ def test_the_command_lists_violations_in_the_users_language(
     assert cli.main(["--language", "sr_Latn", "audit", "--db", db.url]) == 1
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith("Numeracija\t") and "nedostaje" in line
+
+
+def test_the_audit_reads_in_one_read_only_transaction(db: Database,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that tried to write would be refused by the database: nothing is half-saved
+    by an audit, whatever a check does."""
+    from office_app.services.integrity import base
+
+    def writes(session: Any, scope: Scope) -> list[Any]:
+        session.add(Counter(series="written-by-audit", last_number=1))
+        session.flush()
+        return []
+
+    monkeypatch.setitem(base.CHECKS, "writes", writes)
+    with pytest.raises(Exception, match="(?i)read-only|readonly|attempt to write"):
+        run_audit(db, AUDITOR, Scope())
+    with db.unit_of_work() as s:
+        assert s.scalar(select(Counter).where(Counter.series == "written-by-audit")) is None
