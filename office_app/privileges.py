@@ -155,6 +155,8 @@ GRANTS: dict[str, TableGrant] = {
                                append_only=True),
     "interest_charge": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
     "billed_interval": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
+    "posting_seal": TableGrant(insert=(P.RUN_BILLING, P.POST_PAYMENTS, P.CORRECT_INVOICES),
+                               append_only=True),
 }
 
 
@@ -312,6 +314,7 @@ ROUTINES: dict[str, str | None] = {
     "office_user_sync()": None,
     "refuse_posted_change()": None,
     "office_take_numbers(text, integer)": "groups",
+    "office_lock_posted()": "groups",
     "office_login_begin(text)": "gate",
     "office_login_failed(text)": "gate",
     "office_login_succeeded()": "groups",
@@ -467,6 +470,15 @@ def _functions(names: RoleNames) -> list[str]:
             UPDATE counter SET last_number = last_number + p_count WHERE series = p_series
                 RETURNING last_number INTO last;
             RETURN last;
+        END $$""",
+        # Sealing posted documents must see every committed posting and none in flight: a
+        # SHARE lock on the posted tables, which only their owner may take (roles cannot
+        # UPDATE, DELETE or TRUNCATE them). Held until the caller's transaction ends.
+        f"""CREATE OR REPLACE FUNCTION office_lock_posted() RETURNS void
+            LANGUAGE plpgsql {_DEFINER} AS $$
+        BEGIN
+            LOCK TABLE invoice, invoice_line, correction_note, ledger_entry, interest_charge,
+                billed_interval IN SHARE MODE;
         END $$""",
         # Claimed before the password is checked, under a row lock: parallel guessers get at
         # most MAX_FAILED_ATTEMPTS checks. Returns the end of a lock, or NULL to go ahead.

@@ -28,6 +28,7 @@ from office_app.models.readings import (
     Reading,
     ReadingSettings,
 )
+from office_app.models.seals import PostingSeal
 from office_app.models.users import AuditEntry, User
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
+    "PostingSeal",
 ]

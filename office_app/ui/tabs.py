@@ -31,4 +31,5 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("billing", N_("Billing"), "office_app.ui.billing", Permission.VIEW_LEDGER),
     TabSpec("network", N_("Zones and readers"), "office_app.ui.network", Permission.EDIT_NETWORK),
     TabSpec("users", N_("Users"), "office_app.ui.users", Permission.MANAGE_USERS),
+    TabSpec("audit", N_("Audit"), "office_app.ui.audit", Permission.VIEW_AUDIT),
 ]

@@ -18,6 +18,7 @@ from office_app.services import ledger
 from office_app.services.billing.pricing import ZERO, money
 from office_app.services.office import office_in
 from office_app.services.permissions import Operator, Permission
+from office_app.services.posting_seals import seal_posted
 
 KINDS = ("credit", "debit")
 KIND_LABELS = {"credit": N_("Credit note"), "debit": N_("Debit note")}
@@ -88,7 +89,9 @@ def issue_note(db: Database, operator: Operator, invoice_id: int, kind: str,
             raise NotFound(N_("Invoice {id} does not exist."), id=invoice_id)
         vat = money(net * invoice.vat_rate / 100)
         _check_limit(s, invoice, kind, net + vat)
-        return _issue(s, operator, invoice, kind, net, vat, reason.strip()[:200], day)
+        note = _issue(s, operator, invoice, kind, net, vat, reason.strip()[:200], day)
+    seal_posted(db, operator.code, invoice.period, "correction")
+    return note
 
 
 def _check_limit(s: Session, invoice: Invoice, kind: str, total: Decimal) -> None:

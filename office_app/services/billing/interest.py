@@ -36,6 +36,7 @@ from office_app.services.billing.tariffs import price_book
 from office_app.services.bulk_insert import insert_rows
 from office_app.services.office import office_in
 from office_app.services.permissions import Operator, Permission
+from office_app.services.posting_seals import seal_posted
 from office_app.services.runs import RunClaim, exclusive_run
 
 DAYS_IN_YEAR = Decimal(365)
@@ -183,6 +184,7 @@ def _interest_batches(db: Database, operator: Operator, month: Period, office_co
         claim.finish("interrupted")
         raise
     claim.finish(status)
+    seal_posted(db, operator.code, month.code, "interest")
     return InterestRunResult(run_id, month.code, status, charged, total, order)
 
 

@@ -71,6 +71,7 @@ from office_app.services.intervals import Billable
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.periods import close_billed
 from office_app.services.permissions import Operator, Permission
+from office_app.services.posting_seals import seal_posted
 from office_app.services.runs import RunClaim, RunLost, exclusive_run, running_run
 
 DEFAULT_BATCH = 2000
@@ -461,6 +462,7 @@ def _work(db: Database, state: _RunState, progress: Progress | None,
         _finish(state, "interrupted")
         raise
     _finish(state, status)
+    seal_posted(db, state.ctx.operator_code, state.plan.period.code, "billing")
     plan = state.plan
     return RunResult(state.ctx.run_id or 0, plan.period.code, status, state.made,
                      plan.already_billed, total, tuple(state.held), state.ctx.order_number)

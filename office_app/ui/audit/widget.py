@@ -1,0 +1,162 @@
+"""The audit tab: a period filter, Run and Cancel, a progress bar, the count per check and a
+table of violations (check, document, customer, point, message in the UI's language)."""
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from office_app.errors import N_
+from office_app.i18n import _
+from office_app.services.integrity import AuditReport, CheckResult, Violation, run_audit
+from office_app.services.integrity.runner import check_label, describe, parse_scope
+from office_app.ui.context import AppContext
+from office_app.ui.forms import show_error
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view
+
+VIOLATION_COLUMNS = [
+    Column(N_("Audit check"), lambda v: check_label(v.check), width=18),
+    Column(N_("Document"), lambda v: v.document, width=18),
+    Column(N_("Customer code"), lambda v: v.customer_code, width=10),
+    Column(N_("Point"), lambda v: v.point_number, width=10),
+    Column(N_("Message"), lambda v: describe(v), width=60, tooltip=lambda v: describe(v)),
+]
+CHECK_COLUMNS = [
+    Column(N_("Audit check"), lambda c: check_label(c.name), width=24),
+    Column(N_("Violations"), lambda c: str(c.violations), width=10, align_right=True),
+    Column(N_("Seconds"), lambda c: f"{c.seconds:.1f}", width=8, align_right=True),
+]
+
+
+class _Relay(QObject):
+    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
+
+    sig_progress = Signal(int, int, str)
+
+
+class AuditWidget(QWidget):
+    """Runs the audit through the operation runner; ``sig_audited`` carries the report."""
+
+    sig_audited = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cancel_event = threading.Event()
+        self.relay = _Relay(self)
+        self.relay.sig_progress.connect(self._on_relay_progress)
+        self.period = QLineEdit()
+        self.period.setObjectName("period")
+        self.period.setMaxLength(7)
+        self.period.setPlaceholderText(_("YYYY-MM, empty: everything"))
+        self.run_button = QPushButton(_("Run the audit"))
+        self.run_button.setObjectName("run")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("progress")
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.status = QLabel(_("Press Run to check the invoices, cards, numbers, references "
+                               "and posted documents."))
+        self.status.setObjectName("status")
+        self.status.setWordWrap(True)
+        self.checks_model = ListTableModel(CHECK_COLUMNS, self)
+        self.checks_table = QTableView()
+        configure_view(self.checks_table, self.checks_model)
+        self.violations_model = ListTableModel(VIOLATION_COLUMNS, self)
+        self.violations_table = QTableView()
+        self.violations_table.setObjectName("violations")
+        configure_view(self.violations_table, self.violations_model)
+        self._layout()
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Period")))
+        top.addWidget(self.period)
+        top.addWidget(self.run_button)
+        top.addWidget(self.cancel_button)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.checks_table, 1)
+        layout.addWidget(self.violations_table, 4)
+
+    def refresh(self) -> None:
+        """Nothing to load until the auditor runs the audit (it reads the whole database)."""
+
+    def run(self) -> None:
+        ctx = self.context
+        try:
+            scope = parse_scope(self.period.text())
+        except Exception as exc:  # noqa: BLE001 - a wrong period is shown, nothing runs
+            show_error(self, exc)
+            return
+        self.cancel_event.clear()
+        self._busy(True)
+        self.status.setText(_("Auditing…"))
+        relay, cancelled = self.relay, self.cancel_event.is_set
+
+        def work() -> AuditReport:
+            return run_audit(ctx.db, ctx.operator, scope, progress=relay.sig_progress.emit,
+                             cancel=cancelled)
+
+        ctx.runner.run(work, self._on_audited, self._on_failed)
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+        self.cancel_button.setEnabled(False)
+        self.status.setText(_("Stopping after the check in progress…"))
+
+    def _on_relay_progress(self, done: int, total: int, name: str) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total}  {check_label(name) if name else ''}")
+
+    def _on_audited(self, report: AuditReport) -> None:
+        self._busy(False)
+        self.checks_model.set_rows(report.checks)
+        self.violations_model.set_rows(report.violations)
+        if report.cancelled:
+            text = _("Audit cancelled: {count} violations in the checks that ran.")
+        elif report.violations:
+            text = _("{count} violations found in {seconds} s.")
+        else:
+            text = _("No violations: everything checked adds up ({seconds} s).")
+        self.status.setText(text.format(count=len(report.violations),
+                                        seconds=f"{report.seconds:.1f}"))
+        self.sig_audited.emit(report)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self.status.setText(_("The audit stopped."))
+        show_error(self, exc)
+
+    def _busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.period.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+
+    def violations(self) -> list[Violation]:
+        return list(self.violations_model.rows())
+
+    def check_results(self) -> list[CheckResult]:
+        return list(self.checks_model.rows())
+
+
+__all__ = ["AuditWidget"]
