@@ -260,7 +260,8 @@ class InvoiceDoc:
     registers: tuple[RegisterDoc, ...] = ()
 
 
-_DOC_FIELDS = [f.name for f in fields(InvoiceDoc)
+#: The fields of InvoiceDoc stored on the invoice row itself (the rest is derived).
+STORED_FIELDS = [f.name for f in fields(InvoiceDoc)
                if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid",
                              "registers")]
 
@@ -291,7 +292,7 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
         day = days.get((invoice.customer_id, invoice.issue_date), [])
         own = next((d for d in day if d.number == invoice.number), None)
         found.append(InvoiceDoc(
-            **{n: getattr(invoice, n) for n in _DOC_FIELDS}, lines=tuple(lines[i]),
+            **{n: getattr(invoice, n) for n in STORED_FIELDS}, lines=tuple(lines[i]),
             office=office, copy=copies.get(i), to_pay=own.to_pay if own else ZERO,
             same_day=tuple(day) if len(day) > 1 else (), paid=paid.get(i),
             registers=registers.get(i, ())))

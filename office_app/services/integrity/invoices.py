@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -22,15 +21,14 @@ from sqlalchemy.orm import Session
 from office_app.errors import N_
 from office_app.models import Invoice, InvoiceLine
 from office_app.services.billing.elements import COMMON_SHARE
-from office_app.services.billing.invoices import InvoiceDoc, LineDoc
+from office_app.services.billing.invoices import STORED_FIELDS, InvoiceDoc, LineDoc
 from office_app.services.billing.pricing import HUNDRED, ZERO, money
 from office_app.services.bulk_insert import one_of
 from office_app.services.integrity.base import Scope, Violation, integrity_check
 
 NAME = "invoice_arithmetic"
 _CHUNK = 2000
-_DOC_COLUMNS = [getattr(Invoice, f.name) for f in fields(InvoiceDoc)
-                if f.name not in ("lines", "office", "copy")]
+_DOC_COLUMNS = [getattr(Invoice, name) for name in STORED_FIELDS]
 _LINE_COLUMNS = (InvoiceLine.invoice_id, InvoiceLine.element, InvoiceLine.quantity,
                  InvoiceLine.unit, InvoiceLine.unit_price, InvoiceLine.share_days,
                  InvoiceLine.period_days, InvoiceLine.valid_from, InvoiceLine.valid_to,

@@ -12,7 +12,7 @@ from stdnum.iso7064 import mod_97_10
 
 from office_app.errors import N_
 from office_app.models import Invoice
-from office_app.services.billing.references import invoice_reference
+from office_app.services.billing.references import INVOICE, invoice_reference, office_digits
 from office_app.services.integrity.base import Scope, Violation, integrity_check
 
 NAME = "payment_references"
@@ -31,13 +31,14 @@ def reference_problem(reference: str, expected: str) -> str | None:
     return None
 
 
-def _expected_sql(office_digits: str) -> Any:
+def _expected_sql(office: str) -> Any:
     """PostgreSQL: ``invoice_reference`` in SQL for one office, to pick the rows Python then
-    confirms."""
+    confirms (the office part, the invoice kind digit, two digits of the year, seven of the
+    sequence)."""
     i = Invoice
-    return func.left(literal(office_digits) + i.customer_code
-                     + func.lpad(cast(i.year % 100, Text), 2, "0")
-                     + func.lpad(cast(i.sequence, Text), 7, "0"), _MAX_DIGITS)
+    return (literal(office_digits(office) + INVOICE)
+            + func.lpad(cast(i.year % 100, Text), 2, "0")
+            + func.lpad(cast(i.sequence, Text), 7, "0"))
 
 
 @integrity_check(NAME)
@@ -51,7 +52,7 @@ def check_references(s: Session, scope: Scope) -> Iterator[Violation]:
         offices = list(s.scalars(select(i.office_code).distinct()))
         stmt = stmt.where(or_(false(), *(and_(
             i.office_code == office,
-            i.payment_reference != _expected_sql(invoice_reference(office, "", 0, 0)[:-9]))
+            i.payment_reference != _expected_sql(office))
             for office in offices)))
     for reference, office, code, year, sequence, number, point in s.execute(stmt):
         expected = invoice_reference(office, code, year, sequence)
