@@ -35,7 +35,14 @@ from office_app.services.permissions import Permission
 from office_app.ui.billing.common import day
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, NumberField, show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+from office_app.ui.lazy_table import (
+    Column,
+    ListTableModel,
+    configure_view,
+    sample_date,
+    sample_datetime,
+    selected_row,
+)
 
 CATEGORIES = tuple(CATEGORY_LABELS)
 
@@ -58,16 +65,16 @@ TARIFF_COLUMNS = [
            if t.element in ELEMENTS else t.element, width=34),
     Column(N_("Price (€)"), lambda t: _price(t.price), width=9, align_right=True),
     Column(N_("per"), lambda t: _unit(t.element), width=6),
-    Column(N_("Valid from"), lambda t: day(t.valid_from), width=10),
-    Column(N_("Valid until"), lambda t: day(t.valid_to) or "…", width=10),
+    Column(N_("Valid from"), lambda t: day(t.valid_from), width=10, sample=sample_date),
+    Column(N_("Valid until"), lambda t: day(t.valid_to) or "…", width=10, sample=sample_date),
     Column(N_("Decision"), lambda t: t.source, width=16),
     Column(N_("Entered by"), lambda t: t.created_by, width=8),
     Column(N_("Closed by"), lambda t: t.closed_by or "", width=8),
 ]
 RATE_COLUMNS = [
     Column(N_("Rate (%)"), lambda r: current().number(r.rate, 2), width=8, align_right=True),
-    Column(N_("Valid from"), lambda r: day(r.valid_from), width=10),
-    Column(N_("Valid until"), lambda r: day(r.valid_to) or "…", width=10),
+    Column(N_("Valid from"), lambda r: day(r.valid_from), width=10, sample=sample_date),
+    Column(N_("Valid until"), lambda r: day(r.valid_to) or "…", width=10, sample=sample_date),
     Column(N_("Decision"), lambda r: r.source, width=16),
     Column(N_("Entered by"), lambda r: r.created_by, width=8),
 ]
@@ -75,7 +82,7 @@ ENTITY_LABELS = {"tariff": N_("Price"), "vat_rate": N_("VAT rate"),
                  "interest_rate": N_("Interest rate")}
 ACTION_LABELS = {"create": N_("entered"), "close": N_("closed")}
 HISTORY_COLUMNS = [
-    Column(N_("When"), lambda h: current().datetime(h.at), width=15),
+    Column(N_("When"), lambda h: current().datetime(h.at), width=15, sample=sample_datetime),
     Column(N_("Who"), lambda h: h.operator_code, width=7),
     Column(N_("What"), lambda h: _(ENTITY_LABELS.get(h.entity, h.entity)), width=12),
     Column(N_("Action"), lambda h: _(ACTION_LABELS.get(h.action, h.action)), width=9),

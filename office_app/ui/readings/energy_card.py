@@ -24,11 +24,11 @@ from office_app.services.energy_card import KIND_LABELS, EnergyCard, PeriodUse, 
 from office_app.ui.context import AppContext
 from office_app.ui.documents import save_pdf
 from office_app.ui.forms import show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sample_date
 from office_app.ui.readings.book_model import register_text
 
 COLUMNS = [
-    Column(N_("Date"), lambda r: current().date(r.read_on), width=10),
+    Column(N_("Date"), lambda r: current().date(r.read_on), width=10, sample=sample_date),
     Column(N_("Change"), lambda r: f"{_(KIND_LABELS.get(r.kind, r.kind))} {r.mark}".strip(),
            width=14),
     Column(N_("Point"), lambda r: r.point_number, width=11),
