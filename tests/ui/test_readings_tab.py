@@ -271,7 +271,7 @@ def test_import_dialog_shows_what_was_refused(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from pathlib import Path
 
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QDialog, QFileDialog
 
     from office_app.ui.readings import import_dialog
 
@@ -282,6 +282,8 @@ def test_import_dialog_shows_what_was_refused(
     shown: list[import_dialog.ImportReportDialog] = []
     monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
                         lambda self: shown.append(self) or 0)
+    monkeypatch.setattr(import_dialog.ImportPreviewDialog, "exec",
+                        lambda self: QDialog.DialogCode.Accepted)
     tab.import_readings()
     [report] = shown
     assert "1 taken" in report.summary.text() and "1 refused" in report.summary.text()
@@ -308,3 +310,42 @@ def test_print_books_and_the_report_from_the_tab(
     books_pdf, report_pdf = (pypdf.PdfReader(p) for p in opened)
     assert "Reading book" in books_pdf.pages[0].extract_text()
     assert "no reading waits" in report_pdf.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("confirm", [False, True])
+def test_import_previews_every_line_and_posts_only_on_confirmation(
+        qtbot: object, tab: ReadingsWidget, tmp_path: object,
+        monkeypatch: pytest.MonkeyPatch, confirm: bool) -> None:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from office_app.ui.readings import import_dialog
+
+    data = Path(str(tmp_path)) / "handheld.csv"
+    data.write_text("point;date;vt;mt\nP-100;31.03.2025;13910;6290\nP-999;31.03.2025;1;\n"
+                    "P-300;31.03.2025;99999;1025\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(data), ""))
+    previews: list[import_dialog.ImportPreviewDialog] = []
+    reports: list[import_dialog.ImportReportDialog] = []
+
+    def answer(dialog: import_dialog.ImportPreviewDialog) -> int:
+        previews.append(dialog)
+        assert tab.books_model.record_at(0).keyed == 0  # nothing posted while it is shown
+        return QDialog.DialogCode.Accepted if confirm else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(import_dialog.ImportPreviewDialog, "exec", answer)
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
+                        lambda self: reports.append(self) or 0)
+    tab.import_readings()
+    [preview] = previews
+    model = preview.model
+    rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
+    assert rows == [["2", "P-100", "accepted"], ["3", "P-999", "refused"],
+                    ["4", "P-300", "implausible: to the field"]]
+    assert "1 accepted, 1 implausible" in preview.summary.text()
+    assert "1 refused" in preview.summary.text()
+    assert preview.post_button.text() == "&Post 2 readings"
+    tab.refresh()
+    assert len(reports) == (1 if confirm else 0)
+    assert tab.books_model.record_at(0).keyed == (2 if confirm else 0)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -183,6 +184,29 @@ class RunPage(QWidget):
             held=len(preview.held), issued=day(preview.issue_date), due=day(preview.due_date)))
 
     def run_billing(self) -> None:
+        """Say what the run will post, with its counts, and start it once the user agrees."""
+        ctx, period = self.context, self.period.text().strip()
+        self.buttons["run"].setEnabled(False)  # until the user has answered
+        ctx.runner.run(lambda: billing.preview_run(ctx.db, ctx.operator, period),
+                       self._confirm_run, self._on_run_preview_failed, parent=self,
+                       label=_("Checking the period…"))
+
+    def _on_run_preview_failed(self, exc: BaseException) -> None:
+        self.buttons["run"].setEnabled(True)
+        show_error(self, exc)
+
+    def _confirm_run(self, preview: billing.RunPreview) -> None:
+        self._on_preview(preview)
+        self.buttons["run"].setEnabled(True)
+        if QMessageBox.question(self, _("Run the billing"), _(
+                "Issue {count} invoices for {period} dated {issued}? {held} points are held "
+                "back. Issued invoices are posted and can only be corrected by notes.",
+                count=preview.to_bill, period=preview.period, issued=day(preview.issue_date),
+                held=len(preview.held))) != QMessageBox.StandardButton.Yes:
+            return
+        self._start_run()
+
+    def _start_run(self) -> None:
         ctx, period = self.context, self.period.text().strip()
         policy = "stop" if self.stop.isChecked() else "hold"
         self.cancel_event.clear()
