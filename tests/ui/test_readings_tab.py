@@ -106,6 +106,9 @@ def test_key_a_whole_book_by_keyboard(tab: ReadingsWidget, sqlite_db: Database,
     assert state.state == "confirming" and cursor(tab) == ("P-300", COL_VT)
     assert "above" in tab.keying.message.text()
     assert tab.keying.model.value(2, COL_VT) == ""     # emptied for keying again
+    shown = tab.keying.model.index(2, COL_VT)          # but what was keyed stays visible
+    assert shown.data() == "9999" and shown.data(Qt.ItemDataRole.FontRole).italic()
+    assert shown.data(Qt.ItemDataRole.EditRole) == ""  # an editor starts empty
     key_row("9999", "1025", "31,5", "")                # the same values again: confirmed
     assert tab.keying.model.row_state(2).state == "pending"
     assert "Keyed 3 of 3 · left 0 · implausible 1" in tab.keying.counter.text()
@@ -135,12 +138,15 @@ def test_correcting_a_keying_error_and_escape_cancels(tab: ReadingsWidget,
 
 def test_no_access_and_bad_input(tab: ReadingsWidget, sqlite_db: Database, book: Book) -> None:
     enter()
-    key_row("13a10", "6290", "")                       # letters: refused at the field
-    assert tab.keying.model.row_state(0).state == "error"
-    assert "digits only" in tab.keying.message.text()
-    assert cursor(tab) == ("P-100", COL_VT)
-    press(Qt.Key.Key_Delete)       # nothing stored: just forget drafts
+    type_keys("13a")                                   # a letter: refused as it is typed
+    assert "VT: digits only" in tab.keying.message.text()
+    assert focused().text() == "13"                    # what was typed before stays
+    type_keys("91012")                                 # a 7th digit on a 6-digit register
+    assert focused().text() == "139101"
+    assert "6 digits" in tab.keying.message.text()
+    press(Qt.Key.Key_Escape)                           # cancel the edit: nothing kept
     assert tab.keying.model.row_state(0).state == "open"
+    assert cursor(tab) == ("P-100", COL_VT)
     enter()
     enter()
     key_row("N")                                       # no access: estimate
@@ -349,3 +355,31 @@ def test_import_previews_every_line_and_posts_only_on_confirmation(
     tab.refresh()
     assert len(reports) == (1 if confirm else 0)
     assert tab.books_model.record_at(0).keyed == (2 if confirm else 0)
+
+
+def test_the_grid_explains_the_remark_codes(tab: ReadingsWidget) -> None:
+    enter()
+    legend = tab.keying.legend
+    assert legend.isVisible()
+    for text in ("N = No access to the meter (estimate)", "S = Self-reading by the customer",
+                 "O = ", "P = ", "Z = ", "X = Other, see the remark"):
+        assert text in legend.text()
+    header = tab.keying.model.headerData(COL_REMARK, Qt.Orientation.Horizontal,
+                                         Qt.ItemDataRole.ToolTipRole)
+    assert "Z = Premises closed or empty" in header
+
+
+def test_a_refused_keystroke_is_explained_in_the_status_bar(qtbot: object,
+                                                            tab: ReadingsWidget) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.setCentralWidget(tab)
+    window.show()
+    QTest.keyClick(tab.books_table, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert tab.stack.currentIndex() == 1
+    QTest.keyClick(tab.keying.view, "-")
+    assert "VT: digits only" in window.statusBar().currentMessage()
+    window.takeCentralWidget()  # the tab fixture closes the tab itself
