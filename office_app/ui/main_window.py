@@ -23,6 +23,7 @@ from office_app.services.permissions import ROLE_LABELS
 from office_app.ui import tabs as tab_registry
 from office_app.ui.about import AboutDialog
 from office_app.ui.context import AppContext
+from office_app.ui.layout import main_tab_keys, roomy_tabs
 from office_app.ui.tabs import TabSpec
 
 PERIODS_MODULE = "office_app.services.periods"
@@ -54,6 +55,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
+        roomy_tabs(self.tabs)
+        main_tab_keys(self, self.tabs)
         self._build_tabs(tab_registry.TAB_SPECS if specs is None else specs)
         self._build_menus()
         self._build_status_bar()

@@ -35,6 +35,7 @@ from office_app.services.permissions import Permission
 from office_app.ui.billing.common import day
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, NumberField, show_error
+from office_app.ui.layout import remember_splitter
 from office_app.ui.lazy_table import (
     Column,
     ListTableModel,
@@ -205,6 +206,7 @@ class TariffsPage(QWidget):
         split.addWidget(self._group_box(_("Changes"), "history", self.history_model))
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        remember_splitter(split, "tariffs", (70, 30))
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 3)

@@ -10,6 +10,7 @@ from office_app.ui.billing.invoices_page import InvoicesPage
 from office_app.ui.billing.run_page import RunPage
 from office_app.ui.billing.tariffs_page import TariffsPage
 from office_app.ui.context import AppContext
+from office_app.ui.layout import roomy_tabs
 
 
 class BillingWidget(QWidget):
@@ -18,6 +19,7 @@ class BillingWidget(QWidget):
         self.context = context
         self.pages = QTabWidget()
         self.pages.setObjectName("billing_pages")
+        roomy_tabs(self.pages)
         self.run_page: RunPage | None = None
         if context.operator.can(Permission.RUN_BILLING):
             self.run_page = RunPage(context)

@@ -33,6 +33,7 @@ from office_app.ui.customers.pages import CUSTOMER_PAGES
 from office_app.ui.customers.points import PointsWidget
 from office_app.ui.documents import save_pdf
 from office_app.ui.forms import show_error
+from office_app.ui.layout import roomy_tabs
 
 
 class CustomerDetailWidget(QWidget):
@@ -66,6 +67,7 @@ class CustomerDetailWidget(QWidget):
         self.points.sig_changed.connect(self._on_points_changed)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        roomy_tabs(self.tabs)
         self._loaders: list[Callable[[int | None], None]] = []
         self._add_page(_("Customer"), self.info, lambda _cid: None)
         self._add_page(_("Metering points"), self.points, self.points.load)

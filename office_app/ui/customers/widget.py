@@ -39,6 +39,7 @@ from office_app.ui.customers.labels import (
     status_tooltip,
 )
 from office_app.ui.forms import ERROR_STYLE
+from office_app.ui.layout import remember_splitter
 from office_app.ui.lazy_table import (
     Column,
     LazyTableModel,
@@ -50,6 +51,7 @@ from office_app.ui.lazy_table import (
 from office_app.ui.search_page import SearchPageController
 
 SEARCH_DELAY_MS = 250
+RESULTS_DETAIL_SIZES = (30, 70)
 DETAIL_DELAY_MS = 120
 
 CUSTOMER_COLUMNS = [
@@ -152,9 +154,11 @@ class CustomerRegisterWidget(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        # The detail (cards, points, history) is what a clerk reads; the list gets a third.
+        remember_splitter(self.splitter, "customers", RESULTS_DETAIL_SIZES)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.setFocusProxy(self.search)

@@ -24,6 +24,7 @@ from office_app.services.energy_card import KIND_LABELS, EnergyCard, PeriodUse, 
 from office_app.ui.context import AppContext
 from office_app.ui.documents import save_pdf
 from office_app.ui.forms import show_error
+from office_app.ui.layout import remember_splitter
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sample_date
 from office_app.ui.readings.book_model import register_text
 
@@ -110,7 +111,8 @@ class EnergyCardWidget(QWidget):
         split.addWidget(self.table)
         split.addWidget(self.chart)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(1, 2)
+        remember_splitter(split, "energy_card", (60, 40))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
