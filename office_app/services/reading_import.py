@@ -418,8 +418,8 @@ def import_readings(db: Database, operator: Operator, data: bytes, period: str,
 
 
 
-def preview_import(db: Database, operator: Operator, data: bytes,
-                   period: str) -> ImportReport:
+def preview_import(db: Database, operator: Operator, data: bytes, period: str,
+                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """What ``import_readings`` would do with the file, line by line, without posting anything:
     the same parsing and checks in a transaction that is rolled back. ``written`` is False.
     Raises what ``import_readings`` raises for a file or period it cannot take."""
@@ -434,6 +434,8 @@ def preview_import(db: Database, operator: Operator, data: bytes,
         for start in range(0, len(lines), size):
             report.lines.extend(result for result, _row in
                                 _check_chunk(s, lines[start:start + size], period, settings))
+            if progress:
+                progress(min(start + size, len(lines)), len(lines))
         s.rollback()
     report.lines.sort(key=lambda r: r.line)
     return report

@@ -52,3 +52,17 @@ def test_preview_refuses_a_malformed_file_like_the_import(db: Database, clerk: O
                                                           book: Book) -> None:
     with pytest.raises(ImportRefused):
         preview_import(db, clerk, b"point;when;vt\nP-100;31.03.2025;1\n", PERIOD)
+
+
+def test_cancel_through_the_progress_callback_posts_nothing(db: Database, clerk: Operator,
+                                                            book: Book) -> None:
+    """The GUI's Cancel raises from the progress callback: the import's unit of work rolls
+    back, so a cancelled import leaves no reading behind."""
+    from office_app.ui.operations import JobCancelled, JobControl
+
+    before = _readings(db)
+    control = JobControl()
+    control.cancel()
+    with pytest.raises(JobCancelled):
+        import_readings(db, clerk, DATA.encode(), PERIOD, progress=control.report)
+    assert _readings(db) == before

@@ -157,8 +157,11 @@ def run_import(parent: QWidget, context: AppContext, period: str,
     def previewed(preview: ImportReport) -> None:
         if ImportPreviewDialog(preview, name, parent).exec() != QDialog.DialogCode.Accepted:
             return
-        context.runner.run(lambda: import_readings(db, operator, data, period), done, failed,
-                           parent=parent, label=_("Importing readings…"))
+        context.runner.run_job(
+            lambda job: import_readings(db, operator, data, period, progress=job.report),
+            done, failed, parent, _("Import of {file}", file=name),
+            _("Importing readings…"))
 
-    context.runner.run(lambda: preview_import(db, operator, data, period), previewed, failed,
-                       parent=parent, label=_("Reading the file…"))
+    context.runner.run_job(
+        lambda job: preview_import(db, operator, data, period, progress=job.report),
+        previewed, failed, parent, _("Import of {file}", file=name), _("Reading the file…"))
