@@ -56,6 +56,10 @@ COLUMNS = [
 ]
 
 
+#: The buttons that act on the chosen invoice.
+SELECTION_ACTIONS = ("copy", "statement", "note")
+
+
 class NoteDialog(BaseDialog):
     """A credit or debit note correcting one invoice (004 §37)."""
 
@@ -143,6 +147,11 @@ class InvoicesPage(QWidget):
         actions.addWidget(self._button("note", _("Credit or debit note…"), self.correct,
                                        op.can(Permission.CORRECT_INVOICES)))
         actions.addStretch(1)
+        self.buttons["statement"].setToolTip(_(
+            "A PDF of every open invoice of the chosen invoice's customer."))
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -179,6 +188,12 @@ class InvoicesPage(QWidget):
         if row is None:
             return None
         return self.model.record_at(row)  # type: ignore[no-any-return]
+
+    def _update_buttons(self, *_args: Any) -> None:
+        """Actions on one invoice are offered only while one is chosen."""
+        chosen = selected_row(self.table) is not None
+        for name in SELECTION_ACTIONS:
+            self.buttons[name].setEnabled(chosen)
 
     def _need_current(self) -> invoices.InvoiceRow | None:
         invoice = self.current()

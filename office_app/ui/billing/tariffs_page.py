@@ -4,6 +4,7 @@ overlap or a change of days already billed is refused next to the date field."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -87,8 +88,46 @@ HISTORY_COLUMNS = [
     Column(N_("Who"), lambda h: h.operator_code, width=7),
     Column(N_("What"), lambda h: _(ENTITY_LABELS.get(h.entity, h.entity)), width=12),
     Column(N_("Action"), lambda h: _(ACTION_LABELS.get(h.action, h.action)), width=9),
-    Column(N_("Values"), lambda h: h.changes, width=60),
+    Column(N_("Values"), lambda h: change_text(h), width=60, stretch=True),
 ]
+#: The fields of a price or rate as the change log names them.
+CHANGE_FIELDS = {"key": N_("Tariff element"), "price": N_("Price (€)"),
+                 "rate": N_("Rate (%)"), "valid_from": N_("Valid from"),
+                 "valid_to": N_("Valid until"), "source": N_("Decision")}
+
+
+def _change_value(field: str, value: str | None) -> str:
+    if value is None or value == "":
+        return _("open-ended") if field == "valid_to" else "—"
+    try:
+        if field == "price":
+            return _price(Decimal(value))
+        if field == "rate":
+            return current().number(Decimal(value), 2)
+        if field in ("valid_from", "valid_to"):
+            return day(date.fromisoformat(value))
+    except (ArithmeticError, ValueError):
+        return value
+    if field == "key" and value.count("/") == 2:
+        category, group, element = value.split("/")
+        return " · ".join((_(CATEGORY_LABELS.get(category, category)),
+                           _(GROUP_LABELS.get(group, group)),
+                           _(ELEMENTS[element].label) if element in ELEMENTS else element))
+    return value
+
+
+def change_text(change: tariffs.TariffChange) -> str:
+    """A change of a price or rate in words: "Price (€): 0,08460 · Valid from: 01.01.2026"."""
+    if not change.values:
+        return change.changes
+    parts = []
+    for field, old, new in change.values:
+        label = _(CHANGE_FIELDS.get(field, field))
+        text = _change_value(field, new)
+        if old is not None or change.action == "close":
+            text = f"{_change_value(field, old)} → {text}"
+        parts.append(f"{label}: {text}")
+    return " · ".join(parts)
 
 
 def _combo(items: list[tuple[str, str]]) -> QComboBox:
