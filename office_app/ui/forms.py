@@ -161,6 +161,11 @@ class BaseDialog(QDialog):
         super().showEvent(event)
         if not self._focused_once:
             self._focused_once = True
+            # An explicit minimum width (or a geometry saved in a shorter language) must not
+            # squeeze what the layout needs: nothing is cut in any language.
+            need = self.minimumSizeHint()
+            if self.width() < need.width() or self.height() < need.height():
+                self.resize(max(self.width(), need.width()), max(self.height(), need.height()))
             chosen = self.focusWidget()  # a subclass may have chosen (login: the password)
             if chosen is not None and any(chosen is w or w.isAncestorOf(chosen)
                                           for w, _label in self._fields.values()):

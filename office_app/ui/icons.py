@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cache
 
 import qtawesome as qta
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractButton, QToolButton, QWidget
 
@@ -76,6 +77,8 @@ def decorate(root: QWidget) -> int:
             continue
         if isinstance(button, QToolButton) and button.defaultAction() is not None:
             button.defaultAction().setIcon(icon(meaning))
+            # keep the words: a tool button shows only its icon by default
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         else:
             button.setIcon(icon(meaning))
         given += 1
