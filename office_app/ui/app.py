@@ -36,6 +36,7 @@ from office_app.ui.icons import app_icon
 from office_app.ui.login import FirstAdminDialog, LoginDialog
 from office_app.ui.main_window import MainWindow
 from office_app.ui.operations import OperationRunner
+from office_app.ui.qt_translations import install_qt_translator
 from office_app.ui.tabs import TabSpec
 
 ORGANIZATION = paths.APP_NAME
@@ -62,6 +63,7 @@ def configure_application(app: QApplication) -> None:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setWindowIcon(app_icon())
+    install_qt_translator(app)  # Qt's buttons and file dialogs in the UI language
     # The shell decides when to quit: dialogs close between start-up steps.
     app.setQuitOnLastWindowClosed(False)
 

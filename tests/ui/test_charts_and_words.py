@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +15,7 @@ from office_app.i18n import set_language
 from office_app.services.billing import tariffs
 from office_app.services.energy_card import PeriodUse
 from office_app.services.permissions import Role
+from office_app.ui.billing import invoices_page
 from office_app.ui.billing.invoices_page import SELECTION_ACTIONS, InvoicesPage
 from office_app.ui.billing.tariffs_page import TariffsPage
 from office_app.ui.context import AppContext
@@ -67,8 +69,9 @@ def test_tariff_change_log_reads_in_words(qtbot: QtBot, sqlite_db: Database,
         assert not any(raw in text for text in texts)
 
 
-def test_invoice_actions_wait_for_a_chosen_invoice(qtbot: QtBot, sqlite_db: Database,
-                                                   login_as: Callable[..., AppContext]) -> None:
+def test_invoice_actions_wait_for_a_chosen_invoice(
+        qtbot: QtBot, sqlite_db: Database, login_as: Callable[..., AppContext],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from office_app.services.billing.run import run_billing
     from office_app.services.office import save_office
 
@@ -85,5 +88,14 @@ def test_invoice_actions_wait_for_a_chosen_invoice(qtbot: QtBot, sqlite_db: Data
     assert not any(page.buttons[name].isEnabled() for name in SELECTION_ACTIONS)
     select_row(page.table, 1)
     assert all(page.buttons[name].isEnabled() for name in SELECTION_ACTIONS)
+    names: list[str] = []
+    monkeypatch.setattr(invoices_page, "save_pdf", lambda _p, _c, _t, name, *_a: names.append(name))
+    set_language("sr_Latn")                 # default file names in the UI language
+    qtbot.waitUntil(lambda: page.current() is not None)   # the row's page is loaded
+    page.print_copy()
+    page.print_statement()
+    number = page.current().number
+    assert names == [f"racun-{number}.pdf",
+                     f"neplaceni-racuni-{page.current().customer_code}.pdf"]
     page.refresh()                          # a new result: nothing chosen any more
     assert not page.buttons["statement"].isEnabled()

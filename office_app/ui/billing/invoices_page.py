@@ -209,8 +209,9 @@ class InvoicesPage(QWidget):
             show_error(self, DomainError(N_("Write the period (YYYY-MM) to print.")))
             return
         zone = self.zone.text().strip()
+        batch = f"{period}-{zone}" if zone else period
         path = ask_pdf_path(self, _("Print the period's invoices"),
-                            f"invoices-{period}{'-' + zone if zone else ''}.pdf")
+                            _("invoices-{period}.pdf", period=batch))
         if not path:
             return
         ctx = self.context
@@ -231,7 +232,7 @@ class InvoicesPage(QWidget):
             return
         ctx, invoice_id = self.context, invoice.id
         save_pdf(self, ctx, _("Copy of invoice {number}", number=invoice.number),
-                 f"invoice-{invoice.number}.pdf",
+                 _("invoice-{number}.pdf", number=invoice.number),
                  lambda: invoices.print_copy(ctx.db, ctx.operator, invoice_id),
                  _("Printing the copy…"), self.model.invalidate)
 
@@ -241,7 +242,7 @@ class InvoicesPage(QWidget):
             return
         ctx, customer_id = self.context, invoice.customer_id
         save_pdf(self, ctx, _("Statement of open invoices"),
-                 f"statement-{invoice.customer_code}.pdf",
+                 _("statement-{code}.pdf", code=invoice.customer_code),
                  lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
                  _("Printing the statement…"))
 
