@@ -132,6 +132,17 @@ def _tab_screens(key: str, tab: QWidget,
             _settle()
             yield f"{key}-{page + 1}", window, False
         return
+    if key == "readings" and tab.buttons["key_book"].isVisibleTo(tab):  # type: ignore[attr-defined]
+        yield key, window, False
+        books = tab.books_table  # type: ignore[attr-defined]
+        if books.model() is not None and books.model().rowCount():
+            books.selectRow(0)
+            tab.key_book()  # type: ignore[attr-defined]
+            _settle()
+            yield f"{key}-keying", window, False
+            tab.keying.sig_leave.emit()  # type: ignore[attr-defined]
+            _settle()
+        return
     if pages is not None:
         widget: QTabWidget = getattr(tab, pages)
         for page in range(widget.count()):

@@ -49,6 +49,7 @@ from office_app.services.readings import KeyResult, ReadingEntry, clear_reading,
 from office_app.ui.context import AppContext
 from office_app.ui.forms import ERROR_STYLE, DateField, InputError, show_error
 from office_app.ui.readings.book_model import (
+    COL_CUSTOMER,
     COL_DATE,
     COL_MT,
     COL_PEAK,
@@ -213,9 +214,15 @@ class BookKeyingWidget(QWidget):
         metrics = view.fontMetrics()
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-        view.horizontalHeader().setStretchLastSection(True)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        titles = header.fontMetrics()
         for column, width in enumerate(WIDTHS):
-            view.setColumnWidth(column, metrics.averageCharWidth() * width + 16)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            view.setColumnWidth(column, max(metrics.averageCharWidth() * width + 16,
+                                            titles.horizontalAdvance(title) + 28))
+        # the customer's name takes the room the registers leave (the column policy's rule)
+        header.setSectionResizeMode(COL_CUSTOMER, QHeaderView.ResizeMode.Stretch)
 
     def _build_layout(self) -> None:
         head = QHBoxLayout()
