@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from office_app.db import Database, upgrade
 from office_app.i18n import LANGUAGES, set_language
 from office_app.services import users
+from office_app.services.billing import invoices
 from office_app.services.permissions import Permission
 from office_app.services.reading_import import ImportReport, LineResult
 from office_app.ui.column_sizing import header_fits
@@ -155,10 +156,14 @@ def _tab_screens(key: str, tab: QWidget,
 
 def _dialog_factories(context: AppContext) -> list[tuple[str, Permission | None,
                                                          Callable[[], QDialog]]]:
+    from office_app.services import customers, network, periods
+    from office_app.services.billing import tariffs
     from office_app.ui.about import AboutDialog
-    from office_app.ui.billing.tariffs_page import RateDialog, TariffDialog
+    from office_app.ui.billing.invoices_page import NoteDialog
+    from office_app.ui.billing.tariffs_page import EndDialog, RateDialog, TariffDialog
     from office_app.ui.connection import ConnectionDialog
     from office_app.ui.customers.dialogs import CustomerDialog
+    from office_app.ui.customers.point_dialogs import PointDialog
     from office_app.ui.login import LoginDialog
     from office_app.ui.meter_event_dialogs import (
         ReplacementDialog,
@@ -166,8 +171,9 @@ def _dialog_factories(context: AppContext) -> list[tuple[str, Permission | None,
         TransferDialog,
     )
     from office_app.ui.network.dialogs import ReaderDialog, ZoneDialog
+    from office_app.ui.readings.field_records import FieldRecordDialog
     from office_app.ui.readings.import_dialog import ImportPreviewDialog
-    from office_app.ui.readings.period_dialogs import PeriodDialog
+    from office_app.ui.readings.period_dialogs import PeriodDialog, PlausibilityDialog
     from office_app.ui.users.dialogs import AddUserDialog, ResetPasswordDialog
 
     db, runner = context.db, context.runner
@@ -187,10 +193,29 @@ def _dialog_factories(context: AppContext) -> list[tuple[str, Permission | None,
         ("new-interest", Permission.MANAGE_TARIFFS, lambda: RateDialog(context, "interest")),
         ("new-zone", Permission.EDIT_NETWORK, lambda: ZoneDialog(context)),
         ("new-reader", Permission.EDIT_NETWORK, lambda: ReaderDialog(context)),
+        ("edit-customer", Permission.EDIT_CUSTOMERS, lambda: CustomerDialog(
+            context, customers.get_customer(db, context.operator, 1))),
+        ("new-point", Permission.EDIT_CUSTOMERS, lambda: PointDialog(
+            context, 1, None, network.list_zones(db, context.operator),
+            network.list_readers(db, context.operator))),
+        ("plausibility", Permission.MANAGE_PERIODS, lambda: PlausibilityDialog(
+            context, periods.get_settings(db, context.operator))),
+        ("field-record", Permission.KEY_READINGS, lambda: FieldRecordDialog(
+            context, periods.current_period_label(db))),
+        ("credit-note", Permission.CORRECT_INVOICES, lambda: NoteDialog(
+            context, _first_invoice(context))),
+        ("end-price", Permission.MANAGE_TARIFFS, lambda: EndDialog(
+            context, tariffs.list_tariffs(db, context.operator)[0])),
         ("add-user", Permission.MANAGE_USERS, lambda: AddUserDialog(context)),
         ("new-password", Permission.MANAGE_USERS,
          lambda: ResetPasswordDialog(context, context.user)),
     ]
+
+
+def _first_invoice(context: AppContext) -> invoices.InvoiceRow:
+    ids = invoices.search_invoice_ids(context.db, context.operator, invoices.InvoiceQuery(),
+                                      limit=1)
+    return invoices.invoice_rows(context.db, context.operator, ids)[0]
 
 
 def _sample_report() -> ImportReport:
