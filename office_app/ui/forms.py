@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -166,6 +167,7 @@ class BaseDialog(QDialog):
             need = self.minimumSizeHint()
             if self.width() < need.width() or self.height() < need.height():
                 self.resize(max(self.width(), need.width()), max(self.height(), need.height()))
+            self._drop_stale_height()
             chosen = self.focusWidget()  # a subclass may have chosen (login: the password)
             if chosen is not None and any(chosen is w or w.isAncestorOf(chosen)
                                           for w, _label in self._fields.values()):
@@ -178,6 +180,17 @@ class BaseDialog(QDialog):
         """The message shown next to a field ('' when none): what a user reads."""
         label = self._fields[name][1]
         return label.text() if not label.isHidden() else ""
+
+    def _drop_stale_height(self) -> None:
+        """A form's height follows its content: a height saved while error messages were
+        shown (after a lockout, say) leaves a tall, gappy dialog on the next start. Dialogs
+        with a list or text area keep the height the user gave them."""
+        if any(area.isVisibleTo(self) for area in self.findChildren(QAbstractScrollArea)):
+            return
+        fitting = max(self.heightForWidth(self.width()), self.sizeHint().height(),
+                      self.minimumSizeHint().height())
+        if self.height() > fitting:
+            self.resize(self.width(), fitting)
 
     # -- errors -----------------------------------------------------------------------------
     def clear_errors(self) -> None:

@@ -90,3 +90,20 @@ def test_billing_run_says_what_it_will_post_and_asks_once(
     assert len(message_boxes.texts("question")) == 2  # asked once per run
     assert page.runs_model.rowCount() == 1
     assert "3 invoices made" in page.status.text()
+
+
+def test_a_form_opens_as_tall_as_its_content_after_a_tall_session(
+        qtbot: QtBot, app_context: AppContext) -> None:
+    """After a lockout the login dialog grew for its messages and saved that height; the next
+    start opened tall and gappy."""
+    from office_app.ui.login import LoginDialog
+
+    first = LoginDialog(app_context.db, app_context.runner)
+    qtbot.addWidget(first)
+    first.show()
+    natural = first.height()
+    first.resize(first.width() + 40, natural + 400)   # grown for error messages
+    first.reject()                                     # geometry saved on close
+    again = _open(qtbot, LoginDialog(app_context.db, app_context.runner))
+    assert again.height() <= natural + 2
+    assert again.width() == first.width()              # the user's width is kept
