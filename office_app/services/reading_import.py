@@ -553,3 +553,27 @@ def import_readings(db: Database, operator: Operator, data: bytes, period: str,
             report.written = True
     return report
 
+
+
+def preview_import(db: Database, operator: Operator, data: bytes, period: str,
+                   progress: Callable[[int, int], None] | None = None) -> ImportReport:
+    """What ``import_readings`` would do with the file, line by line, without posting anything:
+    the same parsing and checks in a transaction that is rolled back. ``written`` is False.
+    Raises what ``import_readings`` raises for a file or period it cannot take."""
+    operator.require(Permission.KEY_READINGS)
+    period = check_label(period)
+    lines, refused = split_duplicates(parse_file(data))
+    report = ImportReport(period, list(refused))
+    with db.unit_of_work() as s:
+        window = reading_window(s, require_open(s, period))
+        settings = settings_in(s)
+        size = 20000 if s.get_bind().dialect.name == "postgresql" else 900
+        for start in range(0, len(lines), size):
+            report.lines.extend(result for result, _row in
+                                _check_chunk(s, lines[start:start + size], period, settings,
+                                             window))
+            if progress:
+                progress(min(start + size, len(lines)), len(lines))
+        s.rollback()
+    report.lines.sort(key=lambda r: r.line)
+    return report

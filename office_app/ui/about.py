@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import platform
 
-import qtawesome as qta
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QWidget
@@ -14,6 +13,7 @@ from office_app.i18n import _
 from office_app.ui.connection import describe_error, fit_width, heading
 from office_app.ui.context import AppContext
 from office_app.ui.forms import translate_buttons
+from office_app.ui.icons import office_logo
 
 
 class AboutDialog(QDialog):
@@ -37,7 +37,7 @@ class AboutDialog(QDialog):
         form.addRow(buttons)
         row = QHBoxLayout(self)
         picture = QLabel()
-        picture.setPixmap(qta.icon("mdi6.office-building-outline").pixmap(64, 64))
+        picture.setPixmap(office_logo(64))
         picture.setAlignment(Qt.AlignmentFlag.AlignTop)
         row.addWidget(picture)
         row.addSpacing(12)

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-import qtawesome as qta
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -40,9 +39,11 @@ from office_app.ui.connection import (
 )
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
+from office_app.ui.icons import app_icon
 from office_app.ui.login import FirstAdminDialog, LoginDialog
 from office_app.ui.main_window import MainWindow
 from office_app.ui.operations import OperationRunner
+from office_app.ui.qt_translations import install_qt_translator
 from office_app.ui.tabs import TabSpec
 
 ORGANIZATION = paths.APP_NAME
@@ -68,7 +69,8 @@ def run_gui(db_url: str | None, language: str | None) -> int:
 def configure_application(app: QApplication) -> None:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
-    app.setWindowIcon(qta.icon("mdi6.office-building-outline"))
+    app.setWindowIcon(app_icon())
+    install_qt_translator(app)  # Qt's buttons and file dialogs in the UI language
     # The shell decides when to quit: dialogs close between start-up steps.
     app.setQuitOnLastWindowClosed(False)
 

@@ -8,7 +8,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -111,6 +113,12 @@ class BaseDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         translate_buttons(self.buttons)
+        # Enter means OK wherever the focus is in the form (OK checks the form first and
+        # keeps the dialog open when it refuses); only a click or Space presses Cancel.
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+        self._focused_once = False
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -143,10 +151,46 @@ class BaseDialog(QDialog):
     def field(self, name: str) -> Any:
         return self._fields[name][0]
 
+    def first_field(self) -> QWidget | None:
+        """The first field that takes typing (where the focus goes when the dialog opens)."""
+        for widget, _label in self._fields.values():
+            if widget.isEnabled() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                return widget
+        return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            # An explicit minimum width (or a geometry saved in a shorter language) must not
+            # squeeze what the layout needs: nothing is cut in any language.
+            need = self.minimumSizeHint()
+            if self.width() < need.width() or self.height() < need.height():
+                self.resize(max(self.width(), need.width()), max(self.height(), need.height()))
+            self._drop_stale_height()
+            chosen = self.focusWidget()  # a subclass may have chosen (login: the password)
+            if chosen is not None and any(chosen is w or w.isAncestorOf(chosen)
+                                          for w, _label in self._fields.values()):
+                return
+            first = self.first_field()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def error_text(self, name: str) -> str:
         """The message shown next to a field ('' when none): what a user reads."""
         label = self._fields[name][1]
         return label.text() if not label.isHidden() else ""
+
+    def _drop_stale_height(self) -> None:
+        """A form's height follows its content: a height saved while error messages were
+        shown (after a lockout, say) leaves a tall, gappy dialog on the next start. Dialogs
+        with a list or text area keep the height the user gave them."""
+        if any(area.isVisibleTo(self) for area in self.findChildren(QAbstractScrollArea)):
+            return
+        fitting = max(self.heightForWidth(self.width()), self.sizeHint().height(),
+                      self.minimumSizeHint().height())
+        if self.height() > fitting:
+            self.resize(self.width(), fitting)
 
     # -- errors -----------------------------------------------------------------------------
     def clear_errors(self) -> None:

@@ -15,6 +15,8 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,7 +29,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from office_app.i18n import _
+from office_app.i18n import _, current
+from office_app.ui.column_sizing import ColumnSizer
 from office_app.ui.operations import OperationRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -49,6 +52,26 @@ class Column:
     width: int = 12
     tooltip: Callable[[Any], str] | None = None
     align_right: bool = False
+    #: The widest value of an identifying column's format ("BAR-2026-000000", a date, an
+    #: amount), or a callable giving it in the current locale; the column is sized to it.
+    sample: str | Callable[[], str] | None = None
+    #: The descriptive column that takes the room the others leave (one per table; when no
+    #: column says so, the widest left-aligned column without a sample does).
+    stretch: bool = False
+
+
+def sample_date() -> str:
+    """The widest date in the local format."""
+    return current().date(date(2026, 12, 28))
+
+
+def sample_datetime() -> str:
+    return current().datetime(datetime(2026, 12, 28, 23, 58))
+
+
+def sample_money() -> str:
+    """The widest amount a desk shows (millions of euros, with the local separators)."""
+    return current().number(Decimal("-8888888.88"), 2)
 
 
 class _ColumnsMixin:
@@ -68,6 +91,8 @@ class _ColumnsMixin:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return _(self.columns[section].title)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _ALIGN_RIGHT if self.columns[section].align_right else _ALIGN_LEFT
         return None
 
 
@@ -296,9 +321,12 @@ class ListTableModel(_ColumnsMixin, QAbstractTableModel):
 
 # -- views ---------------------------------------------------------------------------------
 
-def configure_view(view: QTableView, model: LazyTableModel | ListTableModel) -> None:
-    """Read-only, whole-row selection, fixed row height, column widths from the column specs
-    (never measured from the content), Tab leaves the table."""
+def configure_view(view: QTableView, model: LazyTableModel | ListTableModel,
+                   name: str | None = None) -> ColumnSizer:
+    """Read-only, whole-row selection, fixed row height, Tab leaves the table; columns sized
+    by the one policy of ``ColumnSizer`` (never measured from the rows), long texts elided in
+    the middle with the whole text as a tooltip. ``name`` (default: the view's objectName)
+    keys the widths and the sort the user chose, remembered across sessions."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -307,18 +335,15 @@ def configure_view(view: QTableView, model: LazyTableModel | ListTableModel) -> 
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     view.setCornerButtonEnabled(False)
-    metrics = view.fontMetrics()
     rows = view.verticalHeader()
     rows.hide()
     rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    rows.setDefaultSectionSize(metrics.height() + 8)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    for number, column in enumerate(model.columns):
-        view.setColumnWidth(number, metrics.averageCharWidth() * column.width + 16)
+    return ColumnSizer(view, model.columns, name, model if isinstance(model, LazyTableModel)
+                       else None)
 
 
 def enable_sql_sort(view: QTableView, model: LazyTableModel) -> None:

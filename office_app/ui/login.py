@@ -80,6 +80,8 @@ class LoginDialog(BaseDialog):
         self.add_row("password", _("&Password"), password_edit())
         self.add_row("language", _("L&anguage"), language_combo(current().language))
         self.field("language").currentIndexChanged.connect(self._on_language_changed)
+        # Picking the language already shown is a choice too: it must win over the stored one.
+        self.field("language").activated.connect(self._on_language_changed)
         self._captions = {"login": N_("&Login"), "password": N_("&Password"),
                           "language": N_("L&anguage")}
         self._prefill()

@@ -14,7 +14,7 @@ from typing import Any
 
 import qtawesome as qta
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from office_app.i18n import LANGUAGES, _, current
@@ -23,6 +23,8 @@ from office_app.services.permissions import ROLE_LABELS
 from office_app.ui import tabs as tab_registry
 from office_app.ui.about import AboutDialog
 from office_app.ui.context import AppContext
+from office_app.ui.icons import GLYPHS, app_icon, decorate, icon
+from office_app.ui.layout import main_tab_keys, roomy_tabs
 from office_app.ui.tabs import TabSpec
 
 PERIODS_MODULE = "office_app.services.periods"
@@ -54,11 +56,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
+        roomy_tabs(self.tabs)
+        main_tab_keys(self, self.tabs)
         self._build_tabs(tab_registry.TAB_SPECS if specs is None else specs)
         self._build_menus()
         self._build_status_bar()
         self.setWindowTitle(_("Commercial office"))
-        self.setWindowIcon(qta.icon("mdi6.office-building-outline"))
+        self.setWindowIcon(app_icon())
         self._restore_geometry()
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self._on_tabs_current_changed(self.tabs.currentIndex())
@@ -72,7 +76,9 @@ class MainWindow(QMainWindow):
             if not operator.can(spec.permission):
                 continue
             widget = spec.factory()(self.context)
-            self.tabs.addTab(widget, _(spec.title))
+            self.tabs.addTab(widget, icon(spec.key) if spec.key in GLYPHS else QIcon(),
+                             _(spec.title))
+            decorate(widget)
             self._keys.append(spec.key)
             period_changed = getattr(widget, "sig_period_changed", None)
             if period_changed is not None:  # a tab that opens or closes billing periods
@@ -123,6 +129,8 @@ class MainWindow(QMainWindow):
                                                self.sig_switch_user.emit, "Ctrl+Shift+U")
         self.action_refresh = self._action(self.file_menu, _("&Refresh"), self.refresh_current,
                                            QKeySequence.StandardKey.Refresh)
+        self.action_switch_user.setIcon(icon("switch_user"))
+        self.action_refresh.setIcon(icon("refresh"))
         self.file_menu.addSeparator()
         self.action_quit = self._action(self.file_menu, _("&Quit"), self.close, "Ctrl+Q")
         self.settings_menu = bar.addMenu(_("&Settings"))
@@ -132,6 +140,10 @@ class MainWindow(QMainWindow):
         self._build_language_menu()
         self.help_menu = bar.addMenu(_("&Help"))
         self.action_about = self._action(self.help_menu, _("&About"), self.show_about)
+        self.action_quit.setIcon(icon("quit"))
+        self.action_connection.setIcon(icon("connection"))
+        self.action_about.setIcon(icon("about"))
+        self.language_menu.setIcon(icon("language"))
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None) -> QAction:
         action = QAction(text, self)

@@ -137,7 +137,7 @@ def type_into(qtbot: QtBot, dialog: Any, values: dict[str, str]) -> None:
 
 def settle(tab: CustomerRegisterWidget, qtbot: QtBot) -> None:
     """Wait until the typing pause is over and the search ran (SyncRunner: at once)."""
-    qtbot.waitUntil(lambda: not tab._search_timer.isActive())
+    qtbot.waitUntil(lambda: not tab.searcher.pending())
 
 
 def names(tab: CustomerRegisterWidget, qtbot: QtBot) -> list[str]:

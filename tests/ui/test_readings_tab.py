@@ -106,6 +106,9 @@ def test_key_a_whole_book_by_keyboard(tab: ReadingsWidget, sqlite_db: Database,
     assert state.state == "confirming" and cursor(tab) == ("P-300", COL_VT)
     assert "above" in tab.keying.message.text()
     assert tab.keying.model.value(2, COL_VT) == ""     # emptied for keying again
+    shown = tab.keying.model.index(2, COL_VT)          # but what was keyed stays visible
+    assert shown.data() == "9999" and shown.data(Qt.ItemDataRole.FontRole).italic()
+    assert shown.data(Qt.ItemDataRole.EditRole) == ""  # an editor starts empty
     key_row("9999", "1025", "31,5", "")                # the same values again: confirmed
     assert tab.keying.model.row_state(2).state == "pending"
     assert "Keyed 3 of 3 · left 0 · implausible 1" in tab.keying.counter.text()
@@ -135,12 +138,15 @@ def test_correcting_a_keying_error_and_escape_cancels(tab: ReadingsWidget,
 
 def test_no_access_and_bad_input(tab: ReadingsWidget, sqlite_db: Database, book: Book) -> None:
     enter()
-    key_row("13a10", "6290", "")                       # letters: refused at the field
-    assert tab.keying.model.row_state(0).state == "error"
-    assert "digits only" in tab.keying.message.text()
-    assert cursor(tab) == ("P-100", COL_VT)
-    press(Qt.Key.Key_Delete)       # nothing stored: just forget drafts
+    type_keys("13a")                                   # a letter: refused as it is typed
+    assert "VT: digits only" in tab.keying.message.text()
+    assert focused().text() == "13"                    # what was typed before stays
+    type_keys("91012")                                 # a 7th digit on a 6-digit register
+    assert focused().text() == "139101"
+    assert "6 digits" in tab.keying.message.text()
+    press(Qt.Key.Key_Escape)                           # cancel the edit: nothing kept
     assert tab.keying.model.row_state(0).state == "open"
+    assert cursor(tab) == ("P-100", COL_VT)
     enter()
     enter()
     key_row("N")                                       # no access: estimate
@@ -272,7 +278,7 @@ def test_import_dialog_shows_what_was_refused(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from pathlib import Path
 
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QDialog, QFileDialog
 
     from office_app.ui.readings import import_dialog
 
@@ -283,6 +289,8 @@ def test_import_dialog_shows_what_was_refused(
     shown: list[import_dialog.ImportReportDialog] = []
     monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
                         lambda self: shown.append(self) or 0)
+    monkeypatch.setattr(import_dialog.ImportPreviewDialog, "exec",
+                        lambda self: QDialog.DialogCode.Accepted)
     tab.import_readings()
     [report] = shown
     assert "1 taken" in report.summary.text() and "1 refused" in report.summary.text()
@@ -309,3 +317,70 @@ def test_print_books_and_the_report_from_the_tab(
     books_pdf, report_pdf = (pypdf.PdfReader(p) for p in opened)
     assert "Reading book" in books_pdf.pages[0].extract_text()
     assert "no reading waits" in report_pdf.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("confirm", [False, True])
+def test_import_previews_every_line_and_posts_only_on_confirmation(
+        qtbot: object, tab: ReadingsWidget, tmp_path: object,
+        monkeypatch: pytest.MonkeyPatch, confirm: bool) -> None:
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from office_app.ui.readings import import_dialog
+
+    data = Path(str(tmp_path)) / "handheld.csv"
+    data.write_text("point;date;vt;mt\nP-100;31.03.2025;13910;6290\nP-999;31.03.2025;1;\n"
+                    "P-300;31.03.2025;99999;1025\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(data), ""))
+    previews: list[import_dialog.ImportPreviewDialog] = []
+    reports: list[import_dialog.ImportReportDialog] = []
+
+    def answer(dialog: import_dialog.ImportPreviewDialog) -> int:
+        previews.append(dialog)
+        assert tab.books_model.record_at(0).keyed == 0  # nothing posted while it is shown
+        return QDialog.DialogCode.Accepted if confirm else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(import_dialog.ImportPreviewDialog, "exec", answer)
+    monkeypatch.setattr(import_dialog.ImportReportDialog, "exec",
+                        lambda self: reports.append(self) or 0)
+    tab.import_readings()
+    [preview] = previews
+    model = preview.model
+    rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
+    assert rows == [["2", "P-100", "accepted"], ["3", "P-999", "refused"],
+                    ["4", "P-300", "implausible: to the field"]]
+    assert "1 accepted, 1 implausible" in preview.summary.text()
+    assert "1 refused" in preview.summary.text()
+    assert preview.post_button.text() == "&Post 2 readings"
+    tab.refresh()
+    assert len(reports) == (1 if confirm else 0)
+    assert tab.books_model.record_at(0).keyed == (2 if confirm else 0)
+
+
+def test_the_grid_explains_the_remark_codes(tab: ReadingsWidget) -> None:
+    enter()
+    legend = tab.keying.legend
+    assert legend.isVisible()
+    for text in ("N = No access to the meter (estimate)", "S = Self-reading by the customer",
+                 "O = ", "P = ", "Z = ", "X = Other, see the remark"):
+        assert text in legend.text()
+    header = tab.keying.model.headerData(COL_REMARK, Qt.Orientation.Horizontal,
+                                         Qt.ItemDataRole.ToolTipRole)
+    assert "Z = Premises closed or empty" in header
+
+
+def test_a_refused_keystroke_is_explained_in_the_status_bar(qtbot: object,
+                                                            tab: ReadingsWidget) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.setCentralWidget(tab)
+    window.show()
+    QTest.keyClick(tab.books_table, Qt.Key.Key_Return)
+    QApplication.processEvents()
+    assert tab.stack.currentIndex() == 1
+    QTest.keyClick(tab.keying.view, "-")
+    assert "VT: digits only" in window.statusBar().currentMessage()
+    window.takeCentralWidget()  # the tab fixture closes the tab itself

@@ -300,6 +300,8 @@ class TariffChange:
     entity_id: int
     action: str
     changes: str
+    #: The same changes as (field, old value, new value), for a screen to put into words.
+    values: tuple[tuple[str, str | None, str | None], ...] = ()
 
 
 def tariff_history(db: Database, operator: Operator, limit: int = 500) -> list[TariffChange]:
@@ -313,15 +315,17 @@ def tariff_history(db: Database, operator: Operator, limit: int = 500) -> list[T
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit * 8)))
     changes: list[TariffChange] = []
     parts: list[str] = []
+    values: list[tuple[str, str | None, str | None]] = []
     for n, r in enumerate(rows):
         if r.field and (r.new_value is not None or r.old_value is not None):
             change = r.new_value if r.old_value is None else f"{r.old_value} → {r.new_value}"
             parts.insert(0, f"{r.field}: {change}")
+            values.insert(0, (r.field, r.old_value, r.new_value))
         following = rows[n + 1] if n + 1 < len(rows) else None
         key = (r.operator_code, r.entity, r.entity_id, r.action)
         if following is None or key != (following.operator_code, following.entity,
                                         following.entity_id, following.action):
             changes.append(TariffChange(r.at, r.operator_code, r.entity, r.entity_id, r.action,
-                                        " · ".join(parts)))
-            parts = []
+                                        " · ".join(parts), tuple(values)))
+            parts, values = [], []
     return changes[:limit]

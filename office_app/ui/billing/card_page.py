@@ -25,20 +25,27 @@ from office_app.ui.billing.common import day, money, save_pdf
 from office_app.ui.billing.profile_dialog import BillingProfileDialog
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view
+from office_app.ui.lazy_table import (
+    Column,
+    ListTableModel,
+    configure_view,
+    sample_date,
+    sample_money,
+)
 
 COLUMNS = [
-    Column(N_("Date"), lambda r: day(r.document_date), width=10),
-    Column(N_("Document"), lambda r: r.document_number, width=17),
+    Column(N_("Date"), lambda r: day(r.document_date), width=10, sample=sample_date),
+    Column(N_("Document"), lambda r: r.document_number, width=17, sample="BAR-2026-0000000"),
     Column(N_("Document type"), lambda r: _(ledger.DOCUMENT_TYPE_LABELS.get(
         r.document_type, r.document_type)), width=18),
-    Column(N_("Description"), lambda r: r.description, width=18),
+    Column(N_("Description"), lambda r: r.description, width=18, stretch=True),
     Column(N_("Debit"), lambda r: money(r.debit) if r.debit else "", width=10,
            align_right=True),
     Column(N_("Credit"), lambda r: money(r.credit) if r.credit else "", width=10,
            align_right=True),
-    Column(N_("Balance"), lambda r: money(r.balance), width=10, align_right=True),
-    Column(N_("Due date"), lambda r: day(r.due_date), width=10),
+    Column(N_("Balance"), lambda r: money(r.balance), width=10, align_right=True,
+           sample=sample_money),
+    Column(N_("Due date"), lambda r: day(r.due_date), width=10, sample=sample_date),
     Column(N_("Accounting order"), lambda r: f"{r.order_number} {day(r.order_date)}".strip(),
            width=28),
     Column(N_("Operator"), lambda r: r.operator_code, width=8),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -32,23 +32,32 @@ from office_app.ui.lazy_table import (
     LazyTableModel,
     configure_view,
     enable_sql_sort,
+    sample_date,
+    sample_money,
     selected_row,
 )
+from office_app.ui.search_page import SearchPageController
 
 COLUMNS = [
-    Column(N_("Invoice number"), lambda r: r.number, "number", 17),
-    Column(N_("Period"), lambda r: r.period, "period", 8),
-    Column(N_("Issue date"), lambda r: day(r.issue_date), "issue_date", 10),
-    Column(N_("Customer code"), lambda r: r.customer_code, None, 11),
-    Column(N_("Customer"), lambda r: r.customer_name, "customer", 24),
-    Column(N_("Point"), lambda r: r.point_number, "point", 10),
+    Column(N_("Invoice number"), lambda r: r.number, "number", 17, sample="BAR-2026-0000000"),
+    Column(N_("Period"), lambda r: r.period, "period", 8, sample="2026-12"),
+    Column(N_("Issue date"), lambda r: day(r.issue_date), "issue_date", 10, sample=sample_date),
+    Column(N_("Customer code"), lambda r: r.customer_code, None, 11, sample="0000000"),
+    Column(N_("Customer"), lambda r: r.customer_name, "customer", 24, stretch=True),
+    Column(N_("Point"), lambda r: r.point_number, "point", 10, sample="00000000"),
     Column(N_("Zone"), lambda r: r.zone_code, None, 6),
-    Column(N_("Total"), lambda r: money(r.total), "total", 10, align_right=True),
-    Column(N_("Still to pay"), lambda r: money(r.open_amount), None, 10, align_right=True),
+    Column(N_("Total"), lambda r: money(r.total), "total", 10, align_right=True,
+           sample=sample_money),
+    Column(N_("Still to pay"), lambda r: money(r.open_amount), None, 10, align_right=True,
+           sample=sample_money),
     Column(N_("Printed"), lambda r: str(r.prints) if r.prints else "", None, 7,
            align_right=True),
     Column(N_("Notes"), lambda r: str(r.notes) if r.notes else "", None, 6, align_right=True),
 ]
+
+
+#: The buttons that act on the chosen invoice.
+SELECTION_ACTIONS = ("copy", "statement", "note")
 
 
 class NoteDialog(BaseDialog):
@@ -91,28 +100,21 @@ class InvoicesPage(QWidget):
         super().__init__(parent)
         self.context = context
         op = context.operator
-        self.sort_key, self.descending = "number", True
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setPlaceholderText(_("Invoice number (or scan the barcode), customer, point"))
-        self.search.returnPressed.connect(self.refresh)
+        self.search.returnPressed.connect(self._run_search)
         self.period = QLineEdit()
         self.period.setObjectName("invoice_period")
         self.period.setPlaceholderText(_("YYYY-MM"))
         self.period.setMaxLength(7)
-        self.period.editingFinished.connect(self.refresh)
+        self.period.editingFinished.connect(self._run_search)
         self.zone = QLineEdit()
         self.zone.setObjectName("zone")
         self.zone.setMaxLength(10)
         self.zone.setPlaceholderText(_("Zone"))
-        self.zone.editingFinished.connect(self.refresh)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(300)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textEdited.connect(lambda _t: self._debounce.start())
+        self.zone.editingFinished.connect(self._run_search)
         self.model = LazyTableModel(COLUMNS, self._rows, context.runner, parent=self)
-        self.model.sig_sort_requested.connect(self._on_model_sort_requested)
         self.model.sort_column, self.model.sort_order = 0, Qt.SortOrder.DescendingOrder
         self.table = QTableView()
         self.table.setObjectName("invoices")
@@ -120,6 +122,13 @@ class InvoicesPage(QWidget):
         enable_sql_sort(self.table, self.model)
         self.count = QLabel()
         self.count.setObjectName("count")
+        db, operator = context.db, context.operator
+        self.searcher = SearchPageController(
+            self.model, context.runner, self.query,
+            lambda query: invoices.search_invoice_ids(db, operator, query), self.count,
+            lambda count: _("{count} invoices", count=count), parent=self)
+        self.searcher.sig_failed.connect(lambda exc: show_error(self, exc))
+        self.search.textEdited.connect(self.searcher.typed)
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         bar.addWidget(QLabel(_("Find:")))
@@ -138,6 +147,11 @@ class InvoicesPage(QWidget):
         actions.addWidget(self._button("note", _("Credit or debit note…"), self.correct,
                                        op.can(Permission.CORRECT_INVOICES)))
         actions.addStretch(1)
+        self.buttons["statement"].setToolTip(_(
+            "A PDF of every open invoice of the chosen invoice's customer."))
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -159,28 +173,27 @@ class InvoicesPage(QWidget):
     def query(self) -> invoices.InvoiceQuery:
         return invoices.InvoiceQuery(period=self.period.text().strip(),
                                      text=self.search.text().strip(),
-                                     zone_code=self.zone.text().strip(), sort=self.sort_key,
-                                     descending=self.descending)
+                                     zone_code=self.zone.text().strip(),
+                                     sort=self.searcher.sort_key("number"),
+                                     descending=self.searcher.descending())
 
     def refresh(self) -> None:
-        ctx, query = self.context, self.query()
+        self.searcher.run()
 
-        def found(ids: list[int]) -> None:
-            self.model.set_ids(ids)
-            self.count.setText(_("{count} invoices", count=len(ids)))
-
-        ctx.runner.run(lambda: invoices.search_invoice_ids(ctx.db, ctx.operator, query), found,
-                       lambda exc: show_error(self, exc))
-
-    def _on_model_sort_requested(self, key: str, descending: bool) -> None:
-        self.sort_key, self.descending = key, descending
-        self.refresh()
+    def _run_search(self) -> None:
+        self.searcher.run()
 
     def current(self) -> invoices.InvoiceRow | None:
         row = selected_row(self.table)
         if row is None:
             return None
         return self.model.record_at(row)  # type: ignore[no-any-return]
+
+    def _update_buttons(self, *_args: Any) -> None:
+        """Actions on one invoice are offered only while one is chosen."""
+        chosen = selected_row(self.table) is not None
+        for name in SELECTION_ACTIONS:
+            self.buttons[name].setEnabled(chosen)
 
     def _need_current(self) -> invoices.InvoiceRow | None:
         invoice = self.current()
@@ -196,8 +209,9 @@ class InvoicesPage(QWidget):
             show_error(self, DomainError(N_("Write the period (YYYY-MM) to print.")))
             return
         zone = self.zone.text().strip()
+        batch = f"{period}-{zone}" if zone else period
         path = ask_pdf_path(self, _("Print the period's invoices"),
-                            f"invoices-{period}{'-' + zone if zone else ''}.pdf")
+                            _("invoices-{period}.pdf", period=batch))
         if not path:
             return
         ctx = self.context
@@ -218,7 +232,7 @@ class InvoicesPage(QWidget):
             return
         ctx, invoice_id = self.context, invoice.id
         save_pdf(self, ctx, _("Copy of invoice {number}", number=invoice.number),
-                 f"invoice-{invoice.number}.pdf",
+                 _("invoice-{number}.pdf", number=invoice.number),
                  lambda: invoices.print_copy(ctx.db, ctx.operator, invoice_id),
                  _("Printing the copy…"), self.model.invalidate)
 
@@ -228,7 +242,7 @@ class InvoicesPage(QWidget):
             return
         ctx, customer_id = self.context, invoice.customer_id
         save_pdf(self, ctx, _("Statement of open invoices"),
-                 f"statement-{invoice.customer_code}.pdf",
+                 _("statement-{code}.pdf", code=invoice.customer_code),
                  lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
                  _("Printing the statement…"))
 

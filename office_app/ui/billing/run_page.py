@@ -32,7 +32,7 @@ from office_app.services.billing.elements import Period
 from office_app.ui.billing.common import day
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sample_datetime
 
 HELD_COLUMNS = [
     Column(N_("Point"), lambda h: h.point_number, width=10),
@@ -47,10 +47,12 @@ RUN_COLUMNS = [
     Column(N_("Period"), lambda r: r["period"], width=8),
     Column(N_("Status"), lambda r: _(RUN_STATUS.get(r["status"], r["status"])), width=10),
     Column(N_("Started by"), lambda r: r["started_by"], width=9),
-    Column(N_("Started"), lambda r: current().datetime(_local(r["started_at"])), width=17),
+    Column(N_("Started"), lambda r: current().datetime(_local(r["started_at"])), width=17,
+           sample=sample_datetime),
     Column(N_("Documents"), lambda r: str(r["documents"]), width=11, align_right=True),
     Column(N_("Held back"), lambda r: str(r["held"]), width=9, align_right=True),
-    Column(N_("Accounting order"), lambda r: r["order_number"], width=16),
+    Column(N_("Accounting order"), lambda r: r["order_number"], width=16,
+           sample="BAR-2026-0000000"),
 ]
 
 

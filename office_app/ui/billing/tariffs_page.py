@@ -4,6 +4,7 @@ overlap or a change of days already billed is refused next to the date field."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -35,7 +36,15 @@ from office_app.services.permissions import Permission
 from office_app.ui.billing.common import day
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, NumberField, show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+from office_app.ui.layout import remember_splitter
+from office_app.ui.lazy_table import (
+    Column,
+    ListTableModel,
+    configure_view,
+    sample_date,
+    sample_datetime,
+    selected_row,
+)
 
 CATEGORIES = tuple(CATEGORY_LABELS)
 
@@ -58,16 +67,16 @@ TARIFF_COLUMNS = [
            if t.element in ELEMENTS else t.element, width=34),
     Column(N_("Price (€)"), lambda t: _price(t.price), width=9, align_right=True),
     Column(N_("per"), lambda t: _unit(t.element), width=6),
-    Column(N_("Valid from"), lambda t: day(t.valid_from), width=10),
-    Column(N_("Valid until"), lambda t: day(t.valid_to) or "…", width=10),
+    Column(N_("Valid from"), lambda t: day(t.valid_from), width=10, sample=sample_date),
+    Column(N_("Valid until"), lambda t: day(t.valid_to) or "…", width=10, sample=sample_date),
     Column(N_("Decision"), lambda t: t.source, width=16),
     Column(N_("Entered by"), lambda t: t.created_by, width=8),
     Column(N_("Closed by"), lambda t: t.closed_by or "", width=8),
 ]
 RATE_COLUMNS = [
     Column(N_("Rate (%)"), lambda r: current().number(r.rate, 2), width=8, align_right=True),
-    Column(N_("Valid from"), lambda r: day(r.valid_from), width=10),
-    Column(N_("Valid until"), lambda r: day(r.valid_to) or "…", width=10),
+    Column(N_("Valid from"), lambda r: day(r.valid_from), width=10, sample=sample_date),
+    Column(N_("Valid until"), lambda r: day(r.valid_to) or "…", width=10, sample=sample_date),
     Column(N_("Decision"), lambda r: r.source, width=16),
     Column(N_("Entered by"), lambda r: r.created_by, width=8),
 ]
@@ -75,12 +84,50 @@ ENTITY_LABELS = {"tariff": N_("Price"), "vat_rate": N_("VAT rate"),
                  "interest_rate": N_("Interest rate")}
 ACTION_LABELS = {"create": N_("entered"), "close": N_("closed")}
 HISTORY_COLUMNS = [
-    Column(N_("When"), lambda h: current().datetime(h.at), width=15),
+    Column(N_("When"), lambda h: current().datetime(h.at), width=15, sample=sample_datetime),
     Column(N_("Who"), lambda h: h.operator_code, width=7),
     Column(N_("What"), lambda h: _(ENTITY_LABELS.get(h.entity, h.entity)), width=12),
     Column(N_("Action"), lambda h: _(ACTION_LABELS.get(h.action, h.action)), width=9),
-    Column(N_("Values"), lambda h: h.changes, width=60),
+    Column(N_("Values"), lambda h: change_text(h), width=60, stretch=True),
 ]
+#: The fields of a price or rate as the change log names them.
+CHANGE_FIELDS = {"key": N_("Tariff element"), "price": N_("Price (€)"),
+                 "rate": N_("Rate (%)"), "valid_from": N_("Valid from"),
+                 "valid_to": N_("Valid until"), "source": N_("Decision")}
+
+
+def _change_value(field: str, value: str | None) -> str:
+    if value is None or value == "":
+        return _("open-ended") if field == "valid_to" else "—"
+    try:
+        if field == "price":
+            return _price(Decimal(value))
+        if field == "rate":
+            return current().number(Decimal(value), 2)
+        if field in ("valid_from", "valid_to"):
+            return day(date.fromisoformat(value))
+    except (ArithmeticError, ValueError):
+        return value
+    if field == "key" and value.count("/") == 2:
+        category, group, element = value.split("/")
+        return " · ".join((_(CATEGORY_LABELS.get(category, category)),
+                           _(GROUP_LABELS.get(group, group)),
+                           _(ELEMENTS[element].label) if element in ELEMENTS else element))
+    return value
+
+
+def change_text(change: tariffs.TariffChange) -> str:
+    """A change of a price or rate in words: "Price (€): 0,08460 · Valid from: 01.01.2026"."""
+    if not change.values:
+        return change.changes
+    parts = []
+    for field, old, new in change.values:
+        label = _(CHANGE_FIELDS.get(field, field))
+        text = _change_value(field, new)
+        if old is not None or change.action == "close":
+            text = f"{_change_value(field, old)} → {text}"
+        parts.append(f"{label}: {text}")
+    return " · ".join(parts)
 
 
 def _combo(items: list[tuple[str, str]]) -> QComboBox:
@@ -198,6 +245,7 @@ class TariffsPage(QWidget):
         split.addWidget(self._group_box(_("Changes"), "history", self.history_model))
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        remember_splitter(split, "tariffs", (70, 30))
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(split, 3)

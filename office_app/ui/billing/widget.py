@@ -10,6 +10,8 @@ from office_app.ui.billing.invoices_page import InvoicesPage
 from office_app.ui.billing.run_page import RunPage
 from office_app.ui.billing.tariffs_page import TariffsPage
 from office_app.ui.context import AppContext
+from office_app.ui.icons import icon
+from office_app.ui.layout import roomy_tabs
 
 
 class BillingWidget(QWidget):
@@ -18,14 +20,15 @@ class BillingWidget(QWidget):
         self.context = context
         self.pages = QTabWidget()
         self.pages.setObjectName("billing_pages")
+        roomy_tabs(self.pages)
         self.run_page: RunPage | None = None
         if context.operator.can(Permission.RUN_BILLING):
             self.run_page = RunPage(context)
-            self.pages.addTab(self.run_page, _("Billing run"))
+            self.pages.addTab(self.run_page, icon("run"), _("Billing run"))
         self.invoices_page = InvoicesPage(context)
-        self.pages.addTab(self.invoices_page, _("Invoices"))
+        self.pages.addTab(self.invoices_page, icon("billing"), _("Invoices"))
         self.tariffs_page = TariffsPage(context)
-        self.pages.addTab(self.tariffs_page, _("Tariffs"))
+        self.pages.addTab(self.tariffs_page, icon("price"), _("Tariffs"))
         if self.run_page is not None:
             self.run_page.sig_billed.connect(self._on_run_page_billed)
         self.pages.currentChanged.connect(lambda _i: self._refresh_current())

@@ -33,6 +33,11 @@ from office_app.ui.customers.pages import CUSTOMER_PAGES
 from office_app.ui.customers.points import PointsWidget
 from office_app.ui.documents import save_pdf
 from office_app.ui.forms import show_error
+from office_app.ui.icons import icon
+from office_app.ui.layout import roomy_tabs
+
+#: Icons of the pages other tabs contribute (by title msgid); others get the card icon.
+PAGE_ICONS = {"Energy card": "energy", "Financial card": "card"}
 
 
 class CustomerDetailWidget(QWidget):
@@ -66,18 +71,20 @@ class CustomerDetailWidget(QWidget):
         self.points.sig_changed.connect(self._on_points_changed)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        roomy_tabs(self.tabs)
         self._loaders: list[Callable[[int | None], None]] = []
-        self._add_page(_("Customer"), self.info, lambda _cid: None)
-        self._add_page(_("Metering points"), self.points, self.points.load)
+        self._add_page(_("Customer"), self.info, lambda _cid: None, "customers")
+        self._add_page(_("Metering points"), self.points, self.points.load, "network")
         self.audit: AuditLogWidget | None = None
         if context.operator.can(Permission.VIEW_AUDIT):
             self.audit = AuditLogWidget(context)
-            self._add_page(_("Audit log"), self.audit, self.audit.load)
+            self._add_page(_("Audit log"), self.audit, self.audit.load, "history")
         self.extra_pages = []
         for title, factory in CUSTOMER_PAGES:
             page = factory(context)
             self.extra_pages.append(page)
-            self._add_page(_(title), page, self._extra_loader(page))
+            self._add_page(_(title), page, self._extra_loader(page),
+                           PAGE_ICONS.get(title, "card"))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self._build_layout()
         self.show_customer(None)
@@ -88,9 +95,9 @@ class CustomerDetailWidget(QWidget):
                 page.load(customer_id)  # type: ignore[attr-defined]
         return load
 
-    def _add_page(self, title: str, widget: QWidget,
-                  loader: Callable[[int | None], None]) -> None:
-        self.tabs.addTab(widget, title)
+    def _add_page(self, title: str, widget: QWidget, loader: Callable[[int | None], None],
+                  meaning: str) -> None:
+        self.tabs.addTab(widget, icon(meaning), title)
         self._loaders.append(loader)
 
     def _extract_button(self) -> QToolButton:

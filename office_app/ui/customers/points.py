@@ -30,7 +30,7 @@ from office_app.ui.customers.point_dialogs import (
     PointDialog,
 )
 from office_app.ui.forms import show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, select_row
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sample_date, select_row
 from office_app.ui.meter_event_dialogs import ReplacementDialog, TransferDialog
 
 
@@ -57,20 +57,23 @@ POINT_COLUMNS = [
     Column(N_("Meter type"), lambda p: p.meter.type if p.meter else "", width=14),
     Column(N_("Constant"), lambda p: current().number(p.meter.constant) if p.meter else "", width=9,
            align_right=True),
-    Column(N_("Installed on"), lambda p: current().date(p.meter_installed_on), width=12),
-    Column(N_("Held since"), lambda p: current().date(p.held_since), width=12),
+    Column(N_("Installed on"), lambda p: current().date(p.meter_installed_on), width=12,
+           sample=sample_date),
+    Column(N_("Held since"), lambda p: current().date(p.held_since), width=12, sample=sample_date),
 ]
 METER_HISTORY_COLUMNS = [
     Column(N_("Meter"), lambda i: i.meter_number, width=14),
-    Column(N_("Installed on"), lambda i: current().date(i.installed_on), width=12),
+    Column(N_("Installed on"), lambda i: current().date(i.installed_on), width=12,
+           sample=sample_date),
     Column(N_("Removed on"), lambda i: current().date(i.removed_on) or _("still installed"),
            width=14),
 ]
 HOLDER_COLUMNS = [
     Column(N_("Customer code"), lambda h: h.customer_code, width=10),
     Column(N_("Name"), lambda h: h.customer_name, width=28),
-    Column(N_("From"), lambda h: current().date(h.valid_from), width=11),
-    Column(N_("Until"), lambda h: current().date(h.valid_to) or _("now"), width=11),
+    Column(N_("From"), lambda h: current().date(h.valid_from), width=11, sample=sample_date),
+    Column(N_("Until"), lambda h: current().date(h.valid_to) or _("now"), width=11,
+           sample=sample_date),
 ]
 FLAT_COLUMNS = [
     Column(N_("Point"), lambda p: p.number, width=10),

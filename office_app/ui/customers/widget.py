@@ -39,6 +39,7 @@ from office_app.ui.customers.labels import (
     status_tooltip,
 )
 from office_app.ui.forms import ERROR_STYLE
+from office_app.ui.layout import remember_splitter
 from office_app.ui.lazy_table import (
     Column,
     LazyTableModel,
@@ -47,20 +48,22 @@ from office_app.ui.lazy_table import (
     select_row,
     selected_row,
 )
+from office_app.ui.search_page import SearchPageController
 
 SEARCH_DELAY_MS = 250
+RESULTS_DETAIL_SIZES = (30, 70)
 DETAIL_DELAY_MS = 120
 
 CUSTOMER_COLUMNS = [
-    Column(N_("Code"), lambda r: r.code, sort_key="code", width=9),
-    Column(N_("Name"), lambda r: r.name, sort_key="name", width=28),
+    Column(N_("Code"), lambda r: r.code, sort_key="code", width=9, sample="0000000"),
+    Column(N_("Name"), lambda r: r.name, sort_key="name", width=28, stretch=True),
     Column(N_("Address"), lambda r: r.address, sort_key="address", width=26),
     Column(N_("Place"), lambda r: r.place, sort_key="place", width=12),
     Column(N_("Category"), lambda r: category_label(r.category), sort_key="category",
            width=13),
     Column(N_("Status"), lambda r: status_text(r.status, r.status_date), sort_key="status",
            width=13, tooltip=lambda r: status_tooltip(r.status, r.status_date)),
-    Column(N_("JMBG / PIB"), lambda r: r.identifier, width=18),
+    Column(N_("JMBG / PIB"), lambda r: r.identifier, width=18, sample="0000000000000"),
     Column(N_("Zone"), lambda r: r.zones, width=10),
     Column(N_("Points"), lambda r: r.points, width=12),
     Column(N_("Meters"), lambda r: r.meters, width=14),
@@ -78,17 +81,22 @@ class CustomerRegisterWidget(QWidget):
         super().__init__(parent)
         self.context = context
         self.editable = context.operator.can(Permission.EDIT_CUSTOMERS)
-        self._search_seq = 0
         self._shown_once = False
-        self._build_search_bar()
         self.model = LazyTableModel(CUSTOMER_COLUMNS, self._fetch_rows, context.runner,
                                     parent=self)
-        self.model.sig_sort_requested.connect(self._on_model_sort_requested)
-        self.model.sig_fetch_failed.connect(self._on_search_failed)
         self.table = QTableView()
         self.table.setObjectName("customer_table")
         configure_view(self.table, self.model)
         enable_sql_sort(self.table, self.model)
+        self.count = QLabel()
+        self.count.setObjectName("customer_count")
+        db, operator = context.db, context.operator
+        self.searcher = SearchPageController(
+            self.model, context.runner, self.query,
+            lambda query: search.search_customer_ids(db, operator, query), self.count,
+            count_text, SEARCH_DELAY_MS, self)
+        self.searcher.sig_found.connect(self._on_search_done)
+        self._build_search_bar()
         self.table.activated.connect(self._on_table_activated)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.installEventFilter(self)
@@ -108,11 +116,9 @@ class CustomerRegisterWidget(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(_(
             "Search: code, name, address, meter or point number, JMBG / PIB"))
-        self.search.textChanged.connect(self._on_search_text_changed)
+        self.search.textChanged.connect(self.searcher.typed)
         self.search.returnPressed.connect(self._on_search_return)
         self.search.installEventFilter(self)
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.run_search)
         self.zone = ChoiceField([(None, _("All zones"))])
         self.zone.setObjectName("zone_filter")
         self.status = ChoiceField([(None, _("Any status")), (NO_STATUS, _("No status")),
@@ -123,8 +129,6 @@ class CustomerRegisterWidget(QWidget):
         self.category.setObjectName("category_filter")
         for combo in (self.zone, self.status, self.category):
             combo.currentIndexChanged.connect(self.run_search)
-        self.count = QLabel()
-        self.count.setObjectName("customer_count")
         self.new_button = QPushButton(_("&New customer…"))
         self.new_button.setObjectName("new_customer")
         self.new_button.setToolTip(_("New customer (Ctrl+N)"))
@@ -150,9 +154,11 @@ class CustomerRegisterWidget(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
+        # The detail (cards, points, history) is what a clerk reads; the list gets a third.
+        remember_splitter(self.splitter, "customers", RESULTS_DETAIL_SIZES)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self.setFocusProxy(self.search)
@@ -171,48 +177,29 @@ class CustomerRegisterWidget(QWidget):
     def query(self) -> CustomerQuery:
         return CustomerQuery(text=self.search.text(), zone_id=self.zone.value(),
                              status=self.status.value(), category=self.category.value(),
-                             sort=self.model.sort_key() or "code",
-                             descending=self.model.sort_order == Qt.SortOrder.DescendingOrder)
+                             sort=self.searcher.sort_key("code"),
+                             descending=self.searcher.descending())
 
     def run_search(self) -> None:
         """Search now (the typing timer calls this; filters and sorting call it at once)."""
-        self._search_timer.stop()
-        self._search_seq += 1
-        seq, query = self._search_seq, self.query()
-        db, operator = self.context.db, self.context.operator
-        self.context.runner.run(lambda: search.search_customer_ids(db, operator, query),
-                                lambda ids: self._on_search_done(seq, ids),
-                                lambda exc: self._on_search_failed(exc, seq))
+        self.searcher.run()
 
     def _fetch_rows(self, ids: list[int]) -> list[CustomerRow]:
         return search.customer_rows(self.context.db, self.context.operator, ids)
 
-    def _on_search_done(self, seq: int, ids: list[int]) -> None:
-        if seq != self._search_seq:
-            return  # the user typed on; a newer search is on its way
+    def _on_search_done(self, _ids: list[int]) -> None:
         keep = self.detail.customer_id
-        self.model.set_ids(ids)
-        self.count.setStyleSheet("")
-        self.count.setText(count_text(len(ids)))
         row = self.model.row_of(keep) if keep is not None else None
         if row is not None:
             select_row(self.table, row)  # the detail already shows it: nothing reloads
 
-    def _on_search_failed(self, exc: BaseException, seq: int | None = None) -> None:
-        if seq is not None and seq != self._search_seq:
-            return
+    def _on_search_failed(self, exc: BaseException) -> None:
         self.count.setStyleSheet(ERROR_STYLE)
         self.count.setText(tr_error(exc) if hasattr(exc, "msg_id") else str(exc))
-
-    def _on_search_text_changed(self) -> None:
-        self._search_timer.start()
 
     def _on_search_return(self) -> None:
         self.run_search()
         self._enter_table()
-
-    def _on_model_sort_requested(self, _key: str, _descending: bool) -> None:
-        self.run_search()
 
     def refresh(self) -> None:
         """Reload the zone filter and search again (the main window calls this)."""

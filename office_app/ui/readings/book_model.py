@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from office_app.errors import N_
 from office_app.i18n import _, current
 from office_app.services.books import BookRow
-from office_app.services.readings import ReadingState
+from office_app.services.readings import REMARKS, ReadingState
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -58,13 +58,16 @@ _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
 _BACKGROUND, _TOOLTIP = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.ToolTipRole)
 _ALIGNMENT, _FONT = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.FontRole)
-_ROLES = frozenset({_DISPLAY, _EDIT, _BACKGROUND, _TOOLTIP, _ALIGNMENT, _FONT})
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ROLES = frozenset({_DISPLAY, _EDIT, _BACKGROUND, _TOOLTIP, _ALIGNMENT, _FONT, _FOREGROUND})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _RIGHT_COLUMNS = frozenset({COL_CODE, COL_VT, COL_MT, COL_PEAK, COL_USE})
 _REGISTER_COLUMNS = frozenset({COL_VT, COL_MT, COL_PEAK})
 _BRUSHES: dict[str, QBrush] = {}
 _FONTS: list[QFont] = []
+#: The colour of a value keyed first and questioned, shown until it is keyed again.
+QUESTIONED_COLOR = "#7a4b00"
 
 
 def _bold() -> QFont:
@@ -73,6 +76,12 @@ def _bold() -> QFont:
         font.setBold(True)
         _FONTS.append(font)
     return _FONTS[0]
+
+
+def _italic() -> QFont:
+    font = QFont()
+    font.setItalic(True)
+    return font
 
 
 def _brush(name: str) -> QBrush:
@@ -225,9 +234,12 @@ class BookTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(HEADERS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return _(HEADERS[section])
+        if role == Qt.ItemDataRole.ToolTipRole and section == COL_REMARK:
+            return remark_legend("\n")
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -245,13 +257,19 @@ class BookTableModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if not 0 <= row < len(self.rows):
             return None
-        if role == _DISPLAY or role == _EDIT:
+        if role == _DISPLAY:
             return self._text(row, column)
+        if role == _EDIT:  # the editor starts from the draft, never from a questioned value
+            return self.value(row, column) if self.editable(row, column) else ""
+        if role == _FOREGROUND:
+            return QBrush(QColor(QUESTIONED_COLOR)) if self._questioned(row, column) else None
         if role == _BACKGROUND:
             return self._background(row, column)
         if role == _ALIGNMENT:
             return _RIGHT if column in _RIGHT_COLUMNS else _LEFT
         if role == _FONT:
+            if self._questioned(row, column):
+                return _italic()
             return _bold() if column in _REGISTER_COLUMNS else None
         return self._tooltip(row) or None
 
@@ -262,6 +280,8 @@ class BookTableModel(QAbstractTableModel):
         if column in EDITABLE:
             if not self.editable(row, column):
                 return "—"
+            if self._questioned(row, column):
+                return self._first_value(row, column)
             return self.value(row, column)
         if column == COL_USE:
             use = r.saved.consumption if r.saved else None
@@ -269,6 +289,17 @@ class BookTableModel(QAbstractTableModel):
         if column == COL_STATE:
             return self._state_text(r)
         return ""
+
+    def _first_value(self, row: int, column: int) -> str:
+        first = self.rows[row].first_entry or {}
+        return first.get(DRAFT_KEYS.get(column, ""), "")
+
+    def _questioned(self, row: int, column: int) -> bool:
+        """A register keyed first and found implausible, not keyed again yet: it stays visible
+        (in italics) so the clerk sees what to confirm or correct."""
+        if column not in _REGISTER_COLUMNS or self.rows[row].first_entry is None:
+            return False
+        return not self.value(row, column) and bool(self._first_value(row, column))
 
     def _state_text(self, r: RowState) -> str:
         text = _(STATE_LABELS.get(r.state, r.state))
@@ -297,6 +328,11 @@ class BookTableModel(QAbstractTableModel):
             parts.append(_("Estimated {count} periods in a row: have the meter read.",
                            count=r.book.estimate_streak))
         return "\n".join(parts)
+
+
+def remark_legend(separator: str = " · ") -> str:
+    """The remark codes and what they mean, in the UI language."""
+    return separator.join(f"{code} = {_(meaning)}" for code, meaning in REMARKS.items())
 
 
 def _column_of(field_name: str | None) -> int | None:

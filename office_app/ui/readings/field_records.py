@@ -27,14 +27,14 @@ from office_app.services.field_records import (
 from office_app.services.plausibility import FLAG_NAMES
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, select_row
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sample_date, select_row
 from office_app.ui.readings.book_model import register_text
 
 COLUMNS = [
     Column(N_("Point"), lambda r: r.point_number, width=10),
     Column(N_("Customer"), lambda r: f"{r.customer_code} {r.customer_name}", width=24),
     Column(N_("Meter"), lambda r: r.meter_number, width=10),
-    Column(N_("Date"), lambda r: current().date(r.read_on), width=10),
+    Column(N_("Date"), lambda r: current().date(r.read_on), width=10, sample=sample_date),
     Column("VT", lambda r: register_text(r.vt), width=9, align_right=True),
     Column("MT", lambda r: register_text(r.mt), width=9, align_right=True),
     Column(N_("Use"), lambda r: quantity(current(), r.consumption), width=8, align_right=True),

@@ -7,7 +7,8 @@ cancels the edit in progress (and, outside an edit, leaves the book); Delete rem
 reading after a question; the arrow keys move freely, also to the date column.
 
 An implausible value is not stored at once: the row turns red, the findings are shown and the
-registers are emptied; keying the same values again confirms them (they go to the field for a
+registers are emptied for keying again, the first values staying visible in italics; keying
+the same values again confirms them (they go to the field for a
 re-check), keying different ones corrects a keying error. Remark N (no access) with empty
 registers stores an estimate.
 
@@ -16,10 +17,12 @@ fast typist loses nothing whatever the latency.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QPushButton,
     QStyledItemDelegate,
@@ -45,28 +49,73 @@ from office_app.services.readings import KeyResult, ReadingEntry, clear_reading,
 from office_app.ui.context import AppContext
 from office_app.ui.forms import ERROR_STYLE, DateField, InputError, show_error
 from office_app.ui.readings.book_model import (
+    COL_CUSTOMER,
     COL_DATE,
+    COL_MT,
+    COL_PEAK,
     COL_REMARK,
     COL_VT,
     KEY_ORDER,
     WIDTHS,
     BookTableModel,
     column_of,
+    remark_legend,
 )
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
+_REGISTER_TEXT = re.compile(r"^(\d*)(?:[.,](\d*))?$")
+REGISTER_DECIMALS = 3
+
+
+class RegisterValidator(QValidator):
+    """Refuses, as it is typed, what a register of ``digits`` digits cannot show (letters,
+    signs, too many digits or decimals) and says why through ``refused(reason)``."""
+
+    def __init__(self, name: str, digits: int, refused: Callable[[str], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name, self.digits, self.refused = name, digits, refused
+
+    def validate(self, text: str, pos: int) -> QValidator.State:  # type: ignore[override]
+        match = _REGISTER_TEXT.match(text.strip())
+        if match is None:
+            self.refused(_("{register}: digits only; a register shows no letters or signs.",
+                           register=self.name))
+            return QValidator.State.Invalid
+        if len(match.group(1)) > self.digits:
+            self.refused(_("{register}: this meter's register has {digits} digits.",
+                           register=self.name, digits=self.digits))
+            return QValidator.State.Invalid
+        if len(match.group(2) or "") > REGISTER_DECIMALS:
+            self.refused(_("{register}: at most {decimals} decimals.", register=self.name,
+                           decimals=REGISTER_DECIMALS))
+            return QValidator.State.Invalid
+        return QValidator.State.Acceptable
+
+
 class _CellDelegate(QStyledItemDelegate):
-    """A plain line editor; remark codes are one letter."""
+    """A plain line editor; remark codes are one letter; register cells take only what the
+    meter's register can show (``refused`` hears why a keystroke was refused)."""
+
+    def __init__(self, view: QTableView, model: BookTableModel,
+                 refused: Callable[[str], None]) -> None:
+        super().__init__(view)
+        self.model, self.refused = model, refused
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
                      index: QModelIndex) -> QWidget:  # type: ignore[override]
         editor = QLineEdit(parent)
         editor.setFrame(False)
-        editor.setMaxLength(1 if index.column() == COL_REMARK else 16)
-        if index.column() != COL_REMARK:
+        column = index.column()
+        editor.setMaxLength(1 if column == COL_REMARK else 16)
+        if column != COL_REMARK:
             editor.setAlignment(Qt.AlignmentFlag.AlignRight)
+        if column in (COL_VT, COL_MT, COL_PEAK):
+            name = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            digits = self.model.row_state(index.row()).book.digits
+            editor.setValidator(RegisterValidator(name, digits, self.refused, editor))
         return editor
 
 
@@ -134,6 +183,9 @@ class BookKeyingWidget(QWidget):
         self.message.setObjectName("message")
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setWordWrap(True)
+        self.legend = QLabel(_("Remark codes: {legend}", legend=remark_legend()))
+        self.legend.setObjectName("remark_legend")
+        self.legend.setWordWrap(True)
         self.date_field = DateField("date", _("Reading date"))
         self.date_field.setObjectName("book_date")
         self.date_field.setToolTip(_("The reading date of rows keyed from now on; change a "
@@ -150,7 +202,7 @@ class BookKeyingWidget(QWidget):
     def _configure_view(self) -> None:
         view = self.view
         view.setModel(self.model)
-        view.setItemDelegate(_CellDelegate(view))
+        view.setItemDelegate(_CellDelegate(view, self.model, self._on_key_refused))
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         view.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
@@ -162,9 +214,15 @@ class BookKeyingWidget(QWidget):
         metrics = view.fontMetrics()
         view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         view.verticalHeader().setDefaultSectionSize(metrics.height() + 8)
-        view.horizontalHeader().setStretchLastSection(True)
+        header = view.horizontalHeader()
+        header.setStretchLastSection(False)
+        titles = header.fontMetrics()
         for column, width in enumerate(WIDTHS):
-            view.setColumnWidth(column, metrics.averageCharWidth() * width + 16)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            view.setColumnWidth(column, max(metrics.averageCharWidth() * width + 16,
+                                            titles.horizontalAdvance(title) + 28))
+        # the customer's name takes the room the registers leave (the column policy's rule)
+        header.setSectionResizeMode(COL_CUSTOMER, QHeaderView.ResizeMode.Stretch)
 
     def _build_layout(self) -> None:
         head = QHBoxLayout()
@@ -177,6 +235,7 @@ class BookKeyingWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.legend)
         layout.addWidget(self.message)
 
     # -- loading ----------------------------------------------------------------------------
@@ -332,6 +391,14 @@ class BookKeyingWidget(QWidget):
             QCoreApplication.sendEvent(target, QKeyEvent(kind, key, modifiers, text))
 
     # -- the rest ---------------------------------------------------------------------------
+    def _on_key_refused(self, reason: str) -> None:
+        """A keystroke a register cannot hold was refused: say why, here and in the window's
+        status bar."""
+        self.message.setText(reason)
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(reason, 6000)
+
     def _update_counter(self) -> None:
         total, keyed = self.model.rowCount(), self.model.keyed_count()
         self.counter.setText(_("Keyed {keyed} of {total} · left {left} · implausible "

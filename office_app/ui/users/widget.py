@@ -1,7 +1,6 @@
 """The Users tab's widget: the list of users and the actions on the selected one."""
 from __future__ import annotations
 
-import qtawesome as qta
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -20,6 +19,7 @@ from office_app.services import users
 from office_app.services.users import UserInfo
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
+from office_app.ui.icons import icon as icon_of
 from office_app.ui.users.dialogs import AddUserDialog, ResetPasswordDialog
 from office_app.ui.users.model import UsersTableModel, is_locked
 
@@ -56,10 +56,9 @@ class UsersWidget(QWidget):
         return table
 
     def _make_buttons(self) -> QHBoxLayout:
-        self.add_button = self._button(_("&Add user…"), "fa5s.user-plus", self.add_user)
-        self.active_button = self._button(_("&Disable"), "fa5s.user-slash",
-                                          self.toggle_active)
-        self.reset_button = self._button(_("&New password / unlock…"), "fa5s.key",
+        self.add_button = self._button(_("&Add user…"), "user_add", self.add_user)
+        self.active_button = self._button(_("&Disable"), "user_off", self.toggle_active)
+        self.reset_button = self._button(_("&New password / unlock…"), "password",
                                          self.reset_password)
         self.add_button.setToolTip(_("Add a user (Insert)"))
         QShortcut(QKeySequence(Qt.Key.Key_Insert), self, self.add_user,
@@ -72,7 +71,7 @@ class UsersWidget(QWidget):
 
     @staticmethod
     def _button(text: str, icon: str, slot: object) -> QPushButton:
-        button = QPushButton(qta.icon(icon), text)
+        button = QPushButton(icon_of(icon), text)
         button.setAutoDefault(False)
         button.clicked.connect(lambda _checked=False: slot())  # type: ignore[operator]
         return button
@@ -156,7 +155,7 @@ class UsersWidget(QWidget):
         self.reset_button.setEnabled(user is not None)
         enable = user is not None and not user.active
         self.active_button.setText(_("&Enable") if enable else _("&Disable"))
-        self.active_button.setIcon(qta.icon("fa5s.user-check" if enable else "fa5s.user-slash"))
+        self.active_button.setIcon(icon_of("user_on" if enable else "user_off"))
         if user is not None and is_locked(user):
             self.reset_button.setToolTip(_("The account is locked; a new password unlocks it."))
         else:
