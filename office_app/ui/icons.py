@@ -25,7 +25,11 @@ COLOR = "#2b4a6b"
 GLYPHS: dict[str, str] = {
     "customers": "mdi6.account-group", "readings": "mdi6.book-open-page-variant",
     "billing": "mdi6.receipt-text", "network": "mdi6.map-marker-radius",
-    "users": "mdi6.account-key", "print": "mdi6.printer", "pdf": "mdi6.file-pdf-box",
+    "users": "mdi6.account-key", "audit": "mdi6.shield-check",
+    "plans": "mdi6.calendar-clock", "collection": "mdi6.alert-octagon",
+    "cashdesk": "mdi6.cash-register", "statements": "mdi6.bank-transfer-in",
+    "legal": "mdi6.gavel", "complaints": "mdi6.comment-alert",
+    "print": "mdi6.printer", "pdf": "mdi6.file-pdf-box",
     "new": "mdi6.plus-circle", "edit": "mdi6.pencil", "check": "mdi6.clipboard-check",
     "run": "mdi6.play-circle", "cancel": "mdi6.stop-circle", "interest": "mdi6.percent",
     "note": "mdi6.file-document-edit", "statement": "mdi6.file-chart",

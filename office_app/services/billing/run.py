@@ -435,17 +435,39 @@ PIPELINE = 2
 
 
 def customer_batches(items: Sequence[WorkItem], size: int) -> list[Sequence[WorkItem]]:
-    """Batches of about ``size`` items (in customer order) that never split a customer's
-    points: batches in flight together never read or write the same financial card, and an
-    invoice's account snapshot sees the customer's other invoices of the period."""
+    """Batches of about ``size`` items that never split a customer's points nor a point's
+    holders (a transfer inside the period): batches in flight together never read or write
+    the same financial card nor lock the same point (a later batch holding a point's lock
+    while waiting for the earlier one to commit would deadlock with it), and an invoice's
+    account snapshot sees the customer's other invoices of the period. Items keep their
+    order within a group; groups come in the order of their first item."""
+    parent: dict[int, int] = {}
+
+    def root(customer: int) -> int:
+        while parent[customer] != customer:
+            parent[customer] = parent[parent[customer]]
+            customer = parent[customer]
+        return customer
+
+    holder_of: dict[int, int] = {}
+    for item in items:
+        parent.setdefault(item.customer_id, item.customer_id)
+        other = holder_of.setdefault(item.point_id, item.customer_id)
+        a, b = root(item.customer_id), root(other)
+        if a != b:
+            parent[b] = a
+    groups: dict[int, list[WorkItem]] = {}
+    for item in items:
+        groups.setdefault(root(item.customer_id), []).append(item)
     batches: list[Sequence[WorkItem]] = []
-    start = 0
-    while start < len(items):
-        end = min(start + size, len(items))
-        while end < len(items) and items[end].customer_id == items[end - 1].customer_id:
-            end += 1
-        batches.append(items[start:end])
-        start = end
+    current: list[WorkItem] = []
+    for group in groups.values():
+        if current and len(current) + len(group) > size:
+            batches.append(current)
+            current = []
+        current.extend(group)
+    if current:
+        batches.append(current)
     return batches
 
 
