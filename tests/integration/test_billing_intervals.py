@@ -328,3 +328,52 @@ def test_invoices_from_before_billing_by_intervals_are_continued_not_billed_agai
     assert (may.current_date, may.vt_quantity) == (date(2024, 6, 2), D(200))
     assert (june.previous_date, june.previous_vt, june.vt_quantity) == (
         date(2024, 6, 2), D(97700), D(60))
+
+
+def test_a_point_back_with_its_holder_in_the_month_bills_each_stretch_once(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """A -> B -> A inside May made two work items with one key and the run failed on the
+    unique index. Now A's first stretch and B are billed, A's second stretch is held back
+    naming the dates, and its consumption goes on A's June invoice: every interval once."""
+    from office_app.services import periods
+    from office_app.services.integrity import CHECKS, Scope
+
+    office = build_office(db, supervisor, clerk)
+    point, holder, buyer = office.points["P-200"], office.customers["P-200"], _buyer(db, clerk)
+    metering.transfer_point(db, clerk, point, buyer, date(2024, 5, 10))
+    _reading(db, office, "P-200", office.meters["P-200"], PERIOD, date(2024, 5, 10), "97540",
+             kind="transfer")
+    metering.transfer_point(db, clerk, point, holder, date(2024, 5, 20))
+    _reading(db, office, "P-200", office.meters["P-200"], PERIOD, date(2024, 5, 20), "97600",
+             kind="transfer")
+    preview = billing.preview_run(db, supervisor, PERIOD)
+    result = billing.run_billing(db, supervisor, PERIOD)
+    assert [(h.point_number, h.reason) for h in result.held] == [("P-200", "intervals")]
+    assert [(h.point_number, h.reason) for h in preview.held] == [("P-200", "intervals")]
+    assert result.held[0].customer_code == "0000002"
+    assert result.held[0].detail("en") == (
+        "Point P-200: customer 0000002 held it twice in 2024-05; the days from 20.05.2024 to "
+        "31.05.2024 go on their invoice of the next period (one invoice per point, holder "
+        "and period). Bill the fixed charges of those days with a debit note.")
+    for language in ("sr_Latn", "sq"):
+        text = result.held[0].detail(language)
+        assert "20.05.2024" in text and text != result.held[0].detail("en")
+    first, second = _invoices(db, "P-200")
+    assert (first.customer_id, first.service_start, first.service_end, first.vt_quantity) == (
+        holder, date(2024, 5, 1), date(2024, 5, 9), D(40))
+    assert (second.customer_id, second.service_start, second.service_end,
+            second.vt_quantity) == (buyer, date(2024, 5, 10), date(2024, 5, 19), D(60))
+    assert billing.run_billing(db, supervisor, PERIOD).invoices_made == 0
+    _reading(db, office, "P-200", office.meters["P-200"], "2024-06", date(2024, 6, 30), "97760")
+    periods.open_period(db, supervisor, periods.default_order("2024-06"))
+    billing.run_billing(db, supervisor, "2024-06")
+    june = _invoices(db, "P-200")[-1]
+    assert (june.customer_id, june.previous_date, june.previous_vt, june.vt_quantity) == (
+        holder, date(2024, 5, 20), D(97600), D(160))
+    assert [(i[0], i[1], i[2], i[4]) for i in _intervals(db, point)] == [
+        (date(2024, 4, 30), date(2024, 5, 10), D(40), holder),
+        (date(2024, 5, 10), date(2024, 5, 20), D(60), buyer),
+        (date(2024, 5, 20), date(2024, 5, 31), D(100), holder),
+        (date(2024, 5, 31), date(2024, 6, 30), D(60), holder)]
+    with db.unit_of_work() as s:
+        assert list(CHECKS["billed_intervals"](s, Scope())) == []

@@ -80,6 +80,21 @@ def match(s: Session, period: Period, found: Billable,
     return result
 
 
+def first_stretch(matched: Matched, last_days: Mapping[tuple[int, int], date]) -> None:
+    """Keep, of the line of a customer who held the point twice in the period, the intervals
+    of the first stretch (those starting up to its ``last_days``): the later ones stay
+    unbilled for the customer's next invoice."""
+    for key, last_day in last_days.items():
+        line = matched.lines.get(key)
+        if line is None:
+            continue
+        kept = [i for i in line.intervals if i.start.read_on <= last_day]
+        if kept:
+            matched.lines[key] = intervals.line_of(line.point_id, line.period, key[1], kept)
+        else:
+            del matched.lines[key]
+
+
 def _earlier(s: Session, period: Period, number: str, line: ConsumptionLine) -> DomainError:
     code = s.scalar(select(Customer.code).where(Customer.id == line.customer_id)) or ""
     first, last = line.intervals[0], line.intervals[-1]

@@ -53,6 +53,7 @@ from office_app.services.billing.matching import (
     IntervalSource,
     Matched,
     billed_keys,
+    first_stretch,
     match,
     registers,
     verdict,
@@ -167,6 +168,9 @@ class Plan:
     shares: dict[tuple[int, int], CommonShare] = field(default_factory=dict)
     #: Every customer holding each point in the period (billed, to bill or held back).
     holders: dict[int, set[int]] = field(default_factory=dict)
+    #: (point, customer) who held the point twice in the period: the last day of the first
+    #: stretch, the one billed now (``_held_twice``).
+    first_stretch: dict[tuple[int, int], date] = field(default_factory=dict)
 
 
 def _held(item: WorkItem, reason: str, error: DomainError | None = None) -> HeldPoint:
@@ -219,11 +223,13 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
     matched = _matched(s, plan, source, todo)
     problems: dict[tuple[str, str, bool], MissingTariff | None] = {}
     held_points: set[int] = set()
+    twice = _held_twice(todo, period, plan)
+    first_stretch(matched, plan.first_stretch)
     for item in todo:
         key = (item.category, item.group, item.sewage)
         if key not in problems:
             problems[key] = _tariff_problem(item, period, book)
-        outcome = verdict(item, matched, implausible)
+        outcome = twice.get(id(item)) or verdict(item, matched, implausible)
         if outcome is None and problems[key] is not None:
             outcome = ("no_tariff", problems[key])
         if outcome is None:
@@ -238,6 +244,39 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
         plan.items = [i for i in plan.items if i.point_id in wanted]
         plan.held = [h for h in plan.held if h.point_id in wanted]
     return plan
+
+
+def _held_twice(items: Sequence[WorkItem], period: Period,
+                plan: Plan) -> dict[int, tuple[str, DomainError]]:
+    """A customer who held a point twice in the period (A -> B -> A) has two work items with
+    one key, and a period has one invoice per point and holder (a unique index). The first
+    stretch is billed now with the intervals of its days (``plan.first_stretch``: its last
+    day); the later stretch is held back, naming the dates: its intervals stay unbilled and go
+    on the customer's invoice of the next period (the meter's billing continues from the
+    other holder's last billed reading, so nothing is skipped), and the fixed charges of its
+    days are for a debit note."""
+    stretches: dict[tuple[int, int], list[WorkItem]] = defaultdict(list)
+    for item in items:
+        stretches[(item.point_id, item.customer_id)].append(item)
+    held: dict[int, tuple[str, DomainError]] = {}    # by id() of the held work item
+    for key, found in stretches.items():
+        if len(found) < 2:
+            continue
+        found.sort(key=lambda i: i.service_start)
+        plan.first_stretch[key] = found[0].service_end
+        later = found[1:]
+        reason = ("intervals", DomainError(N_(
+            "Point {point}: customer {customer} held it twice in {period}; the days from "
+            "{start} to {end} go on their invoice of the next period (one invoice per point, "
+            "holder and period). Bill the fixed charges of those days with a debit note."),
+            point=found[0].point_number, customer=found[0].customer_code, period=period.code,
+            start=_day(later[0].service_start), end=_day(later[-1].service_end)))
+        held.update((id(item), reason) for item in later)
+    return held
+
+
+def _day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
 
 
 def _register_problem(item: WorkItem, matched: Matched,
@@ -620,6 +659,7 @@ def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
     billed = billed_keys(s, plan.period.code, point_ids)
     batch = [i for i in batch if (i.point_id, i.customer_id) not in billed]
     matched = _matched(s, plan, source, batch)
+    first_stretch(matched, plan.first_stretch)
     lines = matched.lines
     keys = {(i.point_id, i.customer_id) for i in batch}
     charges = pending_charges(s, keys, plan.period.end)
