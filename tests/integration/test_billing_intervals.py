@@ -377,3 +377,42 @@ def test_a_point_back_with_its_holder_in_the_month_bills_each_stretch_once(
         (date(2024, 5, 31), date(2024, 6, 30), D(60), holder)]
     with db.unit_of_work() as s:
         assert list(CHECKS["billed_intervals"](s, Scope())) == []
+
+
+def test_a_new_connection_held_back_keeps_the_days_from_its_initial_reading(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """A new connection held back in its first month (here: no price for its tariff group)
+    lost the days from its initial reading (10.05) to its next one (31.05): June's run
+    started at the opening of June. Now June's invoice starts at the initial reading."""
+    from office_app.services import periods
+    from office_app.services.billing.points import set_profile
+    from office_app.services.integrity import CHECKS, Scope
+
+    office = build_office(db, supervisor, clerk)
+    holder = _buyer(db, clerk, "Novaković")
+    point = metering.create_point(db, clerk, holder, PointInput(
+        number="P-400", address="Rolovića 40", place="Bar", zone_id=office.zone_id,
+        reader_id=office.reader_id, reading_code=40), date(2024, 5, 10))
+    placed = metering.install_new_meter(db, clerk, point.id, MeterInput(
+        number="E-400", type="Landis"), date(2024, 5, 10), Registers("120"))
+    assert placed.meter is not None
+    office.points["P-400"] = point.id
+    _reading(db, office, "P-400", placed.meter.id, PERIOD, date(2024, 5, 31), "320")
+    set_profile(db, supervisor, point.id, "peak")        # no household peak prices
+    may = billing.run_billing(db, supervisor, PERIOD)
+    assert [(h.point_number, h.reason) for h in may.held] == [("P-400", "no_tariff")]
+    set_profile(db, supervisor, point.id, None)
+    periods.close_period(db, supervisor, PERIOD)
+    _reading(db, office, "P-400", placed.meter.id, "2024-06", date(2024, 6, 30), "420")
+    periods.open_period(db, supervisor, periods.default_order("2024-06"))
+    june = billing.run_billing(db, supervisor, "2024-06")
+    assert [h.point_number for h in june.held if h.point_number == "P-400"] == []
+    [invoice] = _invoices(db, "P-400")
+    assert (invoice.previous_date, invoice.previous_vt, invoice.current_vt,
+            invoice.vt_quantity) == (date(2024, 5, 10), D(120), D(420), D(300))
+    assert [(i[0], i[1], i[2]) for i in _intervals(db, point.id)] == [
+        (date(2024, 5, 10), date(2024, 5, 31), D(200)),
+        (date(2024, 5, 31), date(2024, 6, 30), D(100))]
+    with db.unit_of_work() as s:
+        assert list(CHECKS["billed_intervals"](s, Scope())) == []
+    assert billing.run_billing(db, supervisor, "2024-06").invoices_made == 0
