@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from office_app.errors import N_, DomainError
-from office_app.models import Customer, Invoice
+from office_app.models import BilledInterval, Customer, Invoice
 from office_app.services import consumption, intervals
 from office_app.services.billing.elements import Period
 from office_app.services.billing.points import WorkItem
@@ -53,6 +53,20 @@ def billed_keys(s: Session, period: str,
                 stmt.where(one_of(s, Invoice.point_id, ids[start:start + 2000])))}
         return found
     return {(p, c) for p, c in conn.execute(stmt)}
+
+
+def billed_marks(s: Session, point_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Per point, how many billed intervals it has and the last one's id (billed_interval is
+    append-only: the pair changes exactly when an interval of the point is billed)."""
+    found: dict[int, tuple[int, int]] = {}
+    conn = s.connection()
+    for start in range(0, len(point_ids), 2000):
+        chunk = point_ids[start:start + 2000]
+        found.update((p, (int(n), int(last))) for p, n, last in conn.execute(
+            select(BilledInterval.point_id, func.count(), func.max(BilledInterval.id))
+            .where(one_of(s, BilledInterval.point_id, chunk))
+            .group_by(BilledInterval.point_id)))
+    return found
 
 
 @dataclass

@@ -53,6 +53,7 @@ from office_app.services.billing.matching import (
     IntervalSource,
     Matched,
     billed_keys,
+    billed_marks,
     first_stretch,
     match,
     registers,
@@ -171,6 +172,11 @@ class Plan:
     #: (point, customer) who held the point twice in the period: the last day of the first
     #: stretch, the one billed now (``_held_twice``).
     first_stretch: dict[tuple[int, int], date] = field(default_factory=dict)
+    #: The intervals of every point to bill, matched once for the plan; each batch uses
+    #: them for its points whose billed intervals have not changed since (``marks``).
+    matched: Matched | None = None
+    #: Per point, (count, last id) of its billed intervals when the plan read them.
+    marks: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def _held(item: WorkItem, reason: str, error: DomainError | None = None) -> HeldPoint:
@@ -220,7 +226,9 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
                 0, [], holders=dict(holders))
     todo = [i for i in items if (i.point_id, i.customer_id) not in billed]
     plan.already_billed = len(items) - len(todo)
-    matched = _matched(s, plan, source, todo)
+    # read before the intervals: a point billed meanwhile shows as changed to its batch
+    plan.marks = billed_marks(s, sorted({i.point_id for i in todo}))
+    matched = plan.matched = _matched(s, plan, source, todo)
     problems: dict[tuple[str, str, bool], MissingTariff | None] = {}
     held_points: set[int] = set()
     twice = _held_twice(todo, period, plan)
@@ -658,8 +666,7 @@ def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
     _lock_points(s, point_ids)
     billed = billed_keys(s, plan.period.code, point_ids)
     batch = [i for i in batch if (i.point_id, i.customer_id) not in billed]
-    matched = _matched(s, plan, source, batch)
-    first_stretch(matched, plan.first_stretch)
+    matched = _batch_matched(s, plan, source, batch, point_ids)
     lines = matched.lines
     keys = {(i.point_id, i.customer_id) for i in batch}
     charges = pending_charges(s, keys, plan.period.end)
@@ -680,6 +687,33 @@ def prepare_batch(s: Session, plan: Plan, source: ConsumptionSource,
         account = _account(cards, totals, this, plan.period.code, rate)
         prepared.append(Prepared(item, lines.get(key), outcome, account))
     return prepared, held
+
+
+def _batch_matched(s: Session, plan: Plan, source: ConsumptionSource,
+                   batch: Sequence[WorkItem], point_ids: Sequence[int]) -> Matched:
+    """The batch's intervals: the plan's matching (one read of the intervals per run), read
+    again here, under the points' locks, for the points whose billed intervals changed
+    since the plan read them (a desk billed one meanwhile)."""
+    if plan.matched is None:
+        stale = set(point_ids)
+    else:
+        marks = billed_marks(s, point_ids)
+        stale = {p for p in point_ids if marks.get(p) != plan.marks.get(p)}
+    if not stale:
+        assert plan.matched is not None
+        return plan.matched
+    fresh = _matched(s, plan, source, [i for i in batch if i.point_id in stale])
+    first_stretch(fresh, plan.first_stretch)
+    if plan.matched is None:
+        return fresh
+    old = plan.matched
+    matched = Matched({k: v for k, v in old.lines.items() if k[0] not in stale},
+                      {p: e for p, e in old.problems.items() if p not in stale},
+                      {p: d for p, d in old.last_read.items() if p not in stale})
+    matched.lines.update(fresh.lines)
+    matched.problems.update(fresh.problems)
+    matched.last_read.update(fresh.last_read)
+    return matched
 
 
 def _account(cards: dict[int, list[ledger.EntryData]], totals: dict[int, CardTotals],
