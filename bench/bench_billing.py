@@ -293,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         with db.unit_of_work() as s:
             points = int(s.scalar(text("SELECT count(*) FROM metering_point")) or 0)
+            if args.template:
+                args.customers = int(s.scalar(text("SELECT count(*) FROM customer")) or 0)
         run = bill(db, period)
         copy = copy_same_rows(db, run["run_id"])
         pages = pdf(db, period, args.pages)

@@ -416,3 +416,29 @@ def test_a_new_connection_held_back_keeps_the_days_from_its_initial_reading(
     with db.unit_of_work() as s:
         assert list(CHECKS["billed_intervals"](s, Scope())) == []
     assert billing.run_billing(db, supervisor, "2024-06").invoices_made == 0
+
+
+def test_a_batch_reads_again_a_point_billed_after_the_plan(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """The run matches intervals once, for its plan; a batch reads a point again when its
+    billed intervals changed since (a desk billed it meanwhile), and holds it back naming
+    the invoice instead of failing on the database's unique index."""
+    office = build_office(db, supervisor, clerk)
+    [first] = billing.bill_points(db, supervisor, PERIOD, [office.points["P-100"]])
+    with db.unit_of_work() as s:
+        plan = billing.make_plan(s, PERIOD, billing.default_source())
+    assert "P-200" in [i.point_number for i in plan.items]
+    with db.unit_of_work() as s:     # after the plan, P-200's readings are billed
+        opening, closing = s.scalars(select(Reading.id).where(
+            Reading.point_id == office.points["P-200"], Reading.kind == "regular")
+            .order_by(Reading.read_on)).all()
+        s.add(BilledInterval(invoice_id=first.id, point_id=office.points["P-200"],
+                             meter_id=office.meters["P-100"],
+                             customer_id=office.customers["P-100"], start_reading_id=opening,
+                             end_reading_id=closing, start_on=date(2024, 4, 30),
+                             end_on=date(2024, 5, 31), vt=D(200), register_kind="two"))
+    with db.unit_of_work() as s:
+        prepared, held = billing.prepare_batch(s, plan, billing.default_source(), plan.items)
+    assert "P-200" not in [p.item.point_number for p in prepared] and prepared
+    assert [(h.point_number, h.reason) for h in held] == [("P-200", "intervals")]
+    assert f"invoice {first.number}" in held[0].detail("en")
