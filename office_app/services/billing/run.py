@@ -23,10 +23,12 @@ Guarantees:
 """
 from __future__ import annotations
 
+import gc
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -399,12 +401,26 @@ def preview_run(db: Database, operator: Operator, period: str,
                 source: ConsumptionSource | None = None) -> RunPreview:
     """What a run of ``period`` would do now: how many invoices, which points held back."""
     operator.require(Permission.RUN_BILLING)
-    with db.unit_of_work() as s:
+    with db.unit_of_work() as s, fewer_collections():
         plan = make_plan(s, period, source or default_source())
         running = running_run(s)
         return RunPreview(plan.period.code, plan.status, plan.issue_date, plan.due_date,
                           len(plan.items), plan.already_billed, tuple(plan.held),
                           running.started_at if running else None)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the garbage collector's youngest generation every 100,000 allocations instead of
+    700 while a plan and its batches make a few objects per reading of every point (which
+    live until the run ends): each collection otherwise walks them all again, a third of the
+    run's time at 100,000 points. Nothing is left uncollected; the thresholds come back."""
+    before = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @dataclass
@@ -431,7 +447,7 @@ def run_billing(db: Database, operator: Operator, period: str, on_implausible: s
         raise ValidationError([FieldError("on_implausible", N_(
             "Implausible readings: hold the points back or stop the run."))])
     source = source or default_source()
-    with exclusive_run(db, operator, take_over) as claim:
+    with exclusive_run(db, operator, take_over) as claim, fewer_collections():
         with claim.session() as s:
             plan = make_plan(s, period, source)
             if plan.held and on_implausible == "stop":
