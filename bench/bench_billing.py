@@ -3,6 +3,11 @@
 PDF pages per second against a bare reportlab page loop, measured in the same run.
 
     .venv/bin/python bench/bench_billing.py [--customers 100000] [--pages 3000] [--pg-url URL]
+    .venv/bin/python bench/bench_billing.py --customers 100000 --seed-only --keep --name SEEDED
+    .venv/bin/python bench/bench_billing.py --template SEEDED     # bill a copy of SEEDED
+
+(``--seed-only`` and ``--template`` seed once and bill fresh copies of that database, e.g.
+to compare two versions of the run back to back on the same data.)
 
 Creates a fresh PostgreSQL database, seeds the demo office's register and a year of readings
 (office_app.demo; about one metering point per customer, so 100,000 customers give ~100,000
@@ -90,6 +95,12 @@ def seed(db: Database, customers: int) -> tuple[str, float]:
     period = Period.parse(closed[-1])
     price_lists(ctx, Period.parse(closed[1]), period.shift(-3))
     return period.code, time.perf_counter() - started
+
+
+def last_closed(db: Database) -> str:
+    with db.unit_of_work() as s:
+        return str(s.scalar(select(func.max(BillingPeriod.period)).where(
+            BillingPeriod.status == "closed")))
 
 
 # --- billing against COPY -------------------------------------------------------------------------
@@ -263,14 +274,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default=DEFAULT_SERVER)
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--name", help="the database's name (default: one per process)")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="stop after seeding (with --keep: a template for --template)")
+    parser.add_argument("--template", help="bill a copy of this seeded database instead of "
+                                           "seeding one")
     args = parser.parse_args(argv)
-    name = f"office_bench_billing_{os.getpid()}"
-    db = Database(create_database(args.pg_url, name))
+    name = args.name or f"office_bench_billing_{os.getpid()}"
+    db = Database(create_database(args.pg_url, name, args.template))
     try:
-        upgrade(db)
-        period, seeded = seed(db, args.customers)
+        if args.template:
+            period, seeded = last_closed(db), None
+        else:
+            upgrade(db)
+            period, seeded = seed(db, args.customers)
+        if args.seed_only:
+            log(f"seeded {name}: period {period}, {seeded:.0f} s")
+            return 0
         with db.unit_of_work() as s:
             points = int(s.scalar(text("SELECT count(*) FROM metering_point")) or 0)
+            if args.template:
+                args.customers = int(s.scalar(text("SELECT count(*) FROM customer")) or 0)
         run = bill(db, period)
         copy = copy_same_rows(db, run["run_id"])
         pages = pdf(db, period, args.pages)

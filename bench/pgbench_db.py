@@ -4,12 +4,14 @@ from __future__ import annotations
 from sqlalchemy import create_engine, text
 
 
-def create_database(server: str, name: str) -> str:
-    """A fresh database ``name`` on ``server`` (dropped first if left over); returns its URL."""
+def create_database(server: str, name: str, template: str | None = None) -> str:
+    """A fresh database ``name`` on ``server`` (dropped first if left over), a copy of
+    ``template`` if given; returns its URL."""
     admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'
+                          + (f' TEMPLATE "{template}"' if template else "")))
     admin.dispose()
     return f"{server}/{name}"
 

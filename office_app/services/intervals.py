@@ -36,7 +36,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from office_app.errors import N_, DomainError
-from office_app.models import BilledInterval, Invoice, PointHolding, Reading
+from office_app.models import BilledInterval, BillingRun, Invoice, PointHolding, Reading
 from office_app.services.consumption import (
     ChainReading,
     ConsumptionLine,
@@ -123,7 +123,8 @@ def _billed_ends(session: Session, point_ids: Sequence[int]) -> dict[int, tuple[
 
 def _chains(session: Session, period: str, ids: Sequence[int],
             ends: dict[int, tuple[date, int]], opening: dict[int, ChainReading],
-            legacy: dict[int, date]) -> dict[int, list[ChainReading]]:
+            legacy: dict[int, date],
+            initial: dict[int, date] | None = None) -> dict[int, list[ChainReading]]:
     """Each point's usable readings up to ``period`` from where its billing continues: the
     opening reading and the period's readings, and further back for a meter whose last
     billed interval (or the point's last invoice before billing by intervals, ``legacy``)
@@ -150,6 +151,8 @@ def _chains(session: Session, period: str, ids: Sequence[int],
         stops = [ends[m][0] for m in {r.meter_id for r in chain} if m in ends]
         if pid in legacy:
             stops.append(legacy[pid])
+        if initial and pid in initial:
+            stops.append(initial[pid])
         for stop in stops:
             if stop < first.read_on:
                 behind[pid] = min(behind.get(pid, stop), stop)
@@ -170,6 +173,30 @@ def _legacy_ends(session: Session, period: str, point_ids: Sequence[int]) -> dic
             .where(one_of(session, Invoice.point_id, chunk), Invoice.period < period,
                    Invoice.current_date.is_not(None))
             .group_by(Invoice.point_id))
+        found.update((pid, day) for pid, day in rows if day is not None)
+    return found
+
+
+def _billing_since(session: Session) -> date | None:
+    """The first day of the first period a billing run was started for (None: never)."""
+    first = session.scalar(select(func.min(BillingRun.period)).where(
+        BillingRun.kind == "billing"))
+    return first_day(first) if first else None
+
+
+def _initial_readings(session: Session, point_ids: Sequence[int], since: date,
+                      before: date) -> dict[int, date]:
+    """The date of each point's first usable initial reading (a new connection's or a
+    replacement meter's) from ``since`` to before ``before``."""
+    found: dict[int, date] = {}
+    connection = session.connection()
+    for chunk in _id_chunks(session, point_ids):
+        rows = connection.execute(
+            select(Reading.point_id, func.min(Reading.read_on))
+            .where(one_of(session, Reading.point_id, chunk), Reading.kind == "initial",
+                   Reading.read_on >= since, Reading.read_on < before,
+                   Reading.check_state != "pending")
+            .group_by(Reading.point_id))
         found.update((pid, day) for pid, day in rows if day is not None)
     return found
 
@@ -253,14 +280,20 @@ def _check_replacements(number: str, chain: Sequence[ChainReading]) -> None:
 
 
 def _start(readings: list[ChainReading], billed_end: tuple[date, int] | None,
-           period_start: date, legacy: date | None) -> int | None:
+           period_start: date, legacy: date | None, since: date | None = None) -> int | None:
     """Index of the reading the meter's unbilled intervals start from (None: nothing): the
     end of its last billed interval; for a meter never billed, its last reading up to the
-    point's last invoice (before billing by intervals), or else before the period (the
-    opening); failing both, its first reading (the initial reading)."""
+    point's last invoice (before billing by intervals), or else its initial reading taken
+    since billing began (``since``: a new connection held back, or not billed, in an earlier
+    period keeps the days from its initial reading), or else its last reading before the
+    period (the opening); failing all, its first reading (the initial reading)."""
     if billed_end is not None:
         ids = [r.id for r in readings]
         return ids.index(billed_end[1]) if billed_end[1] in ids else None
+    if legacy is None and since is not None:
+        for i, r in enumerate(readings):
+            if r.kind == "initial" and r.read_on >= since:
+                return i
     if legacy is not None:
         earlier = [i for i, r in enumerate(readings) if r.read_on <= legacy]
     else:
@@ -270,13 +303,14 @@ def _start(readings: list[ChainReading], billed_end: tuple[date, int] | None,
 
 def point_intervals(number: str, utility: str, chain: Sequence[ChainReading],
                     ends: dict[int, tuple[date, int]], period_start: date,
-                    holders: _Holders, legacy: date | None = None) -> list[Interval]:
+                    holders: _Holders, legacy: date | None = None,
+                    since: date | None = None) -> list[Interval]:
     """The point's unbilled intervals in chain order; PointProblem when they cannot be
     billed as they are."""
     _check_replacements(number, chain)
     found: list[Interval] = []
     for meter_id, readings in _by_meter(chain).items():
-        first = _start(readings, ends.get(meter_id), period_start, legacy)
+        first = _start(readings, ends.get(meter_id), period_start, legacy, since)
         if first is None:
             continue
         for prev, cur in zip(readings[first:], readings[first + 1:], strict=False):
@@ -333,7 +367,11 @@ def billable(session: Session, period: str, point_ids: Collection[int],
     unbilled_meters = [pid for pid in ids if opening.get(pid) is None
                        or opening[pid].meter_id not in ends]
     legacy = _legacy_ends(session, period, unbilled_meters) if unbilled_meters else {}
-    chains = _chains(session, period, ids, ends, opening, legacy)
+    since = _billing_since(session)
+    fresh = [pid for pid in unbilled_meters if pid not in legacy]
+    initial = (_initial_readings(session, fresh, since, first_day(period))
+               if since is not None and fresh else {})
+    chains = _chains(session, period, ids, ends, opening, legacy, initial)
     holders = _Holders(session, ids)
     result = Billable([])
     for pid in ids:
@@ -343,7 +381,7 @@ def billable(session: Session, period: str, point_ids: Collection[int],
         result.last_read[pid] = chain[-1].read_on
         try:
             found = point_intervals(numbers.get(pid, str(pid)), utility, chain, ends,
-                                    first_day(period), holders, legacy.get(pid))
+                                    first_day(period), holders, legacy.get(pid), since)
         except PointProblem as problem:
             result.problems[pid] = problem
             continue

@@ -328,3 +328,117 @@ def test_invoices_from_before_billing_by_intervals_are_continued_not_billed_agai
     assert (may.current_date, may.vt_quantity) == (date(2024, 6, 2), D(200))
     assert (june.previous_date, june.previous_vt, june.vt_quantity) == (
         date(2024, 6, 2), D(97700), D(60))
+
+
+def test_a_point_back_with_its_holder_in_the_month_bills_each_stretch_once(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """A -> B -> A inside May made two work items with one key and the run failed on the
+    unique index. Now A's first stretch and B are billed, A's second stretch is held back
+    naming the dates, and its consumption goes on A's June invoice: every interval once."""
+    from office_app.services import periods
+    from office_app.services.integrity import CHECKS, Scope
+
+    office = build_office(db, supervisor, clerk)
+    point, holder, buyer = office.points["P-200"], office.customers["P-200"], _buyer(db, clerk)
+    metering.transfer_point(db, clerk, point, buyer, date(2024, 5, 10))
+    _reading(db, office, "P-200", office.meters["P-200"], PERIOD, date(2024, 5, 10), "97540",
+             kind="transfer")
+    metering.transfer_point(db, clerk, point, holder, date(2024, 5, 20))
+    _reading(db, office, "P-200", office.meters["P-200"], PERIOD, date(2024, 5, 20), "97600",
+             kind="transfer")
+    preview = billing.preview_run(db, supervisor, PERIOD)
+    result = billing.run_billing(db, supervisor, PERIOD)
+    assert [(h.point_number, h.reason) for h in result.held] == [("P-200", "intervals")]
+    assert [(h.point_number, h.reason) for h in preview.held] == [("P-200", "intervals")]
+    assert result.held[0].customer_code == "0000002"
+    assert result.held[0].detail("en") == (
+        "Point P-200: customer 0000002 held it twice in 2024-05; the days from 20.05.2024 to "
+        "31.05.2024 go on their invoice of the next period (one invoice per point, holder "
+        "and period). Bill the fixed charges of those days with a debit note.")
+    for language in ("sr_Latn", "sq"):
+        text = result.held[0].detail(language)
+        assert "20.05.2024" in text and text != result.held[0].detail("en")
+    first, second = _invoices(db, "P-200")
+    assert (first.customer_id, first.service_start, first.service_end, first.vt_quantity) == (
+        holder, date(2024, 5, 1), date(2024, 5, 9), D(40))
+    assert (second.customer_id, second.service_start, second.service_end,
+            second.vt_quantity) == (buyer, date(2024, 5, 10), date(2024, 5, 19), D(60))
+    assert billing.run_billing(db, supervisor, PERIOD).invoices_made == 0
+    _reading(db, office, "P-200", office.meters["P-200"], "2024-06", date(2024, 6, 30), "97760")
+    periods.open_period(db, supervisor, periods.default_order("2024-06"))
+    billing.run_billing(db, supervisor, "2024-06")
+    june = _invoices(db, "P-200")[-1]
+    assert (june.customer_id, june.previous_date, june.previous_vt, june.vt_quantity) == (
+        holder, date(2024, 5, 20), D(97600), D(160))
+    assert [(i[0], i[1], i[2], i[4]) for i in _intervals(db, point)] == [
+        (date(2024, 4, 30), date(2024, 5, 10), D(40), holder),
+        (date(2024, 5, 10), date(2024, 5, 20), D(60), buyer),
+        (date(2024, 5, 20), date(2024, 5, 31), D(100), holder),
+        (date(2024, 5, 31), date(2024, 6, 30), D(60), holder)]
+    with db.unit_of_work() as s:
+        assert list(CHECKS["billed_intervals"](s, Scope())) == []
+
+
+def test_a_new_connection_held_back_keeps_the_days_from_its_initial_reading(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """A new connection held back in its first month (here: no price for its tariff group)
+    lost the days from its initial reading (10.05) to its next one (31.05): June's run
+    started at the opening of June. Now June's invoice starts at the initial reading."""
+    from office_app.services import periods
+    from office_app.services.billing.points import set_profile
+    from office_app.services.integrity import CHECKS, Scope
+
+    office = build_office(db, supervisor, clerk)
+    holder = _buyer(db, clerk, "Novaković")
+    point = metering.create_point(db, clerk, holder, PointInput(
+        number="P-400", address="Rolovića 40", place="Bar", zone_id=office.zone_id,
+        reader_id=office.reader_id, reading_code=40), date(2024, 5, 10))
+    placed = metering.install_new_meter(db, clerk, point.id, MeterInput(
+        number="E-400", type="Landis"), date(2024, 5, 10), Registers("120"))
+    assert placed.meter is not None
+    office.points["P-400"] = point.id
+    _reading(db, office, "P-400", placed.meter.id, PERIOD, date(2024, 5, 31), "320")
+    set_profile(db, supervisor, point.id, "peak")        # no household peak prices
+    may = billing.run_billing(db, supervisor, PERIOD)
+    assert [(h.point_number, h.reason) for h in may.held] == [("P-400", "no_tariff")]
+    set_profile(db, supervisor, point.id, None)
+    periods.close_period(db, supervisor, PERIOD)
+    _reading(db, office, "P-400", placed.meter.id, "2024-06", date(2024, 6, 30), "420")
+    periods.open_period(db, supervisor, periods.default_order("2024-06"))
+    june = billing.run_billing(db, supervisor, "2024-06")
+    assert [h.point_number for h in june.held if h.point_number == "P-400"] == []
+    [invoice] = _invoices(db, "P-400")
+    assert (invoice.previous_date, invoice.previous_vt, invoice.current_vt,
+            invoice.vt_quantity) == (date(2024, 5, 10), D(120), D(420), D(300))
+    assert [(i[0], i[1], i[2]) for i in _intervals(db, point.id)] == [
+        (date(2024, 5, 10), date(2024, 5, 31), D(200)),
+        (date(2024, 5, 31), date(2024, 6, 30), D(100))]
+    with db.unit_of_work() as s:
+        assert list(CHECKS["billed_intervals"](s, Scope())) == []
+    assert billing.run_billing(db, supervisor, "2024-06").invoices_made == 0
+
+
+def test_a_batch_reads_again_a_point_billed_after_the_plan(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """The run matches intervals once, for its plan; a batch reads a point again when its
+    billed intervals changed since (a desk billed it meanwhile), and holds it back naming
+    the invoice instead of failing on the database's unique index."""
+    office = build_office(db, supervisor, clerk)
+    [first] = billing.bill_points(db, supervisor, PERIOD, [office.points["P-100"]])
+    with db.unit_of_work() as s:
+        plan = billing.make_plan(s, PERIOD, billing.default_source())
+    assert "P-200" in [i.point_number for i in plan.items]
+    with db.unit_of_work() as s:     # after the plan, P-200's readings are billed
+        opening, closing = s.scalars(select(Reading.id).where(
+            Reading.point_id == office.points["P-200"], Reading.kind == "regular")
+            .order_by(Reading.read_on)).all()
+        s.add(BilledInterval(invoice_id=first.id, point_id=office.points["P-200"],
+                             meter_id=office.meters["P-100"],
+                             customer_id=office.customers["P-100"], start_reading_id=opening,
+                             end_reading_id=closing, start_on=date(2024, 4, 30),
+                             end_on=date(2024, 5, 31), vt=D(200), register_kind="two"))
+    with db.unit_of_work() as s:
+        prepared, held = billing.prepare_batch(s, plan, billing.default_source(), plan.items)
+    assert "P-200" not in [p.item.point_number for p in prepared] and prepared
+    assert [(h.point_number, h.reason) for h in held] == [("P-200", "intervals")]
+    assert f"invoice {first.number}" in held[0].detail("en")

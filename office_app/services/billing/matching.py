@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from office_app.errors import N_, DomainError
-from office_app.models import Customer, Invoice
+from office_app.models import BilledInterval, Customer, Invoice
 from office_app.services import consumption, intervals
 from office_app.services.billing.elements import Period
 from office_app.services.billing.points import WorkItem
@@ -55,6 +55,20 @@ def billed_keys(s: Session, period: str,
     return {(p, c) for p, c in conn.execute(stmt)}
 
 
+def billed_marks(s: Session, point_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Per point, how many billed intervals it has and the last one's id (billed_interval is
+    append-only: the pair changes exactly when an interval of the point is billed)."""
+    found: dict[int, tuple[int, int]] = {}
+    conn = s.connection()
+    for start in range(0, len(point_ids), 2000):
+        chunk = point_ids[start:start + 2000]
+        found.update((p, (int(n), int(last))) for p, n, last in conn.execute(
+            select(BilledInterval.point_id, func.count(), func.max(BilledInterval.id))
+            .where(one_of(s, BilledInterval.point_id, chunk))
+            .group_by(BilledInterval.point_id)))
+    return found
+
+
 @dataclass
 class Matched:
     """The lines of a set of work items, and the points that cannot be billed."""
@@ -78,6 +92,21 @@ def match(s: Session, period: Period, found: Billable,
             result.problems[line.point_id] = _earlier(
                 s, period, numbers.get(line.point_id, str(line.point_id)), line)
     return result
+
+
+def first_stretch(matched: Matched, last_days: Mapping[tuple[int, int], date]) -> None:
+    """Keep, of the line of a customer who held the point twice in the period, the intervals
+    of the first stretch (those starting up to its ``last_days``): the later ones stay
+    unbilled for the customer's next invoice."""
+    for key, last_day in last_days.items():
+        line = matched.lines.get(key)
+        if line is None:
+            continue
+        kept = [i for i in line.intervals if i.start.read_on <= last_day]
+        if kept:
+            matched.lines[key] = intervals.line_of(line.point_id, line.period, key[1], kept)
+        else:
+            del matched.lines[key]
 
 
 def _earlier(s: Session, period: Period, number: str, line: ConsumptionLine) -> DomainError:
