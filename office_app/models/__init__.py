@@ -15,6 +15,13 @@ from office_app.models.billing import (
 )
 from office_app.models.customers import Customer, CustomerStatusChange
 from office_app.models.ledger import InterestCharge, LedgerEntry
+from office_app.models.legal import (
+    CaseAttachment,
+    CaseEvent,
+    Complaint,
+    ComplaintInvoice,
+    LegalCase,
+)
 from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, PointHolding
 from office_app.models.network import MeterReader, Zone
 from office_app.models.numbering import Counter
@@ -37,4 +44,5 @@ __all__ = [
     "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
+    "CaseAttachment", "CaseEvent", "Complaint", "ComplaintInvoice", "LegalCase",
 ]
