@@ -60,3 +60,23 @@ def test_the_legal_office_works_under_its_own_connection_and_no_further(
             "UPDATE case_attachment SET file_name = 'x'",
             "DELETE FROM case_event"):
         assert _refused(own, statement) == "42501", statement
+
+
+def test_a_clerk_keeps_the_complaint_book_under_their_own_connection(
+        office: Office) -> None:  # noqa: F811
+    from office_app.services import complaints
+    from office_app.services.complaints import ComplaintInput
+
+    clerk = office.operators[Role.CLERK]
+    cid = debtor(office.db, clerk, "Vuković", "240.00")
+    own = office.as_role(Role.CLERK)
+    entered = complaints.register(own, clerk, ComplaintInput(
+        cid, date(2024, 6, 12), "written", "reading", "Wrong reading.", "12.00"))
+    complaints.answer(own, clerk, entered.id, "rejected", "Reading confirmed.", date(2024, 6, 14))
+    assert complaints.overdue(own, clerk, date(2024, 7, 1)) == []
+    for statement in ("UPDATE complaint SET number = 'X'", "DELETE FROM complaint",
+                      "UPDATE complaint SET disputed_amount = 0",
+                      "INSERT INTO legal_case (id) VALUES (-1)"):
+        assert _refused(own, statement) == "42501", statement
+    lawyer_db = office.as_role(Role.LEGAL)
+    assert _refused(lawyer_db, "INSERT INTO complaint (id) VALUES (-1)") == "42501"
