@@ -62,7 +62,8 @@ INTEREST_BEARING = frozenset({"invoice", "debit_note", "opening_balance", "payme
 #: Number formats of the documents the office issues: prefix and digits of the sequence.
 SERIES_FORMATS = {"invoice": ("", 7), "credit_note": ("CN", 6), "debit_note": ("DN", 6),
                   "interest": ("KI", 7), "order": ("NK", 5), "court_costs": ("ST", 6),
-                  "write_off": ("OT", 6), "complaint": ("RK", 6)}
+                  "write_off": ("OT", 6), "complaint": ("RK", 6),
+                  "proposal": ("PI", 6)}
 
 
 # --- document numbers -------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def _set_status(s: Session, operator: Operator, customer: Customer, status: str 
                                reason=reason[:200]))
 
 
-def _open_cases(s: Session, customer_id: int) -> int:
+def open_case_count(s: Session, customer_id: int) -> int:
     return int(s.scalar(select(func.count()).select_from(LegalCase).where(
         LegalCase.customer_id == customer_id, LegalCase.closed_on.is_(None))) or 0)
 
@@ -224,13 +224,12 @@ def open_case(db: Database, operator: Operator, data: CaseInput) -> CaseRecord:
     Refused for a customer who owes nothing, or a case number already used at that court."""
     operator.require(Permission.MANAGE_LEGAL)
     with db.unit_of_work() as s:
-        return _open(s, operator, data)
+        return open_in(s, operator, data)
 
 
-def _open(s: Session, operator: Operator, data: CaseInput) -> CaseRecord:
+def open_in(s: Session, operator: Operator, data: CaseInput) -> CaseRecord:
     number = _text(data.case_number, "case_number", 40)
     court = _text(data.court, "court", 80)
-    sued = money_value(data.amount_sued, "amount_sued", allow_zero=False)
     fee = money_value(data.court_fee, "court_fee")
     costs = money_value(data.other_costs, "other_costs")
     customer = s.get(Customer, data.customer_id)
@@ -241,6 +240,7 @@ def _open(s: Session, operator: Operator, data: CaseInput) -> CaseRecord:
         raise Conflict(N_("Customer {code} owes nothing on {day}: there is nothing to sue "
                           "for."), "customer_id", code=customer.code,
                        day=data.filed_on.isoformat())
+    sued = money_value(data.amount_sued, "amount_sued", allow_zero=False)
     if s.scalar(select(LegalCase.id).where(LegalCase.court == court,
                                            LegalCase.case_number == number)) is not None:
         raise Conflict(N_("Case number: {number} is already in the register at {court}."),
@@ -322,7 +322,7 @@ def close_case(db: Database, operator: Operator, case_id: int, stage: str, outco
         case.stage, case.outcome, case.closed_on = stage, text, on
         case.updated_at, case.updated_by = utcnow(), operator.code
         s.flush()
-        if _open_cases(s, customer.id) == 0 and customer.status == "T":
+        if open_case_count(s, customer.id) == 0 and customer.status == "T":
             _set_status(s, operator, customer, None, on,
                         f"case {case.court} {case.case_number} closed: {stage}")
         return _record(case, customer)
