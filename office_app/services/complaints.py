@@ -39,7 +39,7 @@ from office_app.models.legal import (
 from office_app.services import ledger
 from office_app.services.billing import corrections
 from office_app.services.legal import money_value
-from office_app.services.office import office_in
+from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
 
 #: Working days the office has to answer (003 III.1).
@@ -301,3 +301,67 @@ def correct(db: Database, operator: Operator, complaint_id: int, invoice_id: int
         row.updated_at, row.updated_by = utcnow(), operator.code
         s.flush()
         return _record(s, row)
+
+
+# --- documents --------------------------------------------------------------------------------
+
+def complaint_document(db: Database, operator: Operator, complaint_id: int) -> bytes:
+    """The complaint as entered, two copies (customer, complaint book), in the customer's
+    language."""
+    from office_app.printing.complaint import complaint_pdf
+
+    operator.require(Permission.MANAGE_COMPLAINTS)
+    with db.unit_of_work() as s:
+        record, office = _record(s, _complaint(s, complaint_id)), office_in(s)
+    return complaint_pdf(record, office, record.customer_language, operator.code, utcnow())
+
+
+def answer_letter(db: Database, operator: Operator, complaint_id: int) -> bytes:
+    """The answer letter; refused before the complaint is answered."""
+    record, office = _answered(db, operator, complaint_id)
+    return _letter(record, office, operator)
+
+
+def _answered(db: Database, operator: Operator,
+              complaint_id: int) -> tuple[ComplaintRecord, OfficeInfo]:
+    operator.require(Permission.MANAGE_COMPLAINTS)
+    with db.unit_of_work() as s:
+        record, office = _record(s, _complaint(s, complaint_id)), office_in(s)
+    if record.answered_on is None:
+        raise Conflict(N_("Complaint {number} is not answered yet: record the decision "
+                          "first."), "decision", number=record.number)
+    return record, office
+
+
+def _letter(record: ComplaintRecord, office: OfficeInfo, operator: Operator) -> bytes:
+    from office_app.printing.complaint import answer_letter_pdf
+
+    return answer_letter_pdf(record, office, record.customer_language, operator.code,
+                             utcnow())
+
+
+def answer_email(db: Database, operator: Operator, complaint_id: int) -> bytes:
+    """An e-mail draft (.eml, marked unsent) to the customer with the answer letter attached,
+    for a mail program to send. Refused when the customer gave no e-mail address."""
+    from email.message import EmailMessage
+    from email.utils import formataddr
+
+    from office_app.i18n import translator
+
+    record, office = _answered(db, operator, complaint_id)
+    if not record.customer_email:
+        raise Conflict(N_("Customer {code} gave no e-mail address; print the answer letter "
+                          "instead."), "email", code=record.customer_code)
+    t = translator(record.customer_language)
+    message = EmailMessage()
+    message["X-Unsent"] = "1"
+    message["From"] = formataddr((office.name, office.email)) if office.email else office.name
+    message["To"] = formataddr((record.customer_name, record.customer_email))
+    message["Subject"] = t("Answer to your complaint {number}", number=record.number)
+    message.set_content(t(
+        "Dear customer,\n\nplease find attached our answer to your complaint {number} of "
+        "{date}.\n\n{office}\n{phone}", number=record.number, date=t.date(record.received_on),
+        office=office.name, phone=office.phone))
+    message.add_attachment(_letter(record, office, operator), maintype="application",
+                           subtype="pdf", filename=f"{record.number}.pdf")
+    return bytes(message)
