@@ -134,6 +134,7 @@ GRANTS: dict[str, TableGrant] = {
     "customer_status_change": TableGrant(insert=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS,
                                                  P.MANAGE_LEGAL),
                                          append_only=True),
+    "office_closed_day": TableGrant(insert=(P.MANAGE_PERIODS,), delete=(P.MANAGE_PERIODS,)),
     "zone": TableGrant(insert=(P.EDIT_NETWORK,), update=(P.EDIT_NETWORK,)),
     "meter_reader": TableGrant(insert=(P.EDIT_NETWORK,), update=(P.EDIT_NETWORK,)),
     "metering_point": TableGrant(insert=_REGISTER, update=_REGISTER),

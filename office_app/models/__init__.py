@@ -13,6 +13,7 @@ from office_app.models.billing import (
     Tariff,
     VatRate,
 )
+from office_app.models.calendar import OfficeClosedDay
 from office_app.models.customers import Customer, CustomerStatusChange
 from office_app.models.ledger import InterestCharge, LedgerEntry
 from office_app.models.legal import (
@@ -38,7 +39,8 @@ from office_app.models.users import AuditEntry, User
 
 __all__ = [
     "AuditEntry", "Base", "Counter", "Customer", "CustomerStatusChange", "Meter",
-    "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "PointHolding", "User", "Zone",
+    "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "OfficeClosedDay",
+    "PointHolding", "User", "Zone",
     "BillingPeriod", "FieldRecord", "MeterPhoto", "MeterReplacement", "Reading",
     "ReadingSettings",
     "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
