@@ -7,8 +7,9 @@ clerks and supervisors hold ``MANAGE_COMPLAINTS``; on PostgreSQL no other role r
 Guarantees:
 
 - Each complaint gets the next number of its series (``RK-<office>-<year>-000001``, gapless).
-- Its deadline is ``ANSWER_DAYS`` working days after it was received; an unanswered complaint
-  past its deadline is overdue (``overdue``).
+- Its deadline is ``ANSWER_DAYS`` working days after it was received (services.calendar: the
+  office's country's public holidays and its closed days do not count); an unanswered
+  complaint past its deadline is overdue (``overdue``).
 - An answer needs a decision (justified or rejected) and its reason.
 - A justified complaint is corrected by a credit or debit note (billing/corrections.py) that
   names the complaint; the complaint keeps the note's id, so each leads to the other.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -38,6 +39,7 @@ from office_app.models.legal import (
 )
 from office_app.services import ledger
 from office_app.services.billing import corrections
+from office_app.services.calendar import OfficeCalendar, add_working_days, calendar_in
 from office_app.services.legal import money_value
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
@@ -100,15 +102,10 @@ class ComplaintInput:
     invoice_ids: Sequence[int] = ()
 
 
-def answer_deadline(received_on: date) -> date:
-    """The last day to answer: ``ANSWER_DAYS`` working days (Monday to Friday) after the day
-    the complaint was received."""
-    day, left = received_on, ANSWER_DAYS
-    while left:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+def answer_deadline(received_on: date, office: OfficeCalendar) -> date:
+    """The last day to answer: the ``ANSWER_DAYS``-th working day of the office (weekends,
+    public holidays of its country and its own closed days left out) after receipt."""
+    return add_working_days(received_on, ANSWER_DAYS, office)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -215,7 +212,7 @@ def register(db: Database, operator: Operator, data: ComplaintInput) -> Complain
         row = Complaint(number=number, customer_id=customer.id, received_on=data.received_on,
                         channel=data.channel, subject=data.subject,
                         description=data.description.strip(), disputed_amount=disputed,
-                        deadline=answer_deadline(data.received_on), reason="",
+                        deadline=answer_deadline(data.received_on, calendar_in(s)), reason="",
                         created_by=operator.code)
         s.add(row)
         s.flush()

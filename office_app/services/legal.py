@@ -5,7 +5,8 @@ Guarantees:
 - Only the legal office and supervisors read or change the register (``MANAGE_LEGAL``; on
   PostgreSQL the grants refuse every other role as well).
 - A case is opened only for a customer who owes money; a case number is unique per court.
-- Opening a case sets the customer's status ``T`` (sued); closing the last open case clears it.
+- Opening a case sets the customer's status ``T`` (sued) through the customer-status service,
+  naming the case as its origin; closing the last open case clears it the same way.
 - The court fee and other costs the customer owes, and a write-off decided at the end, are
   posted to the financial card through ``services.ledger`` (numbered documents of their own).
 - A closing outcome must agree with the ledger: ``paid`` only when nothing is owed any more,
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
-from office_app.models import Customer, CustomerStatusChange, MeteringPoint, PointHolding
+from office_app.models import Customer, MeteringPoint, PointHolding
 from office_app.models.base import utcnow
 from office_app.models.ledger import LedgerEntry
 from office_app.models.legal import (
@@ -36,6 +37,7 @@ from office_app.models.legal import (
     LegalCase,
 )
 from office_app.services import ledger
+from office_app.services.customer_status import StatusOrigin, clear_status, set_status
 from office_app.services.office import office_in
 from office_app.services.permissions import Operator, Permission
 
@@ -189,16 +191,8 @@ def _text(value: str, field: str, limit: int) -> str:
 
 # --- the status letter T ----------------------------------------------------------------------
 
-def _set_status(s: Session, operator: Operator, customer: Customer, status: str | None,
-                on: date, reason: str) -> None:
-    """Set or clear the customer's status letter with its history row (origin: the case)."""
-    if customer.status == status:
-        return
-    customer.status, customer.status_date = status, on if status else None
-    customer.updated_at, customer.updated_by = utcnow(), operator.code
-    s.add(CustomerStatusChange(customer_id=customer.id, status=status,
-                               status_date=customer.status_date, operator_code=operator.code,
-                               reason=reason[:200]))
+def _origin(case: LegalCase, kind: str) -> StatusOrigin:
+    return StatusOrigin(kind, case.id, f"{case.case_number}"[:30])
 
 
 def open_case_count(s: Session, customer_id: int) -> int:
@@ -253,7 +247,9 @@ def open_in(s: Session, operator: Operator, data: CaseInput) -> CaseRecord:
     if fee + costs > 0:
         _post_costs(s, operator, case, fee + costs, data.filed_on,
                     f"{court} {number}: court fee and costs")
-    _set_status(s, operator, customer, "T", data.filed_on, f"case {court} {number}")
+    if open_case_count(s, customer.id) == 1:       # the first open case makes them T
+        set_status(s, operator, customer.id, "T", data.filed_on, _origin(case, "lawsuit"),
+                   f"{court} {number}")
     return _record(case, customer)
 
 
@@ -322,9 +318,9 @@ def close_case(db: Database, operator: Operator, case_id: int, stage: str, outco
         case.stage, case.outcome, case.closed_on = stage, text, on
         case.updated_at, case.updated_by = utcnow(), operator.code
         s.flush()
-        if open_case_count(s, customer.id) == 0 and customer.status == "T":
-            _set_status(s, operator, customer, None, on,
-                        f"case {case.court} {case.case_number} closed: {stage}")
+        if open_case_count(s, customer.id) == 0:
+            clear_status(s, operator, customer.id, "T", on, _origin(case, "lawsuit_closed"),
+                         f"{case.court} {case.case_number}: {stage}")
         return _record(case, customer)
 
 

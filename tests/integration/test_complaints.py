@@ -13,6 +13,7 @@ from office_app.errors import Conflict, PermissionDenied, ValidationError
 from office_app.services import complaints, ledger
 from office_app.services.billing import corrections
 from office_app.services.billing import run as billing
+from office_app.services.calendar import OfficeCalendar
 from office_app.services.complaints import ComplaintInput
 from office_app.services.permissions import Operator, Role
 from tests.billing_setup import PERIOD, build_office
@@ -35,9 +36,23 @@ def _invoice(db: Database, supervisor: Operator, clerk: Operator) -> tuple[int, 
     (date(2024, 6, 10), date(2024, 6, 24)),   # Monday: two weeks later
     (date(2024, 6, 14), date(2024, 6, 28)),   # Friday
     (date(2024, 6, 15), date(2024, 6, 28)),   # Saturday counts from Monday
+    (date(2024, 4, 26), date(2024, 5, 14)),   # Labour Day: 1 and 2 May
+    (date(2024, 7, 10), date(2024, 7, 25)),   # Statehood Day, a Saturday, observed 15 July
 ])
-def test_the_answer_deadline_is_ten_working_days(received: date, deadline: date) -> None:
-    assert complaints.answer_deadline(received) == deadline
+def test_the_answer_deadline_is_ten_working_days_in_montenegro(received: date,
+                                                              deadline: date) -> None:
+    assert complaints.answer_deadline(received, OfficeCalendar("ME")) == deadline
+
+
+def test_an_office_closed_day_moves_the_deadline(db: Database, clerk: Operator,
+                                                 supervisor: Operator) -> None:
+    from office_app.services import calendar
+
+    calendar.add_closed_day(db, supervisor, date(2024, 6, 21), "Dan opštine")
+    cid = debtor(db, clerk, "Vuković", "100.00")
+    entered = complaints.register(db, clerk, ComplaintInput(
+        cid, date(2024, 6, 10), "written", "meter", "Meter stopped.", "0"))
+    assert entered.deadline == date(2024, 6, 25)
 
 
 def test_a_justified_complaint_is_corrected_and_linked_both_ways(

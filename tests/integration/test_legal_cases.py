@@ -61,6 +61,11 @@ def test_closing_as_paid_clears_T_only_when_the_card_is_settled(
                               date(2024, 11, 1))
     assert closed.closed_on == date(2024, 11, 1) and closed.stage == "paid"
     assert _status(db, supervisor, cid) is None
+    from office_app.services.customer_status import status_history
+
+    history = status_history(db, supervisor, cid)
+    assert [(h.status, h.origin_kind, h.origin_number) for h in history] == [
+        (None, "lawsuit_closed", "I 120/24"), ("T", "lawsuit", "I 120/24")]
 
 
 def test_writing_off_posts_a_credit_of_what_is_owed_and_clears_T(
