@@ -29,6 +29,9 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("customers", N_("Customers"), "office_app.ui.customers", Permission.VIEW_CUSTOMERS),
     TabSpec("readings", N_("Reading books"), "office_app.ui.readings", Permission.KEY_READINGS),
     TabSpec("billing", N_("Billing"), "office_app.ui.billing", Permission.VIEW_LEDGER),
+    TabSpec("legal", N_("Litigation"), "office_app.ui.legal", Permission.MANAGE_LEGAL),
+    TabSpec("complaints", N_("Complaint book"), "office_app.ui.complaints",
+            Permission.MANAGE_COMPLAINTS),
     TabSpec("network", N_("Zones and readers"), "office_app.ui.network", Permission.EDIT_NETWORK),
     TabSpec("users", N_("Users"), "office_app.ui.users", Permission.MANAGE_USERS),
 ]
