@@ -14,6 +14,13 @@ from office_app.models.billing import (
     VatRate,
 )
 from office_app.models.calendar import OfficeClosedDay
+from office_app.models.collection import (
+    DebtWarning,
+    DisconnectionOrder,
+    DisconnectionRecord,
+    DunningRun,
+    WarningItem,
+)
 from office_app.models.customers import Customer, CustomerStatusChange
 from office_app.models.ledger import InterestCharge, LedgerEntry
 from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, PointHolding
@@ -39,4 +46,5 @@ __all__ = [
     "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
+    "DebtWarning", "DisconnectionOrder", "DisconnectionRecord", "DunningRun", "WarningItem",
 ]
