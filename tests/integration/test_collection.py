@@ -150,3 +150,40 @@ def test_vulnerable_customers_wait_for_review_and_payers_are_left_out(
     approved = warnings.run_warnings(db, supervisor, _criteria(), approved={scepan})
     assert (approved.issued, approved.already_issued) == (1, 1)
     assert warnings.run_warnings(db, supervisor, _criteria(), dry_run=True).issued == 0
+
+
+def test_integrity_checks_are_clean_after_use_and_name_a_tampered_row(
+        db: Database, supervisor: Operator, office: dict) -> None:
+    from office_app.models import Customer, DebtWarning
+    from office_app.services.integrity import CHECKS, Scope
+
+    scepan = office["customers"]["P-200"]
+    warnings.run_warnings(db, supervisor, _criteria())
+    orders.run_orders(db, supervisor, ORDERS_ON)
+    order = next(o for o in orders.field_crew_list(db, supervisor) if o.customer_id == scepan)
+    orders.record_disconnection(db, supervisor, FieldRecordInput(order.id, date(2024, 8, 16)))
+    names = ("status_I_has_field_record", "order_after_expired_warning",
+             "dunning_runs_idempotent")
+
+    def violations() -> list[tuple[str, str, str]]:
+        with db.unit_of_work() as s:
+            return [(v.check, v.customer_code, v.document) for name in names
+                    for v in CHECKS[name](s, Scope())]
+
+    assert violations() == []
+    with db.unit_of_work() as s:          # tampering: I set behind the status service's back
+        trade = s.get(Customer, office["customers"]["P-300"])
+        assert trade is not None
+        trade.status = "I"
+        s.execute(DebtWarning.__table__.update().where(
+            DebtWarning.id == order_warning_id(s, order.id)).values(deadline=ORDERS_ON))
+    found = violations()
+    assert ("status_I_has_field_record", "0000003", "") in found
+    assert ("order_after_expired_warning", "0000002", order.number) in found
+
+
+def order_warning_id(s: object, order_id: int) -> int:
+    from office_app.models import DisconnectionOrder
+
+    row = s.get(DisconnectionOrder, order_id)  # type: ignore[attr-defined]
+    return int(row.warning_id)
