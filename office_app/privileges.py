@@ -121,7 +121,8 @@ GRANTS: dict[str, TableGrant] = {
     "audit_entry": TableGrant(insert=(EVERYONE,), append_only=True),
     "counter": TableGrant(),  # numbers are taken through office_take_numbers()
     "customer": TableGrant(
-        insert=(P.EDIT_CUSTOMERS,), update=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS),
+        insert=(P.EDIT_CUSTOMERS,),
+        update=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS, P.COLLECT_DEBT),
         # the legal office sets and clears T (a case opened or closed), nothing else
         update_also=((P.MANAGE_LEGAL, ("status", "status_date", "updated_at", "updated_by")),),
         update_columns=("kind", "category", "surname", "given_name", "name", "personal_number",
@@ -132,7 +133,7 @@ GRANTS: dict[str, TableGrant] = {
                         "registered_on", "status", "status_date", "search_key", "updated_at",
                         "updated_by")),
     "customer_status_change": TableGrant(insert=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS,
-                                                 P.MANAGE_LEGAL),
+                                                 P.MANAGE_LEGAL, P.COLLECT_DEBT),
                                          append_only=True),
     "office_closed_day": TableGrant(insert=(P.MANAGE_PERIODS,), delete=(P.MANAGE_PERIODS,)),
     "zone": TableGrant(insert=(P.EDIT_NETWORK,), update=(P.EDIT_NETWORK,)),
@@ -152,7 +153,7 @@ GRANTS: dict[str, TableGrant] = {
     "vat_rate": TableGrant(**_RATES),  # type: ignore[arg-type]
     "interest_rate": TableGrant(**_RATES),  # type: ignore[arg-type]
     "point_billing_profile": TableGrant(insert=(P.MANAGE_TARIFFS,), update=(P.MANAGE_TARIFFS,)),
-    "other_charge": TableGrant(insert=(P.CORRECT_INVOICES,)),
+    "other_charge": TableGrant(insert=(P.CORRECT_INVOICES, P.COLLECT_DEBT)),
     "billing_run": TableGrant(insert=(P.RUN_BILLING,), update=(P.RUN_BILLING,)),
     "billing_hold": TableGrant(insert=(P.RUN_BILLING,), delete=(P.RUN_BILLING,)),
     "invoice": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
@@ -180,6 +181,18 @@ GRANTS: dict[str, TableGrant] = {
                             select=(P.MANAGE_COMPLAINTS,)),
     "complaint_invoice": TableGrant(insert=(P.MANAGE_COMPLAINTS,), append_only=True,
                                     select=(P.MANAGE_COMPLAINTS,)),
+    # collection of debt (services/collection): posted parts INSERT-only, registers by column
+    "dunning_run": TableGrant(insert=(P.COLLECT_DEBT,), update=(P.COLLECT_DEBT,),
+                              update_columns=("status", "heartbeat_at", "finished_at",
+                                              "points_total", "documents_made")),
+    "debt_warning": TableGrant(insert=(P.COLLECT_DEBT,), update=(P.COLLECT_DEBT,),
+                               update_columns=("delivery", "delivered_on", "outcome",
+                                               "updated_at", "updated_by")),
+    "debt_warning_item": TableGrant(insert=(P.COLLECT_DEBT,), append_only=True),
+    "disconnection_order": TableGrant(insert=(P.COLLECT_DEBT,), update=(P.COLLECT_DEBT,),
+                                      update_columns=("status", "cancel_reason", "updated_at",
+                                                      "updated_by")),
+    "disconnection_record": TableGrant(insert=(P.COLLECT_DEBT,), append_only=True),
 }
 
 

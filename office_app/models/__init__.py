@@ -14,6 +14,13 @@ from office_app.models.billing import (
     VatRate,
 )
 from office_app.models.calendar import OfficeClosedDay
+from office_app.models.collection import (
+    DebtWarning,
+    DisconnectionOrder,
+    DisconnectionRecord,
+    DunningRun,
+    WarningItem,
+)
 from office_app.models.customers import Customer, CustomerStatusChange
 from office_app.models.ledger import InterestCharge, LedgerEntry
 from office_app.models.legal import (
@@ -47,4 +54,5 @@ __all__ = [
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
     "CaseAttachment", "CaseEvent", "Complaint", "ComplaintInvoice", "LegalCase",
+    "DebtWarning", "DisconnectionOrder", "DisconnectionRecord", "DunningRun", "WarningItem",
 ]

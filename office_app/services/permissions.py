@@ -45,6 +45,7 @@ class Permission(enum.StrEnum):
     POST_PAYMENTS = "post_payments"        # payments, subsidies, compensations on the card
     MANAGE_LEGAL = "manage_legal"          # litigation register: cases, proposals, court costs
     MANAGE_COMPLAINTS = "manage_complaints"  # complaint book (customer care)
+    COLLECT_DEBT = "collect_debt"          # warnings, disconnection and reconnection orders
 
 
 _ALL = frozenset(Permission)
@@ -55,7 +56,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EDIT_NETWORK, Permission.VIEW_AUDIT, Permission.KEY_READINGS,
         Permission.MANAGE_PERIODS, Permission.VIEW_LEDGER, Permission.PRINT_INVOICES,
         Permission.MANAGE_TARIFFS, Permission.RUN_BILLING, Permission.CORRECT_INVOICES,
-        Permission.POST_PAYMENTS, Permission.MANAGE_LEGAL, Permission.MANAGE_COMPLAINTS}),
+        Permission.POST_PAYMENTS, Permission.COLLECT_DEBT, Permission.MANAGE_LEGAL,
+        Permission.MANAGE_COMPLAINTS}),
     Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS,
                            Permission.KEY_READINGS, Permission.VIEW_LEDGER,
                            Permission.PRINT_INVOICES, Permission.MANAGE_COMPLAINTS}),

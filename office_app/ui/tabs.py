@@ -29,6 +29,7 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("customers", N_("Customers"), "office_app.ui.customers", Permission.VIEW_CUSTOMERS),
     TabSpec("readings", N_("Reading books"), "office_app.ui.readings", Permission.KEY_READINGS),
     TabSpec("billing", N_("Billing"), "office_app.ui.billing", Permission.VIEW_LEDGER),
+    TabSpec("collection", N_("Collection"), "office_app.ui.collection", Permission.VIEW_LEDGER),
     TabSpec("legal", N_("Litigation"), "office_app.ui.legal", Permission.MANAGE_LEGAL),
     TabSpec("complaints", N_("Complaint book"), "office_app.ui.complaints",
             Permission.MANAGE_COMPLAINTS),

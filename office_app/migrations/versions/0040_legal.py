@@ -1,7 +1,7 @@
 """legal office: litigation register (cases, events, attachments) and the complaint book
 
 Revision ID: 0040
-Revises: 0020
+Revises: 0021
 Create Date: 2026-11-28 04:44:55.205515
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0040'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
