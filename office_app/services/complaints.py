@@ -40,6 +40,7 @@ from office_app.models.legal import (
 from office_app.services import ledger
 from office_app.services.billing import corrections
 from office_app.services.calendar import OfficeCalendar, add_working_days, calendar_in
+from office_app.services.collection import hooks
 from office_app.services.legal import money_value
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
@@ -362,3 +363,20 @@ def answer_email(db: Database, operator: Operator, complaint_id: int) -> bytes:
     message.add_attachment(_letter(record, office, operator), maintype="application",
                            subtype="pdf", filename=f"{record.number}.pdf")
     return bytes(message)
+
+
+# --- the warning run leaves disputed debts alone ----------------------------------------------
+
+#: Why the warning and order runs leave a customer out (shown in their preview).
+DISPUTED = N_("an open complaint disputes the debt")
+
+
+def _disputed_debts(s: Session, customer_ids: Sequence[int], on: date) -> dict[int, str]:
+    """Customers whose open complaints dispute at least what they owe on ``on``: nothing
+    undisputed is left to demand, so no warning or order goes out."""
+    disputed = disputed_amounts(s, customer_ids, on)
+    owed = ledger.balances(s, disputed) if disputed else {}
+    return {cid: DISPUTED for cid, amount in disputed.items() if amount >= owed.get(cid, ZERO)}
+
+
+hooks.EXCLUSIONS.append(_disputed_debts)

@@ -144,3 +144,23 @@ def test_only_customer_care_and_supervisors_use_the_book(sqlite_db: Database,
         complaints.list_complaints(sqlite_db, make_operator(role))
     with pytest.raises(PermissionDenied):
         complaints.overdue(sqlite_db, make_operator(role), date(2024, 1, 1))
+
+
+def test_the_warning_run_leaves_out_a_debt_the_customer_disputes(
+        db: Database, clerk: Operator, supervisor: Operator) -> None:
+    from office_app.services.collection.warnings import WarningCriteria, preview_warnings
+
+    disputing = debtor(db, clerk, "Vuković", "80.00", date(2024, 4, 25))
+    partly = debtor(db, clerk, "Perović", "80.00", date(2024, 4, 25))
+    answered = debtor(db, clerk, "Bojović", "80.00", date(2024, 4, 25))
+    for cid, amount in ((disputing, "80.00"), (partly, "30.00"), (answered, "80.00")):
+        complaints.register(db, clerk, ComplaintInput(
+            cid, date(2024, 5, 20), "written", "bill_amount", "Too much.", amount))
+    done = complaints.list_complaints(db, clerk, customer_id=answered)[0]
+    complaints.answer(db, clerk, done.id, "rejected", "Bill is right.", date(2024, 5, 27))
+    preview = preview_warnings(db, supervisor, WarningCriteria(as_of=date(2024, 6, 3),
+                                                               min_debt=D("10.00")))
+    reasons = {c.customer_id: c.reason for c in preview.candidates}
+    assert reasons[disputing] == complaints.DISPUTED
+    assert reasons[partly] == "" and reasons[answered] == ""
+    assert {c.customer_id for c in preview.to_issue} == {partly, answered}
