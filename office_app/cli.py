@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "office_app.commands.invoices",
     "office_app.commands.legal",
     "office_app.commands.complaints",
+    "office_app.commands.retention",
     "office_app.commands.dunning",
 ]
 #: Exit status: the work was done; it was refused or failed; the command was given wrongly.
