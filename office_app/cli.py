@@ -24,6 +24,10 @@ COMMAND_MODULES = [
     "office_app.commands.billing",
     "office_app.commands.invoices",
     "office_app.commands.audit",
+    "office_app.commands.legal",
+    "office_app.commands.complaints",
+    "office_app.commands.retention",
+    "office_app.commands.dunning",
 ]
 #: Exit status: the work was done; it was refused or failed; the command was given wrongly.
 OK, REFUSED, USAGE = 0, 1, 2

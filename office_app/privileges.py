@@ -97,6 +97,10 @@ class TableGrant:
     append_only: bool = False
     #: Columns every office role may update (e.g. a user's own UI language).
     update_by_all: tuple[str, ...] = ()
+    #: When set, only the roles holding one of these may read the table at all.
+    select: tuple[Permission, ...] = ()
+    #: Column-level UPDATE for roles that may change only these columns (permission, columns).
+    update_also: tuple[tuple[Permission, tuple[str, ...]], ...] = ()
 
 
 P = Permission
@@ -117,7 +121,10 @@ GRANTS: dict[str, TableGrant] = {
     "audit_entry": TableGrant(insert=(EVERYONE,), append_only=True),
     "counter": TableGrant(),  # numbers are taken through office_take_numbers()
     "customer": TableGrant(
-        insert=(P.EDIT_CUSTOMERS,), update=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS),
+        insert=(P.EDIT_CUSTOMERS,),
+        update=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS, P.COLLECT_DEBT),
+        # the legal office sets and clears T (a case opened or closed), nothing else
+        update_also=((P.MANAGE_LEGAL, ("status", "status_date", "updated_at", "updated_by")),),
         update_columns=("kind", "category", "surname", "given_name", "name", "personal_number",
                         "billing_number", "tax_number", "bank_account", "address", "place",
                         "postal_code", "billing_address", "billing_place", "phone", "email",
@@ -125,8 +132,10 @@ GRANTS: dict[str, TableGrant] = {
                         "payment_arrangement", "contract_signed", "contract_effective",
                         "registered_on", "status", "status_date", "search_key", "updated_at",
                         "updated_by")),
-    "customer_status_change": TableGrant(insert=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS),
+    "customer_status_change": TableGrant(insert=(P.EDIT_CUSTOMERS, P.SET_CUSTOMER_STATUS,
+                                                 P.MANAGE_LEGAL, P.COLLECT_DEBT),
                                          append_only=True),
+    "office_closed_day": TableGrant(insert=(P.MANAGE_PERIODS,), delete=(P.MANAGE_PERIODS,)),
     "zone": TableGrant(insert=(P.EDIT_NETWORK,), update=(P.EDIT_NETWORK,)),
     "meter_reader": TableGrant(insert=(P.EDIT_NETWORK,), update=(P.EDIT_NETWORK,)),
     "metering_point": TableGrant(insert=_REGISTER, update=_REGISTER),
@@ -144,19 +153,49 @@ GRANTS: dict[str, TableGrant] = {
     "vat_rate": TableGrant(**_RATES),  # type: ignore[arg-type]
     "interest_rate": TableGrant(**_RATES),  # type: ignore[arg-type]
     "point_billing_profile": TableGrant(insert=(P.MANAGE_TARIFFS,), update=(P.MANAGE_TARIFFS,)),
-    "other_charge": TableGrant(insert=(P.CORRECT_INVOICES,)),
+    "other_charge": TableGrant(insert=(P.CORRECT_INVOICES, P.COLLECT_DEBT)),
     "billing_run": TableGrant(insert=(P.RUN_BILLING,), update=(P.RUN_BILLING,)),
     "billing_hold": TableGrant(insert=(P.RUN_BILLING,), delete=(P.RUN_BILLING,)),
     "invoice": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
     "invoice_line": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
     "invoice_print": TableGrant(insert=(P.PRINT_INVOICES,), append_only=True),
     "correction_note": TableGrant(insert=(P.CORRECT_INVOICES,), append_only=True),
-    "ledger_entry": TableGrant(insert=(P.RUN_BILLING, P.POST_PAYMENTS, P.CORRECT_INVOICES),
+    "ledger_entry": TableGrant(insert=(P.RUN_BILLING, P.POST_PAYMENTS, P.CORRECT_INVOICES,
+                                       P.MANAGE_LEGAL),
                                append_only=True),
     "interest_charge": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
     "billed_interval": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
     "posting_seal": TableGrant(insert=(P.RUN_BILLING, P.POST_PAYMENTS, P.CORRECT_INVOICES),
                                append_only=True),
+    # The litigation register: legal office and supervisors only, reading included.
+    "legal_case": TableGrant(insert=(P.MANAGE_LEGAL,), update=(P.MANAGE_LEGAL,),
+                             update_columns=("stage", "outcome", "closed_on", "archived_on",
+                                             "updated_at", "updated_by"),
+                             select=(P.MANAGE_LEGAL,)),
+    "case_event": TableGrant(insert=(P.MANAGE_LEGAL,), update=(P.MANAGE_LEGAL,),
+                             update_columns=("done_on",), select=(P.MANAGE_LEGAL,)),
+    "case_attachment": TableGrant(insert=(P.MANAGE_LEGAL,), append_only=True,
+                                  select=(P.MANAGE_LEGAL,)),
+    # The complaint book: customer care (clerks) and supervisors.
+    "complaint": TableGrant(insert=(P.MANAGE_COMPLAINTS,), update=(P.MANAGE_COMPLAINTS,),
+                            update_columns=("decision", "reason", "answered_on",
+                                            "correction_note_id", "description",
+                                            "archived_on", "updated_at", "updated_by"),
+                            select=(P.MANAGE_COMPLAINTS,)),
+    "complaint_invoice": TableGrant(insert=(P.MANAGE_COMPLAINTS,), append_only=True,
+                                    select=(P.MANAGE_COMPLAINTS,)),
+    # collection of debt (services/collection): posted parts INSERT-only, registers by column
+    "dunning_run": TableGrant(insert=(P.COLLECT_DEBT,), update=(P.COLLECT_DEBT,),
+                              update_columns=("status", "heartbeat_at", "finished_at",
+                                              "points_total", "documents_made")),
+    "debt_warning": TableGrant(insert=(P.COLLECT_DEBT,), update=(P.COLLECT_DEBT,),
+                               update_columns=("delivery", "delivered_on", "outcome",
+                                               "updated_at", "updated_by")),
+    "debt_warning_item": TableGrant(insert=(P.COLLECT_DEBT,), append_only=True),
+    "disconnection_order": TableGrant(insert=(P.COLLECT_DEBT,), update=(P.COLLECT_DEBT,),
+                                      update_columns=("status", "cancel_reason", "updated_at",
+                                                      "updated_by")),
+    "disconnection_record": TableGrant(insert=(P.COLLECT_DEBT,), append_only=True),
 }
 
 
@@ -257,9 +296,11 @@ def _grant_table(conn: Connection, names: RoleNames, table: str) -> None:
     conn.execute(text(f"REVOKE ALL ON {_q(table)} FROM PUBLIC, {everyone}, {_q(names.gate)}"))
     columns = _columns(conn, table)
     readable = [c for c in columns if c not in grant.hidden and "*" not in grant.hidden]
+    readers = (", ".join(_q(names.group(r)) for r in roles_with(grant.select))
+               if grant.select else everyone)
     if readable:
         conn.execute(text(f"GRANT SELECT ({', '.join(map(_q, readable))}) ON {_q(table)} "
-                          f"TO {everyone}"))
+                          f"TO {readers}"))
     if table == "alembic_version":  # a desk checks the schema's revision before a log-in
         conn.execute(text(f"GRANT SELECT ON {_q(table)} TO {_q(names.gate)}"))
     if grant.append_only and (grant.update or grant.delete):
@@ -274,6 +315,10 @@ def _grant_table(conn: Connection, names: RoleNames, table: str) -> None:
         column_list = f" ({', '.join(map(_q, cols))})" if cols else ""
         to = ", ".join(_q(names.group(r)) for r in roles)
         conn.execute(text(f"GRANT {privilege}{column_list} ON {_q(table)} TO {to}"))
+    for permission, cols in grant.update_also:
+        roles = roles_with([permission])
+        conn.execute(text(f"GRANT UPDATE ({', '.join(map(_q, cols))}) ON {_q(table)} TO "
+                          + ", ".join(_q(names.group(r)) for r in roles)))
     if grant.update_by_all:
         conn.execute(text(f"GRANT UPDATE ({', '.join(map(_q, grant.update_by_all))}) "
                           f"ON {_q(table)} TO {everyone}"))
@@ -300,6 +345,10 @@ def _triggers(conn: Connection, table: str) -> None:
         conn.execute(text(
             f"CREATE OR REPLACE TRIGGER {_q(table + '_operator')} BEFORE INSERT OR UPDATE "
             f"ON {_q(table)} FOR EACH ROW EXECUTE FUNCTION office_stamp_operator({args})"))
+    if table == "ledger_entry":
+        conn.execute(text(
+            "CREATE OR REPLACE TRIGGER ledger_entry_legal_postings BEFORE INSERT ON ledger_entry "
+            "FOR EACH ROW EXECUTE FUNCTION office_legal_postings()"))
     if table == "app_user":
         conn.execute(text(
             "CREATE OR REPLACE TRIGGER app_user_login_role BEFORE INSERT OR UPDATE ON app_user "
@@ -313,6 +362,7 @@ ROUTINES: dict[str, str | None] = {
     "office_stamp_operator()": None,
     "office_user_sync()": None,
     "refuse_posted_change()": None,
+    "office_legal_postings()": None,
     "office_take_numbers(text, integer)": "groups",
     "office_lock_posted()": "groups",
     "office_login_begin(text)": "gate",
@@ -454,6 +504,19 @@ def _functions(names: RoleNames) -> list[str]:
             IF NOT NEW.active THEN
                 PERFORM pg_terminate_backend(pid) FROM pg_stat_activity
                  WHERE usename = member AND pid <> pg_backend_pid();
+            END IF;
+            RETURN NEW;
+        END $$""",
+        # The legal office may post to the card only court costs and write-offs.
+        f"""CREATE OR REPLACE FUNCTION office_legal_postings() RETURNS trigger LANGUAGE plpgsql
+            SET search_path = public, pg_temp AS $$
+        BEGIN
+            IF left(session_user::text, length({_lit(names.login_prefix)}))
+                   = {_lit(names.login_prefix)}
+               AND pg_has_role(session_user, {_lit(names.group(Role.LEGAL))}, 'MEMBER')
+               AND NOT coalesce(NEW.document_type IN ('court_costs', 'write_off'), false) THEN
+                RAISE EXCEPTION 'the legal office posts only court costs and write-offs'
+                      USING ERRCODE = 'insufficient_privilege';
             END IF;
             RETURN NEW;
         END $$""",

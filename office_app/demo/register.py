@@ -73,7 +73,8 @@ INSTALLATION_COLUMNS = ("id", "meter_id", "point_id", "installed_on", "removed_o
                         "created_at", "created_by")
 HOLDING_COLUMNS = ("id", "point_id", "customer_id", "valid_from", "valid_to", "created_at",
                    "created_by")
-STATUS_COLUMNS = ("id", "customer_id", "status", "status_date", "at", "operator_code", "reason")
+STATUS_COLUMNS = ("id", "customer_id", "status", "status_date", "at", "operator_code", "reason",
+                  "origin_kind")
 
 #: Customers generated and written per batch (bounded memory at 500,000 customers).
 CHUNK = 10_000
@@ -515,7 +516,7 @@ class _RegisterBuilder:
         self.status_rows.append((
             self.status_id, draft.id, status, draft.status_date,
             datetime.combine(draft.status_date, time(9, 0), tzinfo=UTC), self.by,
-            STATUS_REASONS[status]))
+            STATUS_REASONS[status], "import"))
         self.status_id += 1
 
     def _emit(self, d: _Draft) -> None:

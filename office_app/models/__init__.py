@@ -14,8 +14,23 @@ from office_app.models.billing import (
     Tariff,
     VatRate,
 )
+from office_app.models.calendar import OfficeClosedDay
+from office_app.models.collection import (
+    DebtWarning,
+    DisconnectionOrder,
+    DisconnectionRecord,
+    DunningRun,
+    WarningItem,
+)
 from office_app.models.customers import Customer, CustomerStatusChange
 from office_app.models.ledger import InterestCharge, LedgerEntry
+from office_app.models.legal import (
+    CaseAttachment,
+    CaseEvent,
+    Complaint,
+    ComplaintInvoice,
+    LegalCase,
+)
 from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, PointHolding
 from office_app.models.network import MeterReader, Zone
 from office_app.models.numbering import Counter
@@ -33,7 +48,8 @@ from office_app.models.users import AuditEntry, User
 
 __all__ = [
     "AuditEntry", "Base", "Counter", "Customer", "CustomerStatusChange", "Meter",
-    "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "PointHolding", "User", "Zone",
+    "MeterInstallation", "MeterReader", "MeteringPoint", "Office", "OfficeClosedDay",
+    "PointHolding", "User", "Zone",
     "BillingPeriod", "FieldRecord", "MeterPhoto", "MeterReplacement", "Reading",
     "ReadingSettings",
     "BilledInterval", "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge",
@@ -41,4 +57,6 @@ __all__ = [
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
     "PostingSeal",
+    "CaseAttachment", "CaseEvent", "Complaint", "ComplaintInvoice", "LegalCase",
+    "DebtWarning", "DisconnectionOrder", "DisconnectionRecord", "DunningRun", "WarningItem",
 ]

@@ -62,7 +62,9 @@ class Customer(Stamped, Base):
 
 
 class CustomerStatusChange(Base):
-    """History of the status letters, whoever set them."""
+    """History of the status letters. Since the status service (services/customer_status.py)
+    every change names the document it comes from: ``origin_kind`` (disconnection,
+    reconnection, lawsuit, termination, import ...), its id and number."""
 
     __tablename__ = "customer_status_change"
 
@@ -73,3 +75,8 @@ class CustomerStatusChange(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     operator_code: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(String(200), default="")
+    origin_kind: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    origin_id: Mapped[int | None] = mapped_column(default=None)
+    origin_number: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    #: The letter the customer had before this change (restored when this one is cleared).
+    previous_status: Mapped[str | None] = mapped_column(String(1), default=None)

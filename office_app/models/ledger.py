@@ -20,7 +20,8 @@ from office_app.models.base import Base, Money, utcnow
 
 #: Document types of the card (šifra dokumenta): what caused the entry.
 DOCUMENT_TYPES = ("invoice", "payment", "subsidy", "interest", "credit_note", "debit_note",
-                  "compensation", "opening_balance", "payment_reversal")
+                  "compensation", "opening_balance", "payment_reversal", "court_costs",
+                  "write_off")
 
 
 class AppendOnly:

@@ -22,3 +22,6 @@ class Office(Base):
     tax_number: Mapped[str] = mapped_column(String(20), default="")
     bank_account: Mapped[str] = mapped_column(String(40), default="")
     country: Mapped[str] = mapped_column(String(2), default="ME")
+    #: Subdivision whose holidays the office keeps (Bosnia and Herzegovina: "SRP" for
+    #: Republika Srpska, "BIH" for the Federation, "BRC" for Brčko); empty elsewhere.
+    holiday_region: Mapped[str] = mapped_column(String(3), default="", server_default="")

@@ -14,7 +14,7 @@ break inside a word: ``fit_words`` shrinks a header's type until its longest wor
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -34,6 +34,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -371,6 +372,18 @@ def _draw_fitted(c: Canvas, text: str, font: str, size: float, y: float, room: f
     c.drawString(MARGIN, y, text)
 
 
+def _draw_copy_label(c: Canvas, label: str) -> None:
+    """The copy's label (court, debtor, archive …) boxed under the header's right end."""
+    right, y = PAGE_WIDTH - MARGIN, PAGE_HEIGHT - MARGIN + 4 * mm - 13.5 * mm
+    c.setFont(BOLD, 8)
+    width = stringWidth(label, BOLD, 8)
+    c.setStrokeColor(ACCENT)
+    c.setFillColor(ACCENT)
+    c.setLineWidth(0.6)
+    c.rect(right - width - 4 * mm, y - 1.2 * mm, width + 4 * mm, 4.4 * mm, stroke=1, fill=0)
+    c.drawRightString(right - 2 * mm, y, label)
+
+
 def _draw_footer(c: Canvas, frame: PageFrame, t: Translator, page: int, pages: int) -> None:
     y = MARGIN - 6 * mm
     c.setStrokeColor(RULE)
@@ -400,13 +413,43 @@ class _FramedCanvas(Canvas):
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
+        # Pages of one copy (CopyMark) are numbered on their own: "page 2 of 3" of each copy.
+        copies = [state.get("_office_copy", (0, "")) for state in self._pages]
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            copy = copies[number - 1]
             _draw_header(self, self._frame, self._t)
-            _draw_footer(self, self._frame, self._t, number, total)
+            if copy[1]:
+                _draw_copy_label(self, copy[1])
+            _draw_footer(self, self._frame, self._t, copies[:number].count(copy),
+                         copies.count(copy))
             super().showPage()
         super().save()
+
+
+class CopyMark(Flowable):
+    """Takes no room; the pages from here on belong to copy ``index`` labelled ``label``."""
+
+    def __init__(self, index: int, label: str) -> None:
+        super().__init__()
+        self.copy = (index, label)
+        self.width = self.height = 0
+
+    def draw(self) -> None:
+        self.canv._office_copy = self.copy  # type: ignore[attr-defined]
+
+
+def render_copies(build: Callable[[], list[Flowable]], frame: PageFrame, t: Translator,
+                  labels: Sequence[str]) -> bytes:
+    """One PDF with a copy of the document per label, each starting on a new page with its
+    label drawn in the header and its own page numbers (the print pipeline's copy labels:
+    customer / archive / register, court / debtor …)."""
+    story: list[Flowable] = []
+    for index, label in enumerate(labels):
+        if index:
+            story.append(PageBreak())
+        story += [CopyMark(index, label), *build()]
+    return render_pdf(story, frame, t)
 
 
 def render_pdf(story: list[Flowable], frame: PageFrame, t: Translator) -> bytes:

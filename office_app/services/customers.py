@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
 from office_app.i18n import LANGUAGES
-from office_app.models import Customer, CustomerStatusChange
+from office_app.models import Customer
 from office_app.models.base import utcnow
-from office_app.models.customers import CATEGORIES, KINDS, STATUSES
+from office_app.models.customers import CATEGORIES, KINDS
 from office_app.services import audit, validation
 from office_app.services.fields import LABELS, check_text, strip_all
 from office_app.services.numbering import next_number
@@ -55,12 +55,15 @@ class CustomerInput:
     contract_signed: date | None = None
     contract_effective: date | None = None
     registered_on: date | None = None
-    status: str | None = None
-    status_date: date | None = None
 
 
 @dataclass(frozen=True)
 class CustomerRecord(CustomerInput):
+    """A saved customer. The status letter and its date are set only by the processes that
+    own them, through services/customer_status.py; the edit dialog shows but never sends them."""
+
+    status: str | None = None
+    status_date: date | None = None
     id: int = 0
     code: str = ""
     created_at: datetime | None = None
@@ -88,7 +91,8 @@ def _record(row: Customer) -> CustomerRecord:
     for name in ("personal_number", "billing_number", "tax_number", "bank_account",
                  "billing_address", "billing_place"):
         values[name] = values[name] or ""
-    return CustomerRecord(**values, id=row.id, code=row.code, created_at=row.created_at,
+    return CustomerRecord(**values, status=row.status, status_date=row.status_date,
+                          id=row.id, code=row.code, created_at=row.created_at,
                           created_by=row.created_by, updated_at=row.updated_at,
                           updated_by=row.updated_by)
 
@@ -121,7 +125,7 @@ def _normalise(session: Session, data: CustomerInput) -> tuple[dict, list[FieldE
     if members is not None and not 0 < members <= 50:
         errors.append(FieldError("household_members", N_(
             "Household members: enter a number from 1 to 50, or leave it empty.")))
-    errors += _check_dates_and_status(values)
+    errors += _check_dates(values)
     return values, errors
 
 
@@ -143,21 +147,12 @@ def _check_identifiers(session: Session, values: dict, business: bool) -> list[F
     return errors
 
 
-def _check_dates_and_status(values: dict) -> list[FieldError]:
+def _check_dates(values: dict) -> list[FieldError]:
     errors: list[FieldError] = []
     signed, effective = values["contract_signed"], values["contract_effective"]
     if signed and effective and effective < signed:
         errors.append(FieldError("contract_effective", N_(
             "Contract effective: the date cannot be before the contract was signed.")))
-    if values["status"] == "":
-        values["status"] = None
-    if values["status"] not in (None, *STATUSES):
-        errors.append(FieldError("status", N_("Status: use I, T or N, or leave it empty.")))
-    elif values["status"] == "I" and not values["status_date"]:
-        errors.append(FieldError("status_date", N_(
-            "Status date: status I (disconnected) needs the date of disconnection.")))
-    if values["status"] is None:
-        values["status_date"] = None
     return errors
 
 
@@ -196,7 +191,6 @@ def create_customer(db: Database, operator: Operator, data: CustomerInput) -> Cu
         values, errors = _normalise(s, data)
         if errors:
             raise ValidationError(errors)
-        _check_status_permission(operator, None, values)
         _check_duplicates(s, values, None)
         values["registered_on"] = values["registered_on"] or date.today()
         row = Customer(code=str(next_number(s, CODE_SERIES)).zfill(CODE_WIDTH),
@@ -204,7 +198,6 @@ def create_customer(db: Database, operator: Operator, data: CustomerInput) -> Cu
         _store(row, values)
         s.add(row)
         s.flush()
-        _status_history(s, operator, row.id, None, values)
         audit.record(s, operator, "customer", row.id, row.id, "create", None,
                      {"code": row.code, **{k: values[k] for k in _INPUT_FIELDS}})
         return _record(row)
@@ -220,36 +213,13 @@ def update_customer(db: Database, operator: Operator, customer_id: int,
         values, errors = _normalise(s, data)
         if errors:
             raise ValidationError(errors)
-        _check_status_permission(operator, old, values)
         _check_duplicates(s, values, row.id)
         values["registered_on"] = values["registered_on"] or row.registered_on
         _store(row, values)
         row.updated_at, row.updated_by = utcnow(), operator.code
-        _status_history(s, operator, row.id, old, values)
         audit.record(s, operator, "customer", row.id, row.id, "update", old,
                      {k: getattr(row, k) for k in _INPUT_FIELDS})
         return _record(row)
-
-
-def _check_status_permission(operator: Operator, old: dict | None, values: dict) -> None:
-    before = (None, None) if old is None else (old["status"], old["status_date"])
-    if (values["status"], values["status_date"]) != before:
-        operator.require(Permission.SET_CUSTOMER_STATUS)
-    # N is set by the contract termination, which takes the final reading and closes the
-    # customer's points; setting it by hand would skip both.
-    if values["status"] == "N" and before[0] != "N":
-        raise ValidationError([FieldError("status", N_(
-            "Status: N is set by terminating the contract (Reading books, Contract "
-            "termination), which takes the final reading."))])
-
-
-def _status_history(s: Session, operator: Operator, customer_id: int, old: dict | None,
-                    values: dict) -> None:
-    before = (None, None) if old is None else (old["status"], old["status_date"])
-    if (values["status"], values["status_date"]) != before:
-        s.add(CustomerStatusChange(customer_id=customer_id, status=values["status"],
-                                   status_date=values["status_date"],
-                                   operator_code=operator.code))
 
 
 def _get(s: Session, customer_id: int) -> Customer:

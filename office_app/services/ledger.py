@@ -53,13 +53,17 @@ DOCUMENT_TYPE_LABELS = {
     "compensation": N_("Compensation"),
     "opening_balance": N_("Opening balance"),
     "payment_reversal": N_("Payment reversal"),
+    "court_costs": N_("Court fee and costs"),
+    "write_off": N_("Debt written off"),
 }
 #: Debits that bear late interest when overdue (interest itself never does).
 INTEREST_BEARING = frozenset({"invoice", "debit_note", "opening_balance", "payment_reversal"})
 
 #: Number formats of the documents the office issues: prefix and digits of the sequence.
 SERIES_FORMATS = {"invoice": ("", 7), "credit_note": ("CN", 6), "debit_note": ("DN", 6),
-                  "interest": ("KI", 7), "order": ("NK", 5)}
+                  "interest": ("KI", 7), "order": ("NK", 5), "court_costs": ("ST", 6),
+                  "write_off": ("OT", 6), "complaint": ("RK", 6),
+                  "proposal": ("PI", 6)}
 
 
 # --- document numbers -------------------------------------------------------------------------

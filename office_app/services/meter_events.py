@@ -23,7 +23,6 @@ from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
 from office_app.models import (
     Customer,
-    CustomerStatusChange,
     Meter,
     MeteringPoint,
     MeterInstallation,
@@ -33,8 +32,9 @@ from office_app.models import (
     Reading,
 )
 from office_app.models.base import utcnow
-from office_app.services import audit, metering
+from office_app.services import audit, customer_status, metering
 from office_app.services.consumption import ChainReading, chain_reading, register_delta
+from office_app.services.customer_status import StatusOrigin
 from office_app.services.metering import MeterInput, Registers, parse_registers
 from office_app.services.periods import period_for_date
 from office_app.services.permissions import Operator, Permission
@@ -313,14 +313,9 @@ def terminate_contract(db: Database, operator: Operator, customer_id: int, on_da
         holdings = s.scalars(select(PointHolding).where(
             PointHolding.customer_id == customer_id, PointHolding.valid_to.is_(None))).all()
         ids = [_terminate_point(s, operator, h, on_date, readings) for h in holdings]
-        old = {"status": customer.status, "status_date": customer.status_date}
-        customer.status, customer.status_date = "N", on_date
-        customer.updated_at, customer.updated_by = utcnow(), operator.code
-        s.add(CustomerStatusChange(customer_id=customer.id, status="N", status_date=on_date,
-                                   operator_code=operator.code,
-                                   reason=(reason.strip() or "contract terminated")[:200]))
-        audit.record(s, operator, "customer", customer.id, customer.id, "terminate", old,
-                     {"status": "N", "status_date": on_date})
+        customer_status.set_status(s, operator, customer.id, "N", on_date,
+                                   StatusOrigin("termination", customer.id, customer.code),
+                                   reason.strip() or "contract terminated")
         return [i for i in ids if i is not None]
 
 

@@ -43,6 +43,9 @@ class Permission(enum.StrEnum):
     RUN_BILLING = "run_billing"            # billing run, monthly interest run
     CORRECT_INVOICES = "correct_invoices"  # credit and debit notes
     POST_PAYMENTS = "post_payments"        # payments, subsidies, compensations on the card
+    MANAGE_LEGAL = "manage_legal"          # litigation register: cases, proposals, court costs
+    MANAGE_COMPLAINTS = "manage_complaints"  # complaint book (customer care)
+    COLLECT_DEBT = "collect_debt"          # warnings, disconnection and reconnection orders
 
 
 _ALL = frozenset(Permission)
@@ -53,14 +56,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EDIT_NETWORK, Permission.VIEW_AUDIT, Permission.KEY_READINGS,
         Permission.MANAGE_PERIODS, Permission.VIEW_LEDGER, Permission.PRINT_INVOICES,
         Permission.MANAGE_TARIFFS, Permission.RUN_BILLING, Permission.CORRECT_INVOICES,
-        Permission.POST_PAYMENTS}),
+        Permission.POST_PAYMENTS, Permission.COLLECT_DEBT, Permission.MANAGE_LEGAL,
+        Permission.MANAGE_COMPLAINTS}),
     Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS,
                            Permission.KEY_READINGS, Permission.VIEW_LEDGER,
-                           Permission.PRINT_INVOICES}),
+                           Permission.PRINT_INVOICES, Permission.MANAGE_COMPLAINTS}),
     Role.CASHIER: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_LEDGER,
                              Permission.PRINT_INVOICES, Permission.POST_PAYMENTS}),
     Role.LEGAL: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_LEDGER,
-                           Permission.PRINT_INVOICES}),
+                           Permission.PRINT_INVOICES, Permission.MANAGE_LEGAL}),
     Role.AUDITOR: frozenset({Permission.VIEW_CUSTOMERS, Permission.VIEW_AUDIT,
                              Permission.VIEW_LEDGER}),
 }

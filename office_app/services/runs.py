@@ -37,6 +37,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, select, text, update
 from sqlalchemy.orm import Session
@@ -76,8 +77,12 @@ def running_run(s: Session) -> BillingRun | None:
 class RunClaim:
     """A run's right to work: see the module's docstring."""
 
-    def __init__(self, db: Database, operator: Operator | None, take_over: bool) -> None:
+    def __init__(self, db: Database, operator: Operator | None, take_over: bool,
+                 record: type[Any] = BillingRun) -> None:
         self.db, self.operator, self.take_over = db, operator, take_over
+        #: The table of the run's record: billing_run, or dunning_run (warnings, orders),
+        #: which has the same columns.
+        self.record = record
         self.run_id: int | None = None
         self.lost = False
         self._conn: Connection | None = None
@@ -122,21 +127,21 @@ class RunClaim:
                 s.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield s
 
-    def claim(self, s: Session, kind: str, period: str) -> tuple[BillingRun, bool]:
+    def claim(self, s: Session, kind: str, period: str) -> tuple[Any, bool]:
         """Mark the run of ``kind`` and ``period`` as working: the unfinished one of the same
         kind and period is resumed (its accounting order kept), else a new one is made.
         Returns the run and whether it was resumed. Conflict while another run works."""
-        for other in s.scalars(select(BillingRun).where(BillingRun.status == "running")):
+        for other in s.scalars(select(self.record).where(self.record.status == "running")):
             if not self._may_replace(other):
                 raise _alive(other)
             other.status = "interrupted"
         s.flush()
-        run = s.scalar(select(BillingRun).where(
-            BillingRun.kind == kind, BillingRun.period == period,
-            BillingRun.status.in_(("interrupted", "cancelled"))).order_by(BillingRun.id.desc()))
+        run = s.scalar(select(self.record).where(
+            self.record.kind == kind, self.record.period == period,
+            self.record.status.in_(("interrupted", "cancelled"))).order_by(self.record.id.desc()))
         resumed = run is not None
         if run is None:
-            run = BillingRun(kind=kind, period=period,
+            run = self.record(kind=kind, period=period,
                              started_by=self.operator.code if self.operator else "")
             s.add(run)
         beat = utcnow()
@@ -146,7 +151,7 @@ class RunClaim:
         self._beats.append(_naive(beat))
         return run, resumed
 
-    def _may_replace(self, other: BillingRun) -> bool:
+    def _may_replace(self, other: Any) -> bool:
         """Whether a run marked as working may be set aside: on PostgreSQL always (this run
         holds the lock, so that one has lost it); on SQLite when its heartbeat is stale, or
         an administrator takes it over."""
@@ -171,16 +176,16 @@ class RunClaim:
             if not held:
                 self.lost = True
                 raise self._lost_error()
-            s.execute(update(BillingRun).where(BillingRun.id == self.run_id)
+            s.execute(update(self.record).where(self.record.id == self.run_id)
                       .values(heartbeat_at=utcnow()))
             return
-        row = s.execute(select(BillingRun.status, BillingRun.heartbeat_at)
-                        .where(BillingRun.id == self.run_id)).one_or_none()
+        row = s.execute(select(self.record.status, self.record.heartbeat_at)
+                        .where(self.record.id == self.run_id)).one_or_none()
         if row is None or row.status != "running" or _naive(row.heartbeat_at) not in self._beats:
             self.lost = True
             raise self._lost_error()
         beat = utcnow()
-        s.execute(update(BillingRun).where(BillingRun.id == self.run_id)
+        s.execute(update(self.record).where(self.record.id == self.run_id)
                   .values(heartbeat_at=beat))
         self._beats.append(_naive(beat))
 
@@ -199,7 +204,7 @@ class RunClaim:
             return
         try:
             with self.db.unit_of_work() as s:
-                s.execute(update(BillingRun).where(BillingRun.id == self.run_id).values(
+                s.execute(update(self.record).where(self.record.id == self.run_id).values(
                     status=status, finished_at=utcnow(), heartbeat_at=utcnow()))
         except Exception:  # noqa: BLE001 - the database may be what failed
             pass
@@ -207,14 +212,14 @@ class RunClaim:
 
 @contextmanager
 def exclusive_run(db: Database, operator: Operator | None = None,
-                  take_over: bool = False) -> Iterator[RunClaim]:
+                  take_over: bool = False, record: type[Any] = BillingRun) -> Iterator[RunClaim]:
     """Hold the office's run lock for the duration; Conflict if another run holds it.
     ``take_over`` (administrators only) sets aside a run on SQLite that still looks alive."""
     if take_over and (operator is None or operator.role is not Role.ADMIN):
         raise PermissionDenied(N_("Only an administrator can take over a run."))
     if not _process_lock.acquire(blocking=False):
         raise busy(db)
-    claim = RunClaim(db, operator, take_over)
+    claim = RunClaim(db, operator, take_over, record)
     try:
         claim._acquire()
         yield claim

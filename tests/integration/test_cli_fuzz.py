@@ -179,7 +179,7 @@ def test_every_command_with_fuzzed_arguments_exits_cleanly(
 def test_the_generator_reaches_every_command(office: Database, tmp_path: Path) -> None:
     seen: set[tuple[str, ...]] = set()
 
-    @settings(max_examples=300, deadline=None, derandomize=True,
+    @settings(max_examples=600, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(argv=command_line(tmp_path, office))
     def case(argv: list[str]) -> None:

@@ -11,7 +11,6 @@ from office_app.services import audit
 from office_app.services.customers import (
     CustomerInput,
     create_customer,
-    get_customer,
     update_customer,
 )
 from office_app.services.permissions import Operator
@@ -93,24 +92,6 @@ def test_duplicate_personal_number_is_refused(db: Database, clerk: Operator) -> 
 def test_cashier_cannot_edit_register(db: Database, cashier: Operator) -> None:
     with pytest.raises(PermissionDenied):
         create_customer(db, cashier, HOUSEHOLD)
-
-
-def test_clerk_cannot_set_status_letters(db: Database, clerk: Operator,
-                                         supervisor: Operator) -> None:
-    created = create_customer(db, clerk, HOUSEHOLD)
-    sued = CustomerInput(**{**created.as_input().__dict__, "status": "T"})
-    with pytest.raises(PermissionDenied):
-        update_customer(db, clerk, created.id, sued)
-    assert update_customer(db, supervisor, created.id, sued).status == "T"
-    missing_date = CustomerInput(**{**created.as_input().__dict__, "status": "I"})
-    with pytest.raises(ValidationError) as caught:
-        update_customer(db, supervisor, created.id, missing_date)
-    assert "status_date" in _fields(caught.value)
-    assert get_customer(db, clerk, created.id).status == "T"
-    terminated = CustomerInput(**{**created.as_input().__dict__, "status": "N"})
-    with pytest.raises(ValidationError) as by_hand:
-        update_customer(db, supervisor, created.id, terminated)
-    assert "status" in _fields(by_hand.value)
 
 
 def test_search_by_name_without_diacritics_code_and_number(db: Database, clerk: Operator) -> None:

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from office_app.db import Database
 from office_app.errors import NotFound
-from office_app.services import audit, ledger, metering, network
+from office_app.services import audit, customer_status, ledger, metering, network
+from office_app.services.customer_status import StatusOrigin
 from office_app.services.customers import CustomerInput, create_customer, update_customer
 from office_app.services.extract import (
     AUDIT_ACTION,
@@ -38,8 +39,9 @@ def customer(db: Database, supervisor: Operator, clerk: Operator) -> dict:
         address="Njegoševa 12", place="Bar", postal_code="85000", phone="+382 67 123 456",
         email="milica@example.me", household_members=4, contract_signed=date(2019, 3, 4),
         contract_effective=date(2019, 3, 15), registered_on=date(2019, 3, 4)))
-    record = update_customer(db, supervisor, record.id, replace(
-        record.as_input(), status="I", status_date=date(2024, 5, 6)))
+    with db.unit_of_work() as s:
+        customer_status.set_status(s, supervisor, record.id, "I", date(2024, 5, 6),
+                                   StatusOrigin("disconnection", 1, "ZI-2024-00001"))
     point = metering.create_point(db, clerk, record.id, PointInput(
         number="100245", address="Njegoševa 12", place="Bar", zone_id=zone.id,
         reader_id=reader.id, reading_code=17), date(2019, 3, 15))

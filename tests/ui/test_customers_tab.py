@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 from office_app.db import Database
 from office_app.errors import Conflict
 from office_app.i18n import DEFAULT_LANGUAGE, set_language
-from office_app.services import meter_events, metering, network
+from office_app.services import customer_status, meter_events, metering, network
+from office_app.services.customer_status import StatusOrigin
 from office_app.services.customers import CustomerInput, create_customer
 from office_app.services.energy_card import energy_card
 from office_app.services.metering import MeterInput, PointInput
@@ -25,6 +26,7 @@ from office_app.services.search import CustomerQuery, search_customer_ids
 from office_app.services.users import UserInfo
 from office_app.ui.context import AppContext
 from office_app.ui.customers import create_tab, pages
+from office_app.ui.customers.status_history import StatusHistoryWidget
 from office_app.ui.customers.widget import CustomerRegisterWidget
 from office_app.ui.meter_event_dialogs import ReplacementDialog, TransferDialog
 from office_app.ui.operations import OperationRunner, SyncRunner
@@ -48,8 +50,10 @@ def office(sqlite_db: Database) -> dict[str, Any]:
         surname="Đurović", given_name="Milica", personal_number=VALID_JMBG,
         address="Njegoševa 12", place="Bar"))
     jovan = create_customer(sqlite_db, SYSTEM, CustomerInput(
-        surname="Radulović", given_name="Jovan", address="Vladimira Rolovića 3", place="Bar",
-        status="I", status_date=date(2024, 3, 12)))
+        surname="Radulović", given_name="Jovan", address="Vladimira Rolovića 3", place="Bar"))
+    with sqlite_db.unit_of_work() as s:
+        customer_status.set_status(s, SYSTEM, jovan.id, "I", date(2024, 3, 12),
+                                   StatusOrigin("disconnection", 1, "ZI-2024-00001"))
     pekara = create_customer(sqlite_db, SYSTEM, CustomerInput(
         kind="business", category="commercial", name="Pekara Šćepanović d.o.o.",
         tax_number="02005123", address="Bulevar revolucije 5", place="Sutomore"))
@@ -309,15 +313,15 @@ def test_edit_a_customer_with_f2(make_tab: Callable[..., CustomerRegisterWidget]
 
     def change(dialog: Any) -> None:
         seen["surname"] = dialog.field("surname").text()
-        seen["status_enabled"] = dialog.field("status").isEnabled()
+        seen["status_field"] = "status" in dialog._fields
         type_into(qtbot, dialog, {"address": "Njegoševa 14"})
-        dialog.field("status").set_value("T")
         qtbot.keyClick(dialog.field("address"), Qt.Key.Key_Return)
 
     in_dialog(lambda: qtbot.keyClick(tab.table, Qt.Key.Key_F2), change)
-    assert seen == {"surname": "Đurović", "status_enabled": True}
+    # the status letters are set by their processes, never in the edit dialog
+    assert seen == {"surname": "Đurović", "status_field": False}
     assert tab.detail.info.values["address"].text() == "Njegoševa 14"
-    assert tab.detail.info.values["status"].text() == "T"
+    assert tab.detail.info.values["status"].text() == "—"
     row = tab.model.row_of(office["milica"].id)
     assert row is not None
     qtbot.waitUntil(lambda: tab.model.data(tab.model.index(row, 2)) == "Njegoševa 14")
@@ -330,22 +334,27 @@ def test_edit_a_customer_with_f2(make_tab: Callable[..., CustomerRegisterWidget]
     assert ("Address", "Njegoševa 14") in texts
 
 
-def test_clerk_cannot_change_status_letters(make_tab: Callable[..., CustomerRegisterWidget],
-                                            office: dict, qtbot: QtBot) -> None:
+def test_status_history_shows_the_disconnection_document(
+        make_tab: Callable[..., CustomerRegisterWidget], office: dict, qtbot: QtBot) -> None:
     tab = make_tab(Role.CLERK)
     choose(tab, qtbot, office["jovan"].id)
     seen: dict[str, Any] = {}
 
     def look(dialog: Any) -> None:
-        seen["enabled"] = dialog.field("status").isEnabled()
-        seen["value"] = dialog.field("status").value()
+        seen["status_field"] = "status" in dialog._fields
         type_into(qtbot, dialog, {"phone": "+382 68 000 000"})
-        dialog.submit()                      # status unchanged: the save goes through
+        dialog.submit()
         seen["saved"] = not dialog.isVisible()
 
     in_dialog(tab.detail.edit_button.click, look)
-    assert seen == {"enabled": False, "value": "I", "saved": True}
+    assert seen == {"status_field": False, "saved": True}
     assert tab.detail.audit is None          # clerks see no audit log
+    page = next(p for p in tab.detail.extra_pages if isinstance(p, StatusHistoryWidget))
+    tab.detail.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    row = [page.model.data(page.model.index(0, c)) for c in range(page.model.columnCount())]
+    assert row[:5] == ["I", "12.03.2024", "none (active)", "Disconnection field record",
+                       "ZI-2024-00001"]
 
 
 def test_cashier_sees_the_register_read_only(make_tab: Callable[..., CustomerRegisterWidget],

@@ -94,6 +94,22 @@ def issue_note(db: Database, operator: Operator, invoice_id: int, kind: str,
     return note
 
 
+def issue_note_in(s: Session, operator: Operator, invoice_id: int, kind: str,
+                  net_amount: Decimal | str, reason: str, day: date) -> NoteRecord:
+    """``issue_note`` inside the caller's transaction (a complaint links its note in the same
+    unit of work)."""
+    operator.require(Permission.CORRECT_INVOICES)
+    if kind not in KINDS:
+        raise ValidationError([FieldError("kind", N_("Note: credit or debit."))])
+    net = _amount(net_amount)
+    invoice = s.get(Invoice, invoice_id)
+    if invoice is None:
+        raise NotFound(N_("Invoice {id} does not exist."), id=invoice_id)
+    vat = money(net * invoice.vat_rate / 100)
+    _check_limit(s, invoice, kind, net + vat)
+    return _issue(s, operator, invoice, kind, net, vat, reason.strip()[:200], day)
+
+
 def _check_limit(s: Session, invoice: Invoice, kind: str, total: Decimal) -> None:
     credited, debited = credited_so_far(s, invoice.id)
     left = invoice.total + debited - credited

@@ -2,8 +2,10 @@
 the whole database. Importing this package registers every check module."""
 from office_app.services.integrity import (  # noqa: F401 - registers checks
     card,
+    collection,
     intervals,
     invoices,
+    legal,
     numbering,
     references,
     seals,

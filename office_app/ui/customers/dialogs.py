@@ -1,4 +1,7 @@
-"""The customer create/edit dialog: household or business fields, addresses, contract, status."""
+"""The customer create/edit dialog: household or business fields, addresses, contract.
+
+The status letters are not edited here: the processes that own them set them through
+services/customer_status.py (disconnection, lawsuit, contract termination)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,10 +12,9 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 from office_app.i18n import LANGUAGES, _
 from office_app.services import customers
 from office_app.services.customers import CustomerInput, CustomerRecord
-from office_app.services.permissions import Permission
 from office_app.ui.context import AppContext
 from office_app.ui.customers.formkit import ChoiceField, RegisterDialog, line
-from office_app.ui.customers.labels import CATEGORY_LABELS, KIND_LABELS, STATUS_MEANINGS
+from office_app.ui.customers.labels import CATEGORY_LABELS, KIND_LABELS
 from office_app.ui.forms import DateField, NumberField
 
 HOUSEHOLD_ONLY = ("surname", "given_name", "personal_number", "socially_vulnerable",
@@ -21,12 +23,11 @@ BUSINESS_ONLY = ("name", "billing_number", "tax_number", "bank_account")
 _TEXT_FIELDS = ("surname", "given_name", "name", "personal_number", "billing_number",
                 "tax_number", "bank_account", "address", "place", "postal_code",
                 "billing_address", "billing_place", "phone", "email", "payment_arrangement")
-_DATE_FIELDS = ("contract_signed", "contract_effective", "registered_on", "status_date")
+_DATE_FIELDS = ("contract_signed", "contract_effective", "registered_on")
 
 
 class CustomerDialog(RegisterDialog):
-    """Create a customer (``record`` None) or edit one. The status letter and its date can
-    be changed only by roles allowed to set it; the service checks that again."""
+    """Create a customer (``record`` None) or edit one (never its status letter)."""
 
     def __init__(self, context: AppContext, record: CustomerRecord | None = None,
                  parent: QWidget | None = None) -> None:
@@ -82,17 +83,6 @@ class CustomerDialog(RegisterDialog):
         self.add_field("payment_arrangement", _("Payment arrangement"), line(), 1)
         self.add_field("registered_on", _("Registered on"),
                        DateField("registered_on", _("Registered on")), 1)
-        self.add_heading(_("Status"), 1)
-        self.add_field("status", _("Status"), ChoiceField(
-            [(None, _("none")), *((s, _(m)) for s, m in STATUS_MEANINGS.items())]), 1)
-        self.add_field("status_date", _("Status date"),
-                       DateField("status_date", _("Status date")), 1)
-        may_set = self.context.operator.can(Permission.SET_CUSTOMER_STATUS)
-        for name in ("status", "status_date"):
-            self.field(name).setEnabled(may_set)
-            if not may_set:
-                self.field(name).setToolTip(_("Only a supervisor can change the status."))
-
     # -- values -----------------------------------------------------------------------------
     def is_business(self) -> bool:
         return bool(self.field("kind").value() == "business")
@@ -100,7 +90,7 @@ class CustomerDialog(RegisterDialog):
     def load(self, data: CustomerInput) -> None:
         for name in _TEXT_FIELDS:
             self.field(name).setText(getattr(data, name) or "")
-        for name in ("kind", "category", "language", "status"):
+        for name in ("kind", "category", "language"):
             self.field(name).set_value(getattr(data, name))
         for name in (*_DATE_FIELDS, "household_members"):
             self.field(name).set_value(getattr(data, name))
@@ -118,7 +108,7 @@ class CustomerDialog(RegisterDialog):
         dates: dict[str, Any] = {n: self.field(n).value() for n in _DATE_FIELDS}
         return CustomerInput(
             kind=self.field("kind").value(), category=self.field("category").value(),
-            language=self.field("language").value(), status=self.field("status").value(),
+            language=self.field("language").value(),
             socially_vulnerable=not business and self.field("socially_vulnerable").isChecked(),
             household_members=None if business else self.field("household_members").value(),
             **text, **dates)

@@ -17,7 +17,8 @@ ENTITY_LABELS = {"customer": N_("Customer"), "metering_point": N_("Metering poin
                  "meter": N_("Meter")}
 ACTION_LABELS = {"create": N_("created"), "update": N_("changed"), "install": N_("meter installed"),
                  "remove": N_("meter removed"), "transfer": N_("transferred"),
-                 "print_extract": N_("record extract printed")}
+                 "print_extract": N_("record extract printed"),
+                 "status": N_("status changed")}
 
 
 def category_label(category: str) -> str:

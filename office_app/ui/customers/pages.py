@@ -36,6 +36,15 @@ PageFactory = Callable[[AppContext], QWidget]
 CUSTOMER_PAGES: list[tuple[str, PageFactory]] = []
 
 
+def _status_history(context: AppContext) -> QWidget:
+    from office_app.ui.customers.status_history import StatusHistoryWidget
+
+    return StatusHistoryWidget(context)
+
+
+CUSTOMER_PAGES.append((N_("Status history"), _status_history))
+
+
 def _energy_card(context: AppContext) -> QWidget:
     from office_app.ui.readings.energy_card import EnergyCardWidget
 

@@ -1,0 +1,37 @@
+"""The printed warnings and orders (PDF), from the registers."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from office_app.db import Database
+from office_app.errors import N_, NotFound
+from office_app.printing.dunning import orders_pdf, warnings_pdf
+from office_app.services.collection.orders import get_orders
+from office_app.services.collection.warnings import get_warnings
+from office_app.services.office import get_office
+from office_app.services.permissions import Operator, Permission
+
+
+def warning_documents(db: Database, operator: Operator, ids: Sequence[int]) -> dict[str, bytes]:
+    """The warnings, each in two copies in its customer's language and script: one PDF per
+    language, keyed by it."""
+    operator.require(Permission.PRINT_INVOICES)
+    records = get_warnings(db, operator, ids)
+    if not records:
+        raise NotFound(N_("There is no warning to print."))
+    office = get_office(db)
+    by_language: dict[str, list] = {}
+    for record in records:
+        by_language.setdefault(record.language, []).append(record)
+    return {language: warnings_pdf(group, office, operator.code, language)
+            for language, group in by_language.items()}
+
+
+def order_documents(db: Database, operator: Operator, ids: Sequence[int],
+                    language: str = "sr_Latn") -> bytes:
+    """The orders, each in two copies (network operator; register of orders)."""
+    operator.require(Permission.PRINT_INVOICES)
+    records = get_orders(db, operator, ids)
+    if not records:
+        raise NotFound(N_("There is no order to print."))
+    return orders_pdf(records, get_office(db), operator.code, language)

@@ -1,0 +1,360 @@
+"""The collection tab's pages: the warning run (criteria, preview list, approval of socially
+vulnerable customers, issue), the warning register (delivery, printing), and the order
+register (order run, the crew's field records, cancellation, reconnection, printing)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from office_app.errors import N_
+from office_app.i18n import _, current
+from office_app.services.collection import documents, orders, warnings
+from office_app.services.collection.orders import OrderRecord
+from office_app.services.collection.warnings import (
+    WarningCandidate,
+    WarningCriteria,
+    WarningPreview,
+    WarningRecord,
+    WarningRunResult,
+)
+from office_app.services.permissions import Permission
+from office_app.ui.collection.dialogs import (
+    DELIVERY_LABELS,
+    OUTCOME_LABELS,
+    CancelOrderDialog,
+    DeliveryDialog,
+    FieldRecordDialog,
+)
+from office_app.ui.context import AppContext
+from office_app.ui.documents import save_pdf
+from office_app.ui.forms import DateField, InputError, NumberField, show_error
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+
+
+def _money(value: Decimal) -> str:
+    return current().money(value)
+
+
+def _date(value: date | None) -> str:
+    return current().date(value) if value else ""
+
+
+def _candidate_note(c: WarningCandidate, approved: set[int]) -> str:
+    if c.reason:
+        return _(c.reason, **c.reason_params)
+    if c.review:
+        return _("approved") if c.customer_id in approved else _(warnings.REASONS["review"])
+    return ""
+
+
+class WarningRunPage(QWidget):
+    """Criteria, a preview of who would be warned, and the run."""
+
+    sig_issued = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.approved: set[int] = set()
+        self.preview: WarningPreview | None = None
+        self.last_run = ""
+        self.as_of = DateField("as_of", _("Date"))
+        self.as_of.set_value(date.today())
+        self.min_debt = NumberField("min_debt", _("Debt above (€)"), decimal=True)
+        self.min_debt.set_value(warnings.DEFAULT_MIN_DEBT)
+        self.min_days = QSpinBox()
+        self.min_days.setRange(0, 3650)
+        self.min_days.setValue(warnings.DEFAULT_MIN_DAYS)
+        self.preview_button = QPushButton(_("&Preview"))
+        self.preview_button.clicked.connect(self.load_preview)
+        self.approve_button = QPushButton(_("&Approve selected for issue"))
+        self.approve_button.clicked.connect(self.approve_selected)
+        self.issue_button = QPushButton(_("&Issue warnings"))
+        self.issue_button.clicked.connect(self.issue)
+        self.status = QLabel()
+        self.model = ListTableModel([
+            Column(N_("Customer code"), lambda c: c.code, width=9),
+            Column(N_("Name"), lambda c: c.name, width=28),
+            Column(N_("Address"), lambda c: c.address, width=28),
+            Column(N_("Warning"), lambda c: str(c.level), width=6),
+            Column(N_("Overdue debt"), lambda c: _money(c.debt), width=12),
+            Column(N_("Invoices"), lambda c: ", ".join(i.document_number for i in c.items),
+                   width=24),
+            Column(N_("Note"), lambda c: _candidate_note(c, self.approved), width=30),
+        ], self)
+        self.table = QTableView()
+        self.table.setObjectName("warning_preview")
+        configure_view(self.table, self.model)
+        criteria = QHBoxLayout()
+        for label, widget in ((_("Date"), self.as_of), (_("Debt above (€)"), self.min_debt),
+                              (_("Overdue days"), self.min_days)):
+            criteria.addWidget(QLabel(label))
+            criteria.addWidget(widget)
+        criteria.addWidget(self.preview_button)
+        criteria.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.approve_button)
+        actions.addWidget(self.issue_button)
+        actions.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(criteria)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        may = context.operator.can(Permission.COLLECT_DEBT)
+        for button in (self.preview_button, self.approve_button, self.issue_button):
+            button.setEnabled(may)
+
+    def criteria(self) -> WarningCriteria | None:
+        try:
+            as_of = self.as_of.value() or date.today()
+            min_debt = self.min_debt.value()
+        except InputError as exc:
+            show_error(self, exc)
+            return None
+        return WarningCriteria(as_of, min_debt if min_debt is not None else Decimal(0),
+                               self.min_days.value())
+
+    def load_preview(self) -> None:
+        criteria = self.criteria()
+        if criteria is None:
+            return
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(lambda: warnings.preview_warnings(db, operator, criteria),
+                                self._on_preview_loaded, lambda exc: show_error(self, exc))
+
+    def _on_preview_loaded(self, preview: WarningPreview) -> None:
+        self.preview = preview
+        self.approved &= {c.customer_id for c in preview.candidates if c.review}
+        self.model.set_rows(preview.candidates)
+        waiting = sum(1 for c in preview.to_issue
+                      if c.review and c.customer_id not in self.approved)
+        summary = _("{count} warnings to issue, {review} for review, {out} left out",
+                    count=len(preview.to_issue) - waiting, review=waiting,
+                    out=sum(1 for c in preview.candidates if c.reason))
+        self.status.setText(f"{self.last_run} · {summary}" if self.last_run else summary)
+
+    def approve_selected(self) -> None:
+        row = selected_row(self.table)
+        if row is None or self.preview is None:
+            return
+        candidate: WarningCandidate = self.model.record_at(row)
+        if candidate.review:
+            self.approved.add(candidate.customer_id)
+            self._on_preview_loaded(self.preview)
+
+    def issue(self) -> None:
+        criteria = self.criteria()
+        if criteria is None:
+            return
+        db, operator, approved = self.context.db, self.context.operator, set(self.approved)
+        self.context.runner.run(
+            lambda: warnings.run_warnings(db, operator, criteria, approved),
+            self._on_issued, lambda exc: show_error(self, exc))
+
+    def _on_issued(self, result: WarningRunResult) -> None:
+        self.last_run = _("{issued} warnings issued, {before} issued before",
+                          issued=result.issued, before=result.already_issued)
+        self.status.setText(self.last_run)
+        self.sig_issued.emit()
+        self.load_preview()
+
+
+WARNING_COLUMNS = [
+    Column(N_("Number"), lambda w: w.number, width=18),
+    Column(N_("Date"), lambda w: _date(w.issued_on), width=10),
+    Column(N_("Customer code"), lambda w: w.customer_code, width=9),
+    Column(N_("Name"), lambda w: w.customer_name, width=26),
+    Column(N_("Warning"), lambda w: str(w.level), width=6),
+    Column(N_("Debt"), lambda w: _money(w.debt), width=12),
+    Column(N_("Pay by"), lambda w: _date(w.deadline), width=10),
+    Column(N_("Invoices"), lambda w: ", ".join(i.document_number for i in w.items), width=24),
+    Column(N_("Delivered"), lambda w: (_(DELIVERY_LABELS[w.delivery]) + " " + _date(
+        w.delivered_on)) if w.delivery else "", width=18),
+    Column(N_("Outcome"), lambda w: _(OUTCOME_LABELS.get(w.outcome, w.outcome)), width=14),
+]
+
+
+class _RegisterPage(QWidget):
+    """A list with buttons acting on the selected row."""
+
+    def __init__(self, context: AppContext, columns: list[Column], name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = ListTableModel(columns, self)
+        self.table = QTableView()
+        self.table.setObjectName(name)
+        configure_view(self.table, self.model)
+        self.buttons = QHBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.table, 1)
+
+    def button(self, text: str, slot: Callable[[], None], permission: Permission) -> QPushButton:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        button.setEnabled(self.context.operator.can(permission))
+        self.buttons.addWidget(button)
+        return button
+
+    def current(self) -> Any:
+        row = selected_row(self.table)
+        return self.model.record_at(row) if row is not None else None
+
+    def fetch(self) -> Callable[[], list[Any]]:
+        raise NotImplementedError
+
+    def load(self) -> None:
+        self.context.runner.run(self.fetch(), self.model.set_rows,
+                                lambda exc: show_error(self, exc))
+
+    def dialog(self, make: Callable[[Any], QDialog]) -> None:
+        record = self.current()
+        if record is not None and make(record).exec():
+            self.load()
+
+
+class WarningRegisterPage(_RegisterPage):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, WARNING_COLUMNS, "warning_register", parent)
+        self.button(_("&Delivery and outcome…"),
+                    lambda: self.dialog(lambda r: DeliveryDialog(context, r, self)),
+                    Permission.COLLECT_DEBT)
+        self.button(_("&Print warning…"), self.print_selected, Permission.PRINT_INVOICES)
+        self.buttons.addStretch(1)
+
+    def fetch(self) -> Callable[[], list[WarningRecord]]:
+        db, operator = self.context.db, self.context.operator
+        return lambda: warnings.warning_register(db, operator)
+
+    def print_selected(self) -> None:
+        record: WarningRecord | None = self.current()
+        if record is None:
+            return
+        db, operator = self.context.db, self.context.operator
+        save_pdf(self, self.context, _("Save the warning"), f"{record.number}.pdf",
+                 lambda: documents.warning_documents(db, operator, [record.id])[record.language],
+                 _("Preparing the warning…"))
+
+
+ORDER_KIND_LABELS = {"disconnection": N_("Disconnection"), "reconnection": N_("Reconnection")}
+ORDER_STATUS_LABELS = {"issued": N_("to carry out"), "executed": N_("carried out"),
+                       "cancelled": N_("cancelled")}
+ORDER_COLUMNS = [
+    Column(N_("Number"), lambda o: o.number, width=17),
+    Column(N_("Kind"), lambda o: _(ORDER_KIND_LABELS[o.kind]), width=14),
+    Column(N_("Date"), lambda o: _date(o.issued_on), width=10),
+    Column(N_("Customer code"), lambda o: o.customer_code, width=9),
+    Column(N_("Name"), lambda o: o.customer_name, width=24),
+    Column(N_("Address"), lambda o: o.customer_address, width=24),
+    Column(N_("Meter"), lambda o: o.meter_number, width=12),
+    Column(N_("Status"), lambda o: _(ORDER_STATUS_LABELS[o.status]), width=12),
+    Column(N_("Paid since the order"), lambda o: _("cancel?") if o.cancel_suggested else "",
+           width=10),
+    Column(N_("Carried out on"), lambda o: _date(o.done_on), width=10),
+]
+
+
+class OrderRegisterPage(_RegisterPage):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, ORDER_COLUMNS, "order_register", parent)
+        self.as_of = DateField("as_of", _("Date"))
+        self.as_of.set_value(date.today())
+        self.buttons.addWidget(QLabel(_("Date")))
+        self.buttons.addWidget(self.as_of)
+        self.button(_("Issue &orders"), self.issue, Permission.COLLECT_DEBT)
+        self.button(_("&Field record…"),
+                    lambda: self.dialog(lambda r: FieldRecordDialog(context, r, self)),
+                    Permission.COLLECT_DEBT)
+        self.button(_("&Cancel order…"),
+                    lambda: self.dialog(lambda r: CancelOrderDialog(context, r, self)),
+                    Permission.COLLECT_DEBT)
+        self.button(_("&Reconnect customer"), self.reconnect, Permission.COLLECT_DEBT)
+        self.button(_("&Print order…"), self.print_selected, Permission.PRINT_INVOICES)
+        self.buttons.addStretch(1)
+        self.status = QLabel()
+        self.buttons.addWidget(self.status)
+
+    def fetch(self) -> Callable[[], list[OrderRecord]]:
+        db, operator = self.context.db, self.context.operator
+        return lambda: orders.order_register(db, operator)
+
+    def issue(self) -> None:
+        try:
+            as_of = self.as_of.value() or date.today()
+        except InputError as exc:
+            show_error(self, exc)
+            return
+        db, operator = self.context.db, self.context.operator
+
+        def done(result: orders.OrderRunResult) -> None:
+            self.status.setText(_("{issued} orders issued, {before} issued before",
+                                  issued=result.issued, before=result.already_issued))
+            self.load()
+
+        self.context.runner.run(lambda: orders.run_orders(db, operator, as_of), done,
+                                lambda exc: show_error(self, exc))
+
+    def reconnect(self) -> None:
+        record: OrderRecord | None = self.current()
+        if record is None:
+            return
+        db, operator = self.context.db, self.context.operator
+
+        def done(ids: list[int]) -> None:
+            self.status.setText(_("{count} reconnection orders issued", count=len(ids)))
+            self.load()
+
+        self.context.runner.run(
+            lambda: orders.issue_reconnection(db, operator, record.customer_id, date.today()),
+            done, lambda exc: show_error(self, exc))
+
+    def print_selected(self) -> None:
+        record: OrderRecord | None = self.current()
+        if record is None:
+            return
+        db, operator = self.context.db, self.context.operator
+        save_pdf(self, self.context, _("Save the order"), f"{record.number}.pdf",
+                 lambda: documents.order_documents(db, operator, [record.id]),
+                 _("Preparing the order…"))
+
+
+class CollectionWidget(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.run_page = WarningRunPage(context)
+        self.warnings = WarningRegisterPage(context)
+        self.orders = OrderRegisterPage(context)
+        self.run_page.sig_issued.connect(self._on_run_page_issued)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        if context.operator.can(Permission.COLLECT_DEBT):
+            self.pages.addTab(self.run_page, _("Warning run"))
+        self.pages.addTab(self.warnings, _("Warning register"))
+        self.pages.addTab(self.orders, _("Order register"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    def _on_run_page_issued(self) -> None:
+        self.warnings.load()
+
+    def refresh(self) -> None:
+        self.warnings.load()
+        self.orders.load()

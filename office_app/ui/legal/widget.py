@@ -1,0 +1,206 @@
+"""The litigation register: the cases (open ones first, or all), the selected case's events,
+and the list of missed and upcoming deadlines, missed ones in red."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from office_app.errors import N_
+from office_app.i18n import _, current
+from office_app.services import enforcement, legal
+from office_app.services.legal import EVENT_LABELS, STAGE_LABELS, CaseRecord, EventRecord
+from office_app.ui.context import AppContext
+from office_app.ui.forms import show_error
+from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+from office_app.ui.legal.dialogs import CaseDialog, CloseDialog, EventDialog
+
+MISSED = QColor("#fde2e1")
+
+
+def _money(value: Any) -> str:
+    return current().money(value)
+
+
+def _day(value: date | None) -> str:
+    return current().date(value) if value else ""
+
+
+CASE_COLUMNS = [
+    Column(N_("Case number"), lambda c: c.case_number, width=14),
+    Column(N_("Court"), lambda c: c.court, width=20),
+    Column(N_("Customer code"), lambda c: c.customer_code, width=9),
+    Column(N_("Name"), lambda c: c.customer_name, width=22),
+    Column(N_("Date filed"), lambda c: _day(c.filed_on), width=10),
+    Column(N_("Amount sued"), lambda c: _money(c.amount_sued), width=11, align_right=True),
+    Column(N_("Court fee"), lambda c: _money(c.court_fee), width=9, align_right=True),
+    Column(N_("Stage"), lambda c: _(STAGE_LABELS[c.stage]), width=16),
+    Column(N_("Date closed"), lambda c: _day(c.closed_on), width=10),
+    Column(N_("Outcome"), lambda c: c.outcome, width=24),
+]
+EVENT_COLUMNS = [
+    Column(N_("Case number"), lambda e: e.case_number, width=14),
+    Column(N_("Event"), lambda e: _(EVENT_LABELS[e.kind]), width=18),
+    Column(N_("Date"), lambda e: _day(e.event_date), width=10),
+    Column(N_("Deadline"), lambda e: _day(e.deadline), width=10),
+    Column(N_("Done"), lambda e: _day(e.done_on), width=10),
+    Column(N_("Note"), lambda e: e.note, width=30),
+]
+
+
+class DeadlineTableModel(ListTableModel):
+    """Events with open deadlines; missed ones are shaded red."""
+
+    today: date = date.today()
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
+            event: EventRecord | None = self.record_at(index.row())
+            if event is not None and event.deadline is not None and event.deadline < self.today:
+                return QBrush(MISSED)
+            return None
+        return super().data(index, role)
+
+
+class LegalWidget(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.cases = ListTableModel(CASE_COLUMNS, self)
+        self.events = ListTableModel(EVENT_COLUMNS, self)
+        self.deadlines = DeadlineTableModel(EVENT_COLUMNS, self)
+        self.case_table, self.event_table, self.deadline_table = (
+            QTableView(), QTableView(), QTableView())
+        for view, model, name in ((self.case_table, self.cases, "cases"),
+                                  (self.event_table, self.events, "events"),
+                                  (self.deadline_table, self.deadlines, "deadlines")):
+            configure_view(view, model)
+            view.setObjectName(name)
+        self.case_table.selectionModel().currentRowChanged.connect(self._on_case_changed)
+        self.open_only = QCheckBox(_("Open cases only"))
+        self.open_only.setChecked(True)
+        self.open_only.toggled.connect(self.refresh)
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        for key, label, slot in (("new", _("New case…"), self.new_case),
+                                 ("event", _("Add event…"), self.add_event),
+                                 ("attach", _("Attach document…"), self.attach),
+                                 ("close", _("Close case…"), self.close_case),
+                                 ("proposal", _("Enforcement proposal…"), self.proposal)):
+            button = QPushButton(label)
+            button.setObjectName(key)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+            self.buttons[key] = button
+        bar.addStretch(1)
+        bar.addWidget(self.open_only)
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        for title, view in ((_("Events of the case"), self.event_table),
+                            (_("Deadlines: missed and next 14 days"), self.deadline_table)):
+            box = QGroupBox(title)
+            QVBoxLayout(box).addWidget(view)
+            lower.addWidget(box)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.case_table)
+        split.addWidget(lower)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(split)
+        self.setFocusProxy(self.case_table)
+
+    # -- loading ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        db, operator, today = self.context.db, self.context.operator, date.today()
+        self.deadlines.today = today
+        self.context.runner.run(
+            lambda: (legal.list_cases(db, operator, self.open_only.isChecked()),
+                     legal.deadlines(db, operator, today)),
+            self._loaded, lambda exc: show_error(self, exc))
+
+    def _loaded(self, result: tuple[list[CaseRecord], legal.Deadlines]) -> None:
+        cases, due = result
+        keep = self.current_case()
+        self.cases.set_rows(cases)
+        self.deadlines.set_rows([*due.missed, *due.upcoming])
+        ids = [c.id for c in cases]
+        if cases:
+            row = ids.index(keep.id) if keep is not None and keep.id in ids else 0
+            self.case_table.selectRow(row)
+        self._on_case_changed()     # the same row after a reload: its events changed
+
+    def current_case(self) -> CaseRecord | None:
+        row = selected_row(self.case_table)
+        return self.cases.record_at(row) if row is not None else None
+
+    def _on_case_changed(self, *_args: Any) -> None:
+        case = self.current_case()
+        if case is None:
+            self.events.set_rows([])
+            return
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(lambda: legal.events(db, operator, case.id),
+                                self.events.set_rows, lambda exc: show_error(self, exc))
+
+    # -- actions ---------------------------------------------------------------------------
+    def _run(self, dialog: QDialog) -> None:
+        if dialog.exec():
+            self.refresh()
+
+    def new_case(self) -> None:
+        self._run(CaseDialog(self.context, self))
+
+    def add_event(self) -> None:
+        case = self.current_case()
+        if case is not None:
+            self._run(EventDialog(self.context, case, self))
+
+    def close_case(self) -> None:
+        case = self.current_case()
+        if case is not None and case.is_open:
+            self._run(CloseDialog(self.context, case, self))
+
+    def attach(self) -> None:
+        case = self.current_case()
+        if case is None:
+            return
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Attach a document"), "", _("PDF and images (*.pdf *.png *.jpg *.jpeg "
+                                               "*.tif *.tiff)"))
+        if not path:
+            return
+        db, operator = self.context.db, self.context.operator
+
+        def work() -> legal.AttachmentRecord:
+            return legal.attach(db, operator, case.id, Path(path).name, Path(path).read_bytes())
+        self.context.runner.run(work, lambda _r: self.refresh(),
+                                lambda exc: show_error(self, exc))
+
+    def proposal(self) -> None:
+        case = self.current_case()
+        if case is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the enforcement proposal"), f"{case.case_number.replace('/', '-')}.pdf",
+            _("PDF documents (*.pdf)"))
+        if not path:
+            return
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(
+            lambda: Path(path).write_bytes(enforcement.proposal_pdf(db, operator, case.id)),
+            lambda _r: None, lambda exc: show_error(self, exc))

@@ -1,0 +1,189 @@
+"""Collection of debt on both databases: warning → order → disconnection → payment →
+reconnection, with statuses, ledger entries, charges and the refusals of bad input."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import select
+
+from office_app.db import Database
+from office_app.errors import Conflict, PermissionDenied, ValidationError
+from office_app.models import OtherCharge
+from office_app.services import customer_status, ledger
+from office_app.services.billing import run as billing
+from office_app.services.billing import tariffs
+from office_app.services.collection import orders, warnings
+from office_app.services.collection.orders import FieldRecordInput
+from office_app.services.collection.warnings import WarningCriteria
+from office_app.services.customers import get_customer
+from office_app.services.permissions import Operator
+from tests.billing_setup import PERIOD, build_office
+
+AS_OF = date(2024, 8, 1)            # invoices of 2024-05 fell due on 25.06.2024
+DEADLINE = date(2024, 8, 13)        # 8 working days after Thursday 1 August 2024
+ORDERS_ON = date(2024, 8, 14)
+
+
+@pytest.fixture
+def office(db: Database, supervisor: Operator, clerk: Operator) -> dict:
+    built = build_office(db, supervisor, clerk)
+    tariffs.add_tariff(db, supervisor, "household", "all", "disconnection", "10.00",
+                       date(2024, 1, 1))
+    billing.run_billing(db, supervisor, PERIOD)
+    return {"customers": built.customers, "points": built.points}
+
+
+def _criteria(**kw: object) -> WarningCriteria:
+    return WarningCriteria(AS_OF, min_debt=D("20.00"), min_days=30, **kw)  # type: ignore[arg-type]
+
+
+def test_warning_order_disconnection_payment_reconnection(
+        db: Database, supervisor: Operator, clerk: Operator, office: dict) -> None:
+    jovan, scepan, trade = (office["customers"][k] for k in ("P-100", "P-200", "P-300"))
+    preview = warnings.preview_warnings(db, supervisor, _criteria())
+    assert {(c.customer_id, c.debt) for c in preview.to_issue} == {
+        (jovan, D("57.03")), (scepan, D("26.02")), (trade, D("2016.03"))}
+    result = warnings.run_warnings(db, supervisor, _criteria())
+    assert (result.issued, result.already_issued) == (3, 0)
+    again = warnings.run_warnings(db, supervisor, _criteria())
+    assert (again.issued, again.already_issued) == (0, 3)
+    register = warnings.warning_register(db, clerk)
+    assert len(register) == 3
+    first = next(w for w in register if w.customer_id == scepan)
+    assert (first.deadline, first.debt, first.language) == (DEADLINE, D("26.02"), "sr_Cyrl")
+    assert [i.open_amount for i in first.items] == [D("26.02")]
+    invoice_id = first.items[0].invoice_id
+    assert invoice_id is not None
+    assert [w.id for w in warnings.warning_register(
+        db, clerk, warnings.WarningQuery(invoice_id=invoice_id))] == [first.id]
+
+    # no order before the deadline has passed
+    with pytest.raises(Conflict) as early:
+        orders.issue_order(db, supervisor, first.id, DEADLINE)
+    assert "deadline" in early.value.msg_id
+    ledger.post_payment(db, supervisor, jovan, D("57.03"), date(2024, 8, 10), "UPL-1")
+    made = orders.run_orders(db, supervisor, ORDERS_ON)
+    assert made.issued == 2                                     # Jovan paid in time
+    assert orders.run_orders(db, supervisor, ORDERS_ON).issued == 0
+    crew = orders.field_crew_list(db, clerk)
+    assert {(o.customer_id, o.meter_number) for o in crew} == {(scepan, "E-200"),
+                                                                (trade, "E-300")}
+    # the business pays after the order: the crew's list flags its order for cancellation
+    ledger.post_payment(db, supervisor, trade, D("2016.03"), date(2024, 8, 15), "UPL-2")
+    flagged = {o.customer_id: o.cancel_suggested for o in orders.field_crew_list(db, clerk)}
+    assert flagged == {scepan: False, trade: True}
+    trade_order = next(o for o in crew if o.customer_id == trade)
+    orders.cancel_order(db, supervisor, trade_order.id, "Plaćeno 15.08.2024")
+
+    order = next(o for o in crew if o.customer_id == scepan)
+    orders.record_disconnection(db, supervisor, FieldRecordInput(
+        order.id, date(2024, 8, 16), D("97800"), "Plomba 1234"))
+    customer = get_customer(db, clerk, scepan)
+    assert (customer.status, customer.status_date) == ("I", date(2024, 8, 16))
+    with pytest.raises(Conflict) as twice:
+        orders.record_disconnection(db, supervisor, FieldRecordInput(
+            order.id, date(2024, 8, 17), D("97800")))
+    assert "already disconnected" in twice.value.msg_id
+
+    # reconnection waits for the debt and both fees: 26,02 + 12,10 + 18,15 (VAT 21 %)
+    with pytest.raises(Conflict) as owed:
+        orders.issue_reconnection(db, supervisor, scepan, date(2024, 8, 20))
+    assert owed.value.params["amount"] == "56.27"
+    ledger.post_payment(db, supervisor, scepan, D("56.27"), date(2024, 8, 20), "UPL-3")
+    (reconnect,) = orders.issue_reconnection(db, supervisor, scepan, date(2024, 8, 20))
+    orders.record_reconnection(db, supervisor, FieldRecordInput(
+        reconnect, date(2024, 8, 21), D("97800"), ""))
+    assert get_customer(db, clerk, scepan).status is None
+    history = customer_status.status_history(db, clerk, scepan)
+    assert [(h.status, h.origin_kind) for h in history] == [
+        (None, "reconnection"), ("I", "disconnection")]
+    with db.unit_of_work() as s:
+        charges = sorted(s.scalars(select(OtherCharge.element).where(
+            OtherCharge.customer_id == scepan)))
+        assert charges == ["disconnection", "reconnection"]
+        assert ledger.balance(s, scepan) == D("-30.25")     # the advance that pays the fees
+    register = orders.order_register(db, clerk)
+    assert sorted((o.kind, o.status) for o in register) == [
+        ("disconnection", "cancelled"), ("disconnection", "executed"),
+        ("reconnection", "executed")]
+
+
+def test_bad_input_is_refused(db: Database, supervisor: Operator, clerk: Operator,
+                              cashier: Operator, office: dict) -> None:
+    jovan = office["customers"]["P-100"]
+    ledger.post_payment(db, supervisor, jovan, D("57.03"), date(2024, 7, 1), "UPL-1")
+    with pytest.raises(Conflict) as nothing:
+        warnings.issue_warning(db, supervisor, jovan, _criteria())
+    assert "nothing to warn about" in nothing.value.msg_id
+    with pytest.raises(Conflict) as connected:
+        orders.issue_reconnection(db, supervisor, jovan, date(2024, 8, 20))
+    assert "no disconnected point" in connected.value.msg_id
+    with pytest.raises(ValidationError) as bad:
+        warnings.preview_warnings(db, supervisor, WarningCriteria(
+            AS_OF, min_debt=D("-1"), min_days=-3, categories=("farm",)))
+    assert {e.field for e in bad.value.errors} == {"min_debt", "min_days", "categories"}
+    with pytest.raises(PermissionDenied):
+        warnings.run_warnings(db, cashier, _criteria())
+    with pytest.raises(PermissionDenied):
+        orders.run_orders(db, clerk, ORDERS_ON)
+    assert warnings.warning_register(db, supervisor) == []
+
+
+def test_vulnerable_customers_wait_for_review_and_payers_are_left_out(
+        db: Database, supervisor: Operator, office: dict) -> None:
+    from office_app.models import Customer
+
+    scepan, trade = office["customers"]["P-200"], office["customers"]["P-300"]
+    with db.unit_of_work() as s:
+        row = s.get(Customer, scepan)
+        assert row is not None
+        row.socially_vulnerable = True
+    ledger.post_payment(db, supervisor, trade, D("100.00"), date(2024, 8, 5), "UPL-9")
+    preview = warnings.preview_warnings(db, supervisor, _criteria())
+    by_id = {c.customer_id: c for c in preview.candidates}
+    assert by_id[scepan].review and not by_id[scepan].reason
+    assert by_id[trade].reason == warnings.REASONS["payment"]
+    result = warnings.run_warnings(db, supervisor, _criteria())
+    assert (result.issued, result.for_review) == (1, 1)
+    approved = warnings.run_warnings(db, supervisor, _criteria(), approved={scepan})
+    assert (approved.issued, approved.already_issued) == (1, 1)
+    assert warnings.run_warnings(db, supervisor, _criteria(), dry_run=True).issued == 0
+
+
+def test_integrity_checks_are_clean_after_use_and_name_a_tampered_row(
+        db: Database, supervisor: Operator, office: dict) -> None:
+    from office_app.models import Customer, DebtWarning
+    from office_app.services.integrity import CHECKS, Scope
+
+    scepan = office["customers"]["P-200"]
+    warnings.run_warnings(db, supervisor, _criteria())
+    orders.run_orders(db, supervisor, ORDERS_ON)
+    order = next(o for o in orders.field_crew_list(db, supervisor) if o.customer_id == scepan)
+    orders.record_disconnection(db, supervisor, FieldRecordInput(order.id, date(2024, 8, 16)))
+    names = ("status_I_has_field_record", "order_after_expired_warning",
+             "dunning_runs_idempotent")
+
+    def violations() -> list[tuple[str, str, str]]:
+        with db.unit_of_work() as s:
+            return [(v.check, v.customer_code, v.document) for name in names
+                    for v in CHECKS[name](s, Scope())]
+
+    assert violations() == []
+    with db.unit_of_work() as s:          # tampering: I set behind the status service's back
+        trade = s.get(Customer, office["customers"]["P-300"])
+        assert trade is not None
+        trade.status = "I"
+        s.execute(DebtWarning.__table__.update().where(
+            DebtWarning.id == order_warning_id(s, order.id)).values(deadline=ORDERS_ON))
+    found = violations()
+    assert ("status_I_has_field_record", "0000003", "") in found
+    assert ("order_after_expired_warning", "0000002", order.number) in found
+
+
+def order_warning_id(s: object, order_id: int) -> int:
+    from office_app.models import DisconnectionOrder
+
+    row = s.get(DisconnectionOrder, order_id)  # type: ignore[attr-defined]
+    return int(row.warning_id)

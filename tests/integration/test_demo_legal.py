@@ -1,0 +1,42 @@
+"""The demo office's legal step: cases in every stage with events and attachments, complaints
+justified with their corrections and overdue ones, a termination with its notice — and the
+audit clean over all of it."""
+from __future__ import annotations
+
+from datetime import date
+
+from office_app.db import Database
+from office_app.demo import build_demo
+from office_app.services import complaints, legal, termination
+from office_app.services.integrity import CHECKS, Scope
+from office_app.services.legal import STAGE_LABELS
+from office_app.services.permissions import SYSTEM
+
+TODAY = date(2025, 6, 15)
+
+
+def test_the_demo_office_has_a_living_legal_office(db: Database) -> None:
+    build_demo(db, 120, seed=5, today=TODAY)
+    cases = legal.list_cases(db, SYSTEM)
+    assert set(STAGE_LABELS) <= {c.stage for c in cases}
+    assert all(legal.events(db, SYSTEM, c.id) for c in cases if c.case_number.startswith("PI"))
+    assert all(legal.attachments(db, SYSTEM, c.id) for c in cases
+               if c.case_number.startswith("PI"))
+    due = legal.deadlines(db, SYSTEM, TODAY)
+    assert due.missed and due.upcoming
+    book = complaints.list_complaints(db, SYSTEM)
+    assert sum(bool(c.correction_number) for c in book) == 2
+    assert len(complaints.overdue(db, SYSTEM, TODAY)) == 2
+    ended = [c for c in _customers_n(db)]
+    assert any(termination.notice_data(db, SYSTEM, cid).readings for cid in ended)
+    with db.unit_of_work() as s:
+        assert [v for check in CHECKS.values() for v in check(s, Scope())] == []
+
+
+def _customers_n(db: Database) -> list[int]:
+    from sqlalchemy import select
+
+    from office_app.models import Customer
+
+    with db.unit_of_work() as s:
+        return list(s.scalars(select(Customer.id).where(Customer.status == "N")))

@@ -1,0 +1,121 @@
+"""The collection tab: the warning-run preview (with approval of a socially vulnerable
+customer), the warning register, and the order register with a field record."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from office_app.db import Database
+from office_app.i18n import DEFAULT_LANGUAGE, set_language
+from office_app.models import Customer
+from office_app.services.billing import run as billing
+from office_app.services.billing import tariffs
+from office_app.services.customers import get_customer
+from office_app.services.permissions import SYSTEM, Operator, Role
+from office_app.services.users import UserInfo
+from office_app.ui.collection import create_tab
+from office_app.ui.collection.dialogs import FieldRecordDialog
+from office_app.ui.collection.widget import CollectionWidget
+from office_app.ui.context import AppContext
+from office_app.ui.lazy_table import select_row
+from office_app.ui.operations import SyncRunner
+from tests.billing_setup import PERIOD, build_office
+
+
+def _context(db: Database, role: Role) -> AppContext:
+    code = role.value[:3].upper() + "1"
+    operator = Operator(1, code, role.value, role.value.title(), role)
+    user = UserInfo(1, role.value, code, role.value.title(), role, True, None, "en")
+    return AppContext(db=db, operator=operator, user=user, runner=SyncRunner())
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def office(sqlite_db: Database, supervisor: Operator, clerk: Operator) -> dict:
+    built = build_office(sqlite_db, supervisor, clerk)
+    tariffs.add_tariff(sqlite_db, supervisor, "household", "all", "disconnection", "10.00",
+                       date(2024, 1, 1))
+    billing.run_billing(sqlite_db, supervisor, PERIOD)
+    with sqlite_db.unit_of_work() as s:
+        row = s.get(Customer, built.customers["P-200"])
+        assert row is not None
+        row.socially_vulnerable = True
+    return built.customers
+
+
+@pytest.fixture
+def make_tab(sqlite_db: Database, qtbot: QtBot) -> Callable[..., CollectionWidget]:
+    def make(role: Role = Role.SUPERVISOR) -> CollectionWidget:
+        tab = create_tab(_context(sqlite_db, role))
+        assert isinstance(tab, CollectionWidget)
+        qtbot.addWidget(tab)
+        tab.refresh()
+        tab.show()
+        qtbot.waitExposed(tab)
+        return tab
+    return make
+
+
+def _rows(model: Any) -> list[list[str]]:
+    return [[model.data(model.index(r, c)) for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+
+
+def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
+        make_tab: Callable[..., CollectionWidget], office: dict, sqlite_db: Database,
+        qtmodeltester: Any) -> None:
+    tab = make_tab()
+    page = tab.run_page
+    page.as_of.set_value(date(2024, 8, 1))
+    page.load_preview()
+    rows = {r[0]: r for r in _rows(page.model)}
+    assert set(rows) == {"0000001", "0000002", "0000003"}
+    assert rows["0000002"][6] == "socially vulnerable: review before issue"
+    assert rows["0000003"][4] == "2,016.03 €"
+    assert "2 warnings to issue, 1 for review" in page.status.text()
+    qtmodeltester.check(page.model)
+    select_row(page.table, [r[0] for r in _rows(page.model)].index("0000002"))
+    page.approve_selected()
+    assert {r[0]: r[6] for r in _rows(page.model)}["0000002"] == "approved"
+    page.issue()
+    assert "3 warnings issued" in page.status.text()
+    register = _rows(tab.warnings.model)
+    assert sorted(r[2] for r in register) == ["0000001", "0000002", "0000003"]
+    assert all(r[6] == "13.08.2024" for r in register)
+
+    tab.orders.as_of.set_value(date(2024, 8, 14))
+    tab.orders.issue()
+    assert "3 orders issued" in tab.orders.status.text()
+    orders = _rows(tab.orders.model)
+    assert {r[6] for r in orders} == {"E-100", "E-200", "E-300"}
+    row = [r[3] for r in orders].index("0000002")
+    select_row(tab.orders.table, row)
+
+    dialog = FieldRecordDialog(tab.context, tab.orders.current(), tab.orders)
+    dialog.field("done_on").set_value(date(2024, 8, 16))
+    dialog.field("reading").setText("97800")
+    dialog.submit()
+    assert dialog.general_error.isHidden(), dialog.general_error.text()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    tab.orders.load()
+    status = {r[3]: (r[7], r[9]) for r in _rows(tab.orders.model)}
+    assert status["0000002"] == ("carried out", "16.08.2024")
+    assert get_customer(sqlite_db, SYSTEM, office["P-200"]).status == "I"
+
+
+def test_a_cashier_sees_the_registers_but_not_the_run(
+        make_tab: Callable[..., CollectionWidget], office: dict) -> None:
+    tab = make_tab(Role.CASHIER)
+    titles = [tab.pages.tabText(i) for i in range(tab.pages.count())]
+    assert titles == ["Warning register", "Order register"]
+    assert not tab.warnings.buttons.itemAt(0).widget().isEnabled()   # delivery: no
