@@ -154,6 +154,13 @@ GRANTS: dict[str, TableGrant] = {
     "ledger_entry": TableGrant(insert=(P.RUN_BILLING, P.POST_PAYMENTS, P.CORRECT_INVOICES),
                                append_only=True),
     "interest_charge": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
+    # installment plans: set up by supervisors (they re-date debt), broken or completed by
+    # the plan check; the schedule and what it covered are posted records
+    "installment_plan": TableGrant(insert=(P.CORRECT_INVOICES,),
+                                   update=(P.CORRECT_INVOICES, P.RUN_BILLING),
+                                   update_columns=("status", "completed_on", "broken_on")),
+    "plan_covered_item": TableGrant(insert=(P.CORRECT_INVOICES,), append_only=True),
+    "plan_installment": TableGrant(insert=(P.CORRECT_INVOICES,), append_only=True),
 }
 
 

@@ -19,6 +19,7 @@ from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, 
 from office_app.models.network import MeterReader, Zone
 from office_app.models.numbering import Counter
 from office_app.models.office import Office
+from office_app.models.plans import InstallmentPlan, PlanCoveredItem, PlanInstallment
 from office_app.models.readings import (
     BillingPeriod,
     FieldRecord,
@@ -37,4 +38,5 @@ __all__ = [
     "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
+    "InstallmentPlan", "PlanCoveredItem", "PlanInstallment",
 ]

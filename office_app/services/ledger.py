@@ -53,13 +53,16 @@ DOCUMENT_TYPE_LABELS = {
     "compensation": N_("Compensation"),
     "opening_balance": N_("Opening balance"),
     "payment_reversal": N_("Payment reversal"),
+    "reschedule": N_("Rescheduled into installments"),
+    "installment": N_("Installment (plan)"),
 }
 #: Debits that bear late interest when overdue (interest itself never does).
-INTEREST_BEARING = frozenset({"invoice", "debit_note", "opening_balance", "payment_reversal"})
+INTEREST_BEARING = frozenset({"invoice", "debit_note", "opening_balance", "payment_reversal",
+                              "installment"})
 
 #: Number formats of the documents the office issues: prefix and digits of the sequence.
 SERIES_FORMATS = {"invoice": ("", 7), "credit_note": ("CN", 6), "debit_note": ("DN", 6),
-                  "interest": ("KI", 7), "order": ("NK", 5)}
+                  "interest": ("KI", 7), "order": ("NK", 5), "plan": ("RP", 5)}
 
 
 # --- document numbers -------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""The installment agreement PDF (issue 11): two copies (customer, office) in the customer's
+language and script, with the covered debt, the terms and the schedule to the cent."""
+from __future__ import annotations
+
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from office_app.db import Database
+from office_app.printing.plan_agreement import plan_agreement_pdf
+from office_app.services import plans
+from office_app.services.office import save_office
+from office_app.services.permissions import Operator
+from tests.conftest import TEST_OFFICE
+from tests.plan_setup import customer_with_debt, standard_terms
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(pdf)).pages]
+
+
+def _agreement(db: Database, supervisor: Operator, language: str) -> plans.AgreementData:
+    with db.unit_of_work() as s:
+        save_office(s, TEST_OFFICE)
+    customer = customer_with_debt(db, language=language)
+    ref = plans.create_plan(db, supervisor, standard_terms(customer))
+    return plans.agreement(db, supervisor, ref.id)
+
+
+def test_the_agreement_prints_two_copies_with_the_schedule(sqlite_db: Database,
+                                                           supervisor: Operator) -> None:
+    pages = _pages(plan_agreement_pdf(_agreement(sqlite_db, supervisor, "en")))
+    text = " ".join(pages)
+    customer_copy = [p for p in pages if "Copy for the customer" in p]
+    office_copy = [p for p in pages if "Copy for the office" in p]
+    assert len(customer_copy) == 1 and len(office_copy) == 1
+    assert text.count("Installment agreement RP-01-2024-00001") >= 2
+    for expected in ("Dužnik Marko", "Njegoševa 5, Nikšić", "Agreed on 10.03.2024",
+                     "OB-1-1 15.01.2024 80.00 €", "OB-1-2 15.02.2024 50.50 €",
+                     "Down payment 10.03.2024 30.50 € 0.00 € 30.50 €",
+                     "1 of 4 10.04.2024 25.00 € 1.00 € 26.00 €",
+                     "4 of 4 10.07.2024 25.00 € 0.25 € 25.25 €",
+                     "Total — 130.50 € 2.50 € 133.00 €", "12 % a year", "Grace period 15 days",
+                     "still unpaid 15 days after its due date", "For the office"):
+        assert text.count(expected) == 2, (expected, text)
+
+
+def test_a_cyrillic_customer_gets_a_cyrillic_agreement(sqlite_db: Database,
+                                                       supervisor: Operator) -> None:
+    data = _agreement(sqlite_db, supervisor, "sr_Cyrl")
+    text = " ".join(_pages(plan_agreement_pdf(data)))
+    assert "Дужник Марко" in text and "Његошева 5, Никшић" in text
+    assert "Примјерак за купца" in text and "Примјерак за канцеларију" in text
+    assert "1 од 4 10.04.2024 25,00 € 1,00 € 26,00 €" in text
+    assert "RP-01-2024-00001" in text          # document numbers stay as issued
