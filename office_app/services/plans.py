@@ -533,6 +533,14 @@ class CollectionSummary:
         return (min(self.paid, self.expected) * 100 / self.expected).quantize(Decimal("0.1"))
 
 
+def collection(db: Database, operator: Operator, as_of: date,
+               status: str | None = None) -> tuple[list[PlanState], CollectionSummary]:
+    """Collection analysis for all plans (of a status) on ``as_of``: each plan and the
+    totals."""
+    states = plans(db, operator, as_of, status)
+    return states, summarise(states, as_of)
+
+
 def summarise(states: Sequence[PlanState], as_of: date) -> CollectionSummary:
     by_status = {k: sum(1 for p in states if p.status == k) for k in STATUS_LABELS}
     by_state = {k: sum(p.count(k) for p in states) for k in STATE_LABELS}

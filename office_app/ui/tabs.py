@@ -29,6 +29,7 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("customers", N_("Customers"), "office_app.ui.customers", Permission.VIEW_CUSTOMERS),
     TabSpec("readings", N_("Reading books"), "office_app.ui.readings", Permission.KEY_READINGS),
     TabSpec("billing", N_("Billing"), "office_app.ui.billing", Permission.VIEW_LEDGER),
+    TabSpec("plans", N_("Installment plans"), "office_app.ui.plans", Permission.VIEW_LEDGER),
     TabSpec("network", N_("Zones and readers"), "office_app.ui.network", Permission.EDIT_NETWORK),
     TabSpec("users", N_("Users"), "office_app.ui.users", Permission.MANAGE_USERS),
 ]

@@ -53,3 +53,19 @@ def test_a_cyrillic_customer_gets_a_cyrillic_agreement(sqlite_db: Database,
     assert "Примјерак за купца" in text and "Примјерак за канцеларију" in text
     assert "1 од 4 10.04.2024 25,00 € 1,00 € 26,00 €" in text
     assert "RP-01-2024-00001" in text          # document numbers stay as issued
+
+
+def test_the_collection_analysis_pdf_lists_each_plan(sqlite_db: Database,
+                                                     supervisor: Operator) -> None:
+    from datetime import date, datetime
+
+    from office_app.printing.plan_analysis import plan_analysis_pdf
+
+    _agreement(sqlite_db, supervisor, "sr_Latn")
+    states, summary = plans.collection(sqlite_db, supervisor, date(2024, 4, 20))
+    text = " ".join(_pages(plan_analysis_pdf(states, summary, TEST_OFFICE, "sr_Latn", "SUP1",
+                                             datetime(2024, 4, 20, 9, 0))))
+    assert "Reprogrami: naplata na dan 20.04.2024" in text
+    assert "RP-01-2024-00001" in text and "Aktivan" in text
+    assert "Očekivano do tada 56,50 €" in text      # down payment and the first installment
+    assert "Propušteno 1" in text                    # the down payment, past its grace
