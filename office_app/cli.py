@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "office_app.commands.readings",
     "office_app.commands.billing",
     "office_app.commands.invoices",
+    "office_app.commands.plans",
 ]
 #: Exit status: the work was done; it was refused or failed; the command was given wrongly.
 OK, REFUSED, USAGE = 0, 1, 2

@@ -175,3 +175,24 @@ def test_the_audit_names_a_tampered_plan(db: Database, supervisor: Operator) -> 
     found = _audit(db)
     assert any("RP-01-2024-00001: its installments' principal sums to 130.50, not to its "
                "debt of 131.50" in f for f in found)
+
+
+def test_the_daily_check_from_the_command_line(db: Database, supervisor: Operator,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from office_app import cli
+
+    customer = customer_with_debt(db)
+    plans.create_plan(db, supervisor, standard_terms(customer))
+    argv = ["plans", "check", "--as-of", "2024-04-01", "--json", "--db", db.url]
+    assert cli.main(argv) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "as_of": "2024-04-01", "broken": ["RP-01-2024-00001"], "completed": []}
+    assert cli.main(argv) == 0                       # idempotent: nothing broken twice
+    assert json.loads(capsys.readouterr().out)["broken"] == []
+    assert cli.main(["plans", "list", "--as-of", "2024-04-01", "--json", "--db", db.url]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["by_status"]["broken"] == 1
+    assert listed["plans"][0]["installments"] == ["missed", "accelerated", "accelerated",
+                                                  "accelerated", "accelerated"]
