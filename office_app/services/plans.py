@@ -382,6 +382,48 @@ def customers_with_active_plan(session: Session, on: date,
     return found if customer_ids is None else found & set(customer_ids)
 
 
+# --- the line on the invoice ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InstallmentNote:
+    """What an invoice says of the customer's plan: the next installment due on or after
+    the issue date."""
+
+    plan_number: str
+    sequence: int
+    count: int
+    due_date: date
+    amount: Decimal
+
+
+def installment_notes(session: Session, wanted: Iterable[tuple[int, date]]
+                      ) -> dict[tuple[int, date], InstallmentNote]:
+    """For each (customer, issue date): the next installment of the plan in force that day."""
+    wanted = set(wanted)
+    customers = sorted({c for c, _d in wanted})
+    if not customers:
+        return {}
+    rows = session.execute(
+        select(InstallmentPlan, PlanInstallment.sequence, PlanInstallment.due_date,
+               PlanInstallment.amount)
+        .join(PlanInstallment, PlanInstallment.plan_id == InstallmentPlan.id)
+        .where(InstallmentPlan.customer_id.in_(customers))
+        .order_by(PlanInstallment.due_date, PlanInstallment.sequence)).all()
+    found: dict[tuple[int, date], InstallmentNote] = {}
+    for plan, sequence, due, amount in rows:
+        for key in [k for k in wanted if k[0] == plan.customer_id and k not in found]:
+            if _in_force(plan, key[1]) and due >= key[1] and sequence > 0:
+                found[key] = InstallmentNote(plan.number, sequence, plan.installment_count,
+                                             due, amount)
+    return found
+
+
+def _in_force(plan: InstallmentPlan, on: date) -> bool:
+    ended = plan.broken_on if plan.status == "broken" else \
+        plan.completed_on if plan.status == "completed" else None
+    return plan.agreed_on <= on and (ended is None or ended > on)
+
+
 # --- following a plan -------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -69,3 +69,34 @@ def test_the_collection_analysis_pdf_lists_each_plan(sqlite_db: Database,
     assert "RP-01-2024-00001" in text and "Aktivan" in text
     assert "Očekivano do tada 56,50 €" in text      # down payment and the first installment
     assert "Propušteno 1" in text                    # the down payment, past its grace
+
+
+def test_the_invoice_names_the_next_installment(sqlite_db: Database, supervisor: Operator,
+                                                clerk: Operator) -> None:
+    """An invoice issued while a plan is in force says which installment is due next."""
+    from datetime import date
+    from decimal import Decimal as D
+
+    from office_app.printing.invoice import render_invoices
+    from office_app.services import ledger
+    from office_app.services.billing import invoices
+    from office_app.services.billing import run as billing
+    from tests.billing_setup import PERIOD, build_office
+
+    with sqlite_db.unit_of_work() as s:
+        save_office(s, TEST_OFFICE)
+    office = build_office(sqlite_db, supervisor, clerk)
+    customer = office.customers["P-100"]
+    with sqlite_db.unit_of_work() as s:
+        ledger.post(s, supervisor, ledger.Posting(customer, "opening_balance", "OB-P100",
+                                                  date(2024, 1, 1), debit=D("120.00"),
+                                                  due_date=date(2024, 1, 20)))
+    plans.create_plan(sqlite_db, supervisor, plans.PlanTerms(
+        customer, date(2024, 5, 2), 4, interest_rate=D("0")))   # 30.00 on the 2nd
+    billing.run_billing(sqlite_db, supervisor, PERIOD)           # issued 08.06.2024
+    doc = next(d for d in (invoices.get_invoice(sqlite_db, supervisor, i)
+                           for i in invoices.delivery_order(sqlite_db, supervisor, PERIOD))
+               if d.point_number == "P-100")
+    text = " ".join(" ".join(p.extract_text().split())
+                    for p in PdfReader(BytesIO(render_invoices([doc]))).pages)
+    assert "Reprogram RP-01-2024-00001: rata 2 od 4, 30,00 €, dospijeva 02.07.2024." in text

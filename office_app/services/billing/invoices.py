@@ -41,6 +41,7 @@ from office_app.services.billing.tariffs import price_book
 from office_app.services.ledger import ZERO
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission, Role
+from office_app.services.plans import InstallmentNote, installment_notes
 from office_app.services.validation import fold
 
 COPY_MONTHS = 12
@@ -253,10 +254,13 @@ class InvoiceDoc:
     #: order, when there is more than one.
     same_day: tuple[SameDay, ...] = ()
     paid: PaidMark | None = None
+    #: The next installment of the customer's installment plan, when one is in force.
+    installment: InstallmentNote | None = None
 
 
 _DOC_FIELDS = [f.name for f in fields(InvoiceDoc)
-               if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid")]
+               if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid",
+                                 "installment")]
 
 
 def _line_doc(line: InvoiceLine) -> LineDoc:
@@ -276,6 +280,7 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
     copies = copies or {}
     days = same_day_slips(s, list(by_id.values()))
     paid = _paid_marks(s, [by_id[i] for i in copies if i in by_id])
+    notes = installment_notes(s, {(i.customer_id, i.issue_date) for i in by_id.values()})
     found = []
     for i in ids:
         if i not in by_id:
@@ -286,7 +291,8 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
         found.append(InvoiceDoc(
             **{n: getattr(invoice, n) for n in _DOC_FIELDS}, lines=tuple(lines[i]),
             office=office, copy=copies.get(i), to_pay=own.to_pay if own else ZERO,
-            same_day=tuple(day) if len(day) > 1 else (), paid=paid.get(i)))
+            same_day=tuple(day) if len(day) > 1 else (), paid=paid.get(i),
+            installment=notes.get((invoice.customer_id, invoice.issue_date))))
     return found
 
 
