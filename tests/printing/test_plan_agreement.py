@@ -2,6 +2,7 @@
 language and script, with the covered debt, the terms and the schedule to the cent."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from io import BytesIO
 
 from pypdf import PdfReader
@@ -57,8 +58,6 @@ def test_a_cyrillic_customer_gets_a_cyrillic_agreement(sqlite_db: Database,
 
 def test_the_collection_analysis_pdf_lists_each_plan(sqlite_db: Database,
                                                      supervisor: Operator) -> None:
-    from datetime import date, datetime
-
     from office_app.printing.plan_analysis import plan_analysis_pdf
 
     _agreement(sqlite_db, supervisor, "sr_Latn")
@@ -74,7 +73,6 @@ def test_the_collection_analysis_pdf_lists_each_plan(sqlite_db: Database,
 def test_the_invoice_names_the_next_installment(sqlite_db: Database, supervisor: Operator,
                                                 clerk: Operator) -> None:
     """An invoice issued while a plan is in force says which installment is due next."""
-    from datetime import date
     from decimal import Decimal as D
 
     from office_app.printing.invoice import render_invoices
@@ -100,3 +98,23 @@ def test_the_invoice_names_the_next_installment(sqlite_db: Database, supervisor:
     text = " ".join(" ".join(p.extract_text().split())
                     for p in PdfReader(BytesIO(render_invoices([doc]))).pages)
     assert "Reprogram RP-01-2024-00001: rata 2 od 4, 30,00 €, dospijeva 02.07.2024." in text
+
+
+def test_the_collection_analysis_workbook(sqlite_db: Database, supervisor: Operator) -> None:
+    from decimal import Decimal as D
+
+    from openpyxl import load_workbook
+
+    from office_app.printing.plan_workbook import plan_workbook
+
+    _agreement(sqlite_db, supervisor, "sr_Latn")
+    states, summary = plans.collection(sqlite_db, supervisor, date(2024, 4, 20))
+    book = load_workbook(BytesIO(plan_workbook(states, summary, "sq")))
+    plan_sheet, installments = book["Riprogramimet"], book["Këstet"]
+    header = [c.value for c in plan_sheet[1]]
+    row = dict(zip(header, [c.value for c in plan_sheet[2]], strict=True))
+    assert row["Riprogramimi"] == "RP-01-2024-00001" and row["Statusi"] == "Aktiv"
+    assert D(str(row["Pritur"])) == D("56.50") and row["E papaguar"] == 1
+    rows = [[c.value for c in r] for r in installments.iter_rows(min_row=2)]
+    assert [r[2] for r in rows] == [0, 1, 2, 3, 4]
+    assert rows[0][-1] == "E papaguar" and rows[2][-1] == "Ende pa maturuar"

@@ -139,3 +139,27 @@ def test_a_cashier_follows_plans_only(make_tab: Callable[..., PlansWidget],
     assert len(rows(tab.plans)) == 1
     assert tab.new_button.isHidden() and tab.check_button.isHidden()
     assert not tab.agreement_button.isHidden()
+
+
+def test_the_analysis_exports_to_pdf_and_xlsx(make_tab: Callable[..., PlansWidget],
+                                              sqlite_db: Database, tmp_path: Any,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QFileDialog
+
+    from office_app.ui.plans import widget
+
+    customer = customer_with_debt(sqlite_db)
+    plans.create_plan(sqlite_db, SYSTEM, standard_terms(customer))
+    tab = make_tab(Role.CASHIER)
+    opened: list[str] = []
+    monkeypatch.setattr(widget, "open_file", opened.append)
+    monkeypatch.setattr("office_app.ui.documents.open_file", opened.append)
+    for name in ("plans.xlsx", "plans.pdf"):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                            lambda *_a, n=name: (str(tmp_path / n), ""))
+        (tab.xlsx_button if name.endswith("xlsx") else tab.pdf_button).click()
+    assert opened == [str(tmp_path / "plans.xlsx"), str(tmp_path / "plans.pdf")]
+    sheet = load_workbook(tmp_path / "plans.xlsx").worksheets[0]
+    assert sheet.cell(2, 1).value == "RP-01-2024-00001"
+    assert (tmp_path / "plans.pdf").read_bytes().startswith(b"%PDF")

@@ -5,10 +5,12 @@ the agreement and the analysis as PDF (everyone who sees the ledger)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -23,10 +25,11 @@ from office_app.errors import N_
 from office_app.i18n import _, current
 from office_app.printing.plan_agreement import plan_agreement_pdf
 from office_app.printing.plan_analysis import plan_analysis_pdf
+from office_app.printing.plan_workbook import plan_workbook
 from office_app.services import plans
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
-from office_app.ui.billing.common import day, money, save_pdf
+from office_app.ui.billing.common import day, money, open_file, save_pdf
 from office_app.ui.context import AppContext
 from office_app.ui.forms import DateField, InputError, show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
@@ -105,6 +108,8 @@ class PlansWidget(QWidget):
                                              self.print_agreement)
         self.pdf_button = self._button(bar, "analysis_pdf", _("Analysis PDF…"),
                                        self.print_analysis)
+        self.xlsx_button = self._button(bar, "analysis_xlsx", _("Analysis xlsx…"),
+                                        self.export_analysis)
         bar.addStretch(1)
         return bar
 
@@ -197,6 +202,35 @@ class PlansWidget(QWidget):
 
         save_pdf(self, self.context, _("Installment plans"),
                  f"plans-{as_of.isoformat()}.pdf", make, _("Preparing the analysis…"))
+
+
+    def export_analysis(self) -> None:
+        as_of = self.day()
+        if as_of is None:
+            return
+        path, _chosen = QFileDialog.getSaveFileName(
+            self, _("Installment plans"), f"plans-{as_of.isoformat()}.xlsx",
+            _("Excel workbooks (*.xlsx)"))
+        if not path:
+            return
+        db, operator = self.context.db, self.context.operator
+        status = self.status.currentData() or None
+        language = current().language
+
+        def make() -> bytes:
+            states, summary = plans.collection(db, operator, as_of, status)
+            return plan_workbook(states, summary, language)
+
+        def ready(data: bytes) -> None:
+            try:
+                Path(path).write_bytes(data)
+            except OSError as exc:
+                show_error(self, exc)
+                return
+            open_file(path)
+
+        self.context.runner.run(make, ready, lambda exc: show_error(self, exc), parent=self,
+                                label=_("Preparing the analysis…"))
 
 
 def summary_text(s: plans.CollectionSummary) -> str:
