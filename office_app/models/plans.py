@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from office_app.models.base import Base, utcnow
@@ -29,6 +29,10 @@ class InstallmentPlan(Base):
         CheckConstraint("down_payment >= 0 AND down_payment < debt", name="down_payment"),
         CheckConstraint("installment_count >= 1", name="installment_count"),
         Index("ix_installment_plan_customer", "customer_id", "status"),
+        # one active plan per customer, even when two desks set one up at the same moment
+        Index("uq_installment_plan_active", "customer_id", unique=True,
+              postgresql_where=text("status = 'active'"),
+              sqlite_where=text("status = 'active'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -196,3 +196,21 @@ def test_the_daily_check_from_the_command_line(db: Database, supervisor: Operato
     assert listed["by_status"]["broken"] == 1
     assert listed["plans"][0]["installments"] == ["missed", "accelerated", "accelerated",
                                                   "accelerated", "accelerated"]
+
+
+def test_the_database_keeps_one_active_plan_per_customer(db: Database,
+                                                         supervisor: Operator) -> None:
+    """Two desks setting up a plan for the same customer at once: the unique index refuses
+    the second active plan even though each service saw none."""
+    from sqlalchemy.exc import IntegrityError
+
+    customer = customer_with_debt(db)
+    plans.create_plan(db, supervisor, standard_terms(customer))
+    copy = ("INSERT INTO installment_plan (number, customer_id, agreed_on, debt, down_payment, "
+            "installment_count, interest_rate, interest, minimum_installment, grace_days, "
+            "first_due, entry_id, status, created_by, created_at) SELECT number || 'X', "
+            "customer_id, agreed_on, debt, down_payment, installment_count, interest_rate, "
+            "interest, minimum_installment, grace_days, first_due, entry_id, 'active', "
+            "created_by, created_at FROM installment_plan")
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(text(copy))

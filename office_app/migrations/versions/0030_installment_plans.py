@@ -46,6 +46,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('number', name=op.f('uq_installment_plan_number'))
     )
     op.create_index('ix_installment_plan_customer', 'installment_plan', ['customer_id', 'status'], unique=False)
+    op.create_index('uq_installment_plan_active', 'installment_plan', ['customer_id'], unique=True, postgresql_where=sa.text("status = 'active'"), sqlite_where=sa.text("status = 'active'"))
     op.create_table('plan_covered_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
@@ -81,6 +82,7 @@ def downgrade() -> None:
     op.drop_table('plan_installment')
     op.drop_index(op.f('ix_plan_covered_item_plan_id'), table_name='plan_covered_item')
     op.drop_table('plan_covered_item')
+    op.drop_index('uq_installment_plan_active', table_name='installment_plan', postgresql_where=sa.text("status = 'active'"), sqlite_where=sa.text("status = 'active'"))
     op.drop_index('ix_installment_plan_customer', table_name='installment_plan')
     op.drop_table('installment_plan')
 
