@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "office_app.commands.complaints",
     "office_app.commands.retention",
     "office_app.commands.dunning",
+    "office_app.commands.plans",
 ]
 #: Exit status: the work was done; it was refused or failed; the command was given wrongly.
 OK, REFUSED, USAGE = 0, 1, 2

@@ -196,6 +196,13 @@ GRANTS: dict[str, TableGrant] = {
                                       update_columns=("status", "cancel_reason", "updated_at",
                                                       "updated_by")),
     "disconnection_record": TableGrant(insert=(P.COLLECT_DEBT,), append_only=True),
+    # installment plans: set up by supervisors (they re-date debt), broken or completed by
+    # the plan check; the schedule and what it covered are posted records
+    "installment_plan": TableGrant(insert=(P.CORRECT_INVOICES,),
+                                   update=(P.CORRECT_INVOICES, P.RUN_BILLING),
+                                   update_columns=("status", "completed_on", "broken_on")),
+    "plan_covered_item": TableGrant(insert=(P.CORRECT_INVOICES,), append_only=True),
+    "plan_installment": TableGrant(insert=(P.CORRECT_INVOICES,), append_only=True),
 }
 
 

@@ -36,6 +36,7 @@ from office_app.db import Database
 from office_app.demo.billing import build_billing
 from office_app.demo.context import DemoContext, ProgressFn, no_progress
 from office_app.demo.legal import build_legal
+from office_app.demo.plans import build_plans
 from office_app.demo.readings import build_readings
 from office_app.demo.register import build_register
 from office_app.errors import N_, Conflict
@@ -49,6 +50,7 @@ STEPS: list[Step] = [
     build_readings,
     build_billing,      # needs the readings step before it
     build_legal,        # cases, complaints, a termination (needs billing)
+    build_plans,        # installment plans; needs the billing step before it
 ]
 
 DEFAULT_CUSTOMERS = 2000

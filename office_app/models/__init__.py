@@ -35,6 +35,7 @@ from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, 
 from office_app.models.network import MeterReader, Zone
 from office_app.models.numbering import Counter
 from office_app.models.office import Office
+from office_app.models.plans import InstallmentPlan, PlanCoveredItem, PlanInstallment
 from office_app.models.readings import (
     BillingPeriod,
     FieldRecord,
@@ -59,4 +60,5 @@ __all__ = [
     "PostingSeal",
     "CaseAttachment", "CaseEvent", "Complaint", "ComplaintInvoice", "LegalCase",
     "DebtWarning", "DisconnectionOrder", "DisconnectionRecord", "DunningRun", "WarningItem",
+    "InstallmentPlan", "PlanCoveredItem", "PlanInstallment",
 ]

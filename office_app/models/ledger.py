@@ -21,7 +21,9 @@ from office_app.models.base import Base, Money, utcnow
 #: Document types of the card (šifra dokumenta): what caused the entry.
 DOCUMENT_TYPES = ("invoice", "payment", "subsidy", "interest", "credit_note", "debit_note",
                   "compensation", "opening_balance", "payment_reversal", "court_costs",
-                  "write_off")
+                  "write_off",
+                  # installment plans: the credit that re-dates covered debt, the installments
+                  "reschedule", "installment")
 
 
 class AppendOnly:

@@ -683,6 +683,11 @@ def _draw_interest(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
                   count=d.older_debt_count, amount=f.money(d.older_debt))
     else:
         older = t("You have no unpaid earlier invoices. Thank you.")
+    if d.installment is not None:   # the plan's next installment (services/plans.py)
+        n = d.installment
+        older = t("Installment plan {plan}: installment {n} of {count}, {amount}, due {date}.",
+                  plan=n.plan_number, n=n.sequence, count=n.count, amount=f.money(n.amount),
+                  date=f.date(n.due_date)) + " " + older
     width = RIGHT - LEFT
     size = 6.4
     while size > 5.0:

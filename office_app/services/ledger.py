@@ -55,15 +55,18 @@ DOCUMENT_TYPE_LABELS = {
     "payment_reversal": N_("Payment reversal"),
     "court_costs": N_("Court fee and costs"),
     "write_off": N_("Debt written off"),
+    "reschedule": N_("Rescheduled into installments"),
+    "installment": N_("Installment (plan)"),
 }
 #: Debits that bear late interest when overdue (interest itself never does).
-INTEREST_BEARING = frozenset({"invoice", "debit_note", "opening_balance", "payment_reversal"})
+INTEREST_BEARING = frozenset({"invoice", "debit_note", "opening_balance", "payment_reversal",
+                              "installment"})
 
 #: Number formats of the documents the office issues: prefix and digits of the sequence.
 SERIES_FORMATS = {"invoice": ("", 7), "credit_note": ("CN", 6), "debit_note": ("DN", 6),
                   "interest": ("KI", 7), "order": ("NK", 5), "court_costs": ("ST", 6),
                   "write_off": ("OT", 6), "complaint": ("RK", 6),
-                  "proposal": ("PI", 6)}
+                  "proposal": ("PI", 6), "plan": ("RP", 5)}
 
 
 # --- document numbers -------------------------------------------------------------------------

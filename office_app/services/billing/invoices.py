@@ -42,6 +42,7 @@ from office_app.services.billing.tariffs import price_book
 from office_app.services.ledger import ZERO
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission, Role
+from office_app.services.plans import InstallmentNote, installment_notes
 from office_app.services.validation import fold
 
 COPY_MONTHS = 12
@@ -254,16 +255,16 @@ class InvoiceDoc:
     #: order, when there is more than one.
     same_day: tuple[SameDay, ...] = ()
     paid: PaidMark | None = None
-
-
-#: One row per register of each meter billed (services.billing.register_rows).
+    #: The next installment of the customer's installment plan, when one is in force.
+    installment: InstallmentNote | None = None
+    #: One row per register of each meter billed (services.billing.register_rows).
     registers: tuple[RegisterDoc, ...] = ()
 
 
 #: The fields of InvoiceDoc stored on the invoice row itself (the rest is derived).
 STORED_FIELDS = [f.name for f in fields(InvoiceDoc)
-               if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid",
-                             "registers")]
+                 if f.name not in ("lines", "office", "copy", "to_pay", "same_day", "paid",
+                                   "registers", "installment")]
 
 
 def _line_doc(line: InvoiceLine) -> LineDoc:
@@ -284,6 +285,7 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
     registers = register_docs(s, list(by_id))
     days = same_day_slips(s, list(by_id.values()))
     paid = _paid_marks(s, [by_id[i] for i in copies if i in by_id])
+    notes = installment_notes(s, {(i.customer_id, i.issue_date) for i in by_id.values()})
     found = []
     for i in ids:
         if i not in by_id:
@@ -295,7 +297,8 @@ def documents(s: Session, ids: Sequence[int], office: OfficeInfo,
             **{n: getattr(invoice, n) for n in STORED_FIELDS}, lines=tuple(lines[i]),
             office=office, copy=copies.get(i), to_pay=own.to_pay if own else ZERO,
             same_day=tuple(day) if len(day) > 1 else (), paid=paid.get(i),
-            registers=registers.get(i, ())))
+            registers=registers.get(i, ()),
+            installment=notes.get((invoice.customer_id, invoice.issue_date))))
     return found
 
 

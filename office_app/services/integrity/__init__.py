@@ -7,6 +7,7 @@ from office_app.services.integrity import (  # noqa: F401 - registers checks
     invoices,
     legal,
     numbering,
+    plans,  # noqa: F401 - registers its check
     references,
     seals,
 )
