@@ -84,6 +84,7 @@ def audit_machine(fresh: Callable[[], Database]) -> type[RuleBasedStateMachine]:
             office = build_office(self.db, SUP, CLERK)
             self.zone, self.reader = office.zone_id, office.reader_id
             self.period = PERIOD
+            self.killed = False             # the last run was killed before it finished
             self.read = {PERIOD}
             # point id -> [vt, mt or None, digits] as last read
             self.registers: dict[int, list[Any]] = {
@@ -259,8 +260,9 @@ def audit_machine(fresh: Callable[[], Database]) -> type[RuleBasedStateMachine]:
                 DONE["invoices"] += result.invoices_made
                 if result.invoices_made and not result.already_billed:
                     DONE["first_run"] += 1
-                if result.already_billed and result.invoices_made:
-                    DONE["rerun"] += 1
+                if result.invoices_made and (result.already_billed or self.killed):
+                    DONE["rerun"] += 1          # bills what a killed run left
+                self.killed = False
 
         def billable(self) -> bool:
             """Whether a run of the open period would bill something now."""
@@ -275,19 +277,21 @@ def audit_machine(fresh: Callable[[], Database]) -> type[RuleBasedStateMachine]:
             if self.db.is_postgres:
                 self._killed_on_postgres()
                 return
-            calls = itertools.count()
+            original = issue.ledger.post_many
 
-            def dies() -> bool:
-                if next(calls) == 1:        # after the first batch committed
-                    raise Killed
-                return False
+            def dies(*args: Any, **kw: Any) -> Any:
+                raise Killed                # the first batch dies before it commits
 
+            issue.ledger.post_many = dies  # type: ignore[assignment]
             try:
-                billing.run_billing(self.db, SUP, self.period, batch_size=1, cancelled=dies)
+                billing.run_billing(self.db, SUP, self.period, batch_size=1)
             except Killed:
                 DONE["killed_run"] += 1
+                self.killed = True
             except DomainError:
                 pass
+            finally:
+                issue.ledger.post_many = original  # type: ignore[assignment]
 
         def _killed_on_postgres(self) -> None:
             admin = create_engine(self.db.engine.url.render_as_string(hide_password=False))
@@ -295,7 +299,7 @@ def audit_machine(fresh: Callable[[], Database]) -> type[RuleBasedStateMachine]:
             calls = itertools.count()
 
             def killing(session: Any, operator_code: str, postings: Any, **kw: Any) -> Any:
-                if next(calls) == 1:        # the second batch: its rows in, not committed
+                if next(calls) == 0:        # the first batch: its rows in, not committed
                     with admin.connect() as conn:
                         conn.execute(text(
                             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
@@ -307,6 +311,7 @@ def audit_machine(fresh: Callable[[], Database]) -> type[RuleBasedStateMachine]:
                 billing.run_billing(self.db, SUP, self.period, batch_size=1)
             except DatabaseUnavailable:
                 DONE["killed_run"] += 1
+                self.killed = True
             except DomainError:
                 pass
             finally:
