@@ -154,6 +154,9 @@ GRANTS: dict[str, TableGrant] = {
     "ledger_entry": TableGrant(insert=(P.RUN_BILLING, P.POST_PAYMENTS, P.CORRECT_INVOICES),
                                append_only=True),
     "interest_charge": TableGrant(insert=(P.RUN_BILLING,), append_only=True),
+    "bank_statement": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
+    "bank_statement_line": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
+    "bank_statement_posting": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
 }
 
 

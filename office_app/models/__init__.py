@@ -27,6 +27,7 @@ from office_app.models.readings import (
     Reading,
     ReadingSettings,
 )
+from office_app.models.statements import Statement, StatementLine, StatementPosting
 from office_app.models.users import AuditEntry, User
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
+    "Statement", "StatementLine", "StatementPosting",
 ]
