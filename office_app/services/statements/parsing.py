@@ -236,6 +236,9 @@ def parse_camt(data: bytes) -> ParsedStatement:
     except ParseError as exc:
         raise _refuse(N_("The file is not well-formed XML (line {line}). Nothing was "
                          "imported."), line=exc.position[0]) from None
+    except LookupError:         # an encoding Python does not know
+        raise _refuse(N_("The file is not well-formed XML (line {line}). Nothing was "
+                         "imported."), line=1) from None
     except DefusedXmlException:
         raise _refuse(N_("The file declares a DTD or entities, which a bank statement never "
                          "does. Nothing was imported.")) from None
