@@ -29,6 +29,8 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("customers", N_("Customers"), "office_app.ui.customers", Permission.VIEW_CUSTOMERS),
     TabSpec("readings", N_("Reading books"), "office_app.ui.readings", Permission.KEY_READINGS),
     TabSpec("billing", N_("Billing"), "office_app.ui.billing", Permission.VIEW_LEDGER),
+    TabSpec("statements", N_("Statements"), "office_app.ui.statements",
+            Permission.POST_PAYMENTS),
     TabSpec("network", N_("Zones and readers"), "office_app.ui.network", Permission.EDIT_NETWORK),
     TabSpec("users", N_("Users"), "office_app.ui.users", Permission.MANAGE_USERS),
 ]
