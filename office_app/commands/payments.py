@@ -11,7 +11,9 @@ from typing import Any
 
 from office_app.cli import add_db_option
 from office_app.commands import open_database
+from office_app.services import epc
 from office_app.services.billing import invoices
+from office_app.services.permissions import SYSTEM
 from office_app.services.statements.importer import ImportResult, import_file
 
 
@@ -30,6 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="the office user importing (default: the operating-system user)")
     add_db_option(imp)
     imp.set_defaults(handler=_import)
+    qr = actions.add_parser(
+        "epc-qr", help="print the EPC payment QR code on invoices (on/off)",
+        description="Turn the EPC payment QR code (EPC069-12) on invoices on or off. It needs "
+                    "the office account as an IBAN (or a Montenegrin 18-digit account) and the "
+                    "euro; customers' banking apps read it to pay the amount with the "
+                    "invoice's reference.")
+    qr.add_argument("state", choices=["on", "off"])
+    add_db_option(qr)
+    qr.set_defaults(handler=_epc_qr)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -44,6 +55,13 @@ def _import(args: argparse.Namespace) -> int:
               f"{result.unmatched} unmatched ({result.unmatched_total}) wait in the queue; "
               f"{result.debits} debits ({result.debit_total}) and {result.reversals} reversals "
               "not posted.")
+    return 0
+
+
+def _epc_qr(args: argparse.Namespace) -> int:
+    office = epc.set_epc_qr(open_database(args), SYSTEM, args.state == "on")
+    print(f"EPC QR code on invoices: {'on' if office.epc_qr else 'off'} "
+          f"(account {epc.office_iban(office) or office.bank_account}).")
     return 0
 
 

@@ -16,7 +16,6 @@ Guarantees:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +25,6 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from stdnum import iban as ibans
 
 from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, ValidationError
@@ -35,6 +33,7 @@ from office_app.models.ledger import table_of
 from office_app.models.statements import Statement, StatementLine, StatementPosting
 from office_app.services import ledger
 from office_app.services.bulk_insert import insert_tuples
+from office_app.services.epc import compact_account, domestic_account, office_iban
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
 from office_app.services.statements.matching import Match, Matcher, find_references
@@ -64,32 +63,6 @@ class ImportResult:
 
 
 # --- the office's accounts --------------------------------------------------------------------
-
-def compact_account(account: str) -> str:
-    return re.sub(r"[\s-]", "", account).upper()
-
-
-def domestic_account(account: str) -> str:
-    """``510-12345-59`` -> 18 digits, the middle part left-padded to 13 (PAYMENTS.md)."""
-    parts = account.strip().split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 3 \
-            and len(parts[2]) == 2 and len(parts[1]) <= 13:
-        return f"{parts[0]}{parts[1].zfill(13)}{parts[2]}"
-    return compact_account(account)
-
-
-def office_iban(office: OfficeInfo) -> str | None:
-    """The office account as an IBAN: given as one, or built from an 18-digit account of a
-    country whose IBAN is the country, check digits and those 18 digits (Montenegro)."""
-    compact = compact_account(office.bank_account)
-    if ibans.is_valid(compact):
-        return compact
-    domestic = domestic_account(office.bank_account)
-    if len(domestic) == 18 and domestic.isdigit() and office.country == "ME":
-        check = ibans.calc_check_digits(f"ME00{domestic}")
-        return f"ME{check}{domestic}"
-    return None
-
 
 def office_accounts(office: OfficeInfo) -> set[str]:
     """Every compact form under which a statement may name the office's account."""
