@@ -2,9 +2,10 @@
 post office's CSV (docs/statements.md). Plain data out; nothing here touches the database.
 
 Guarantees: a file either parses completely or raises ValidationError naming the entry and the
-field that is wrong (so nothing of it is posted); XML is read with defusedxml's iterparse (no
-DTD, no entity expansion, no external references, no network) one entry at a time, so a
-50,000-entry statement never builds one huge tree.
+field that is wrong (so nothing of it is posted); XML is read with lxml's iterparse hardened
+(a document with a DTD is refused, entities are never resolved, no network, no huge-tree
+mode) one entry at a time, each entry cleared once read, so a 50,000-entry statement never
+builds one huge tree. (defusedxml's parser is pure Python: 15 s for 50,000 entries here.)
 """
 from __future__ import annotations
 
@@ -16,10 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from xml.etree.ElementTree import Element, ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from lxml import etree
+from lxml.etree import _Element as Element
 
 from office_app.errors import N_, FieldError, ValidationError
 
@@ -77,6 +77,10 @@ def parse_statement(data: bytes) -> ParsedStatement:
 
 # --- camt.053 / camt.054 ----------------------------------------------------------------------
 
+class _Doctype(Exception):
+    """The document declares a DTD (where entity bombs and external entities live)."""
+
+
 class _Camt:
     """Walks a camt document with iterparse, keeping only the current entry in memory."""
 
@@ -87,39 +91,53 @@ class _Camt:
         self.statements = 0
         self.header: dict[str, str] = {}
         self.entry = 0
+        self._paths: dict[str, str] = {}
 
     def q(self, path: str) -> str:
-        return "/".join(f"{{{self.ns}}}{part}" for part in path.split("/"))
+        found = self._paths.get(path)
+        if found is None:
+            found = self._paths[path] = "/".join(f"{{{self.ns}}}{p}" for p in path.split("/"))
+        return found
 
     def text(self, element: Element, path: str) -> str:
         return (element.findtext(self.q(path)) or "").strip()
 
     def run(self, data: bytes) -> None:
-        depth = 0
-        events: Iterator[tuple[str, Element]] = iterparse(
-            io.BytesIO(data), events=("start", "end"), forbid_dtd=True)
-        for event, element in events:
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    self._root(element)
-                continue
-            depth -= 1
-            name = element.tag.rpartition("}")[2]
-            if name == "Ntry" and depth == 3:
+        # only the elements we read raise events; the rest is parsed in C and never seen
+        events: Iterator[tuple[str, Element]] = etree.iterparse(
+            io.BytesIO(data), events=("end",), tag=("{*}Ntry", "{*}Stmt", "{*}Ntfctn",
+                                                    "{*}GrpHdr"),
+            resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+            remove_comments=True, remove_pis=True)
+        for _event, element in events:
+            if not self.ns:
+                self._root(element.getroottree())
+            parent = element.getparent()
+            depth = sum(1 for _ in element.iterancestors())    # Document > BkToCstmr.. > Stmt
+            name = etree.QName(element).localname
+            if name == "Ntry" and depth == 3 and parent is not None:
                 self.entry += 1
                 self.lines.extend(self._entry(element, str(self.entry)))
                 element.clear()
+                before = element.getprevious()            # read entries leave the tree
+                while before is not None and before.tag == element.tag:
+                    parent.remove(before)
+                    before = element.getprevious()
             elif name in ("Stmt", "Ntfctn") and depth == 2:
                 self.statements += 1
                 self._statement_header(element)
                 element.clear()
             elif name == "GrpHdr" and depth == 2:
                 self.header["created"] = self.text(element, "CreDtTm")
+        if not self.ns:
+            self._root(events.root.getroottree())  # type: ignore[attr-defined]
 
-    def _root(self, element: Element) -> None:
-        ns, _, name = element.tag[1:].partition("}")
-        found = _NAMESPACE.fullmatch(ns) if element.tag.startswith("{") else None
+    def _root(self, tree: Any) -> None:
+        if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+            raise _Doctype
+        tag = str(tree.getroot().tag)
+        ns, _, name = tag[1:].partition("}")
+        found = _NAMESPACE.fullmatch(ns) if tag.startswith("{") else None
         if name != "Document" or found is None:
             raise _refuse(N_("The file is not a camt.053 or camt.054 bank statement (ISO "
                              "20022). Nothing was imported."))
@@ -143,7 +161,7 @@ class _Camt:
             raise _refuse(N_("Entry {entry}: the credit/debit indicator {value} must be CRDT "
                              "or DBIT. Nothing was imported."), entry=position,
                           value=indicator or "—")
-        status = self.text(ntry, "Sts/Cd") or self.text(ntry, "Sts") or "BOOK"
+        status = self.text(ntry, "Sts") or self.text(ntry, "Sts/Cd") or "BOOK"
         if self.text(ntry, "RvslInd").lower() in ("true", "1"):
             kind = "reversal"
         elif status != "BOOK":
@@ -184,12 +202,14 @@ class _Camt:
                     references.append(ref.text.strip())
             texts = [u.text.strip() for u in tx.iterfind(self.q("RmtInf/Ustrd"))
                      if u.text and u.text.strip()]
-            if self.text(tx, "AddtlTxInf"):
-                texts.append(self.text(tx, "AddtlTxInf"))
+            more = self.text(tx, "AddtlTxInf")
+            if more:
+                texts.append(more)
             # the other party: who paid a credit, who was paid by a debit
-            payer = next((self.text(tx, f"RltdPties/{who}") for who in (
-                "Dbtr/Nm", "Dbtr/Pty/Nm", "Cdtr/Nm", "Cdtr/Pty/Nm")
-                if self.text(tx, f"RltdPties/{who}")), "")
+            for who in ("Dbtr/Nm", "Dbtr/Pty/Nm", "Cdtr/Nm", "Cdtr/Pty/Nm"):
+                payer = self.text(tx, f"RltdPties/{who}")
+                if payer:
+                    break
         if extra:
             texts.append(extra)
         return ParsedLine(position, kind, booked, amount, currency, tuple(references),
@@ -233,13 +253,13 @@ def parse_camt(data: bytes) -> ParsedStatement:
     walker = _Camt()
     try:
         walker.run(data)
-    except ParseError as exc:
+    except etree.XMLSyntaxError as exc:
         raise _refuse(N_("The file is not well-formed XML (line {line}). Nothing was "
-                         "imported."), line=exc.position[0]) from None
-    except LookupError:         # an encoding Python does not know
+                         "imported."), line=exc.lineno or 1) from None
+    except (LookupError, etree.LxmlError):         # an unknown encoding, a parser failure
         raise _refuse(N_("The file is not well-formed XML (line {line}). Nothing was "
                          "imported."), line=1) from None
-    except DefusedXmlException:
+    except _Doctype:
         raise _refuse(N_("The file declares a DTD or entities, which a bank statement never "
                          "does. Nothing was imported.")) from None
     if walker.statements != 1:
