@@ -2,6 +2,7 @@
 Run on SQLite and PostgreSQL through the ``db`` fixture."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -253,3 +254,24 @@ def test_two_processes_import_the_same_statement_once(
     assert [rc for rc, _ in outcomes] == [0, 1], outcomes
     assert "imported already" in outcomes[1][1]
     assert len(_payments(db)) == 600 and _count(db, Statement) == 1
+
+
+def test_the_command_prints_json_and_refuses_a_second_import(
+        db: Database, supervisor: Operator, clerk: Operator, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from office_app.cli import main
+
+    first, *_ = _billed(db, supervisor, clerk)
+    path = tmp_path / "izvod.xml"
+    path.write_bytes(camt053(IBAN, "CLI-1", DAY, [
+        Payment(D("11.00"), first.payment_reference), Payment(D("2.00"), "", "X"),
+        Payment(D("1.50"), "", "Bank", debit=True)]))
+    url = db.engine.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "payments", "import", str(path), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["statement_id"], printed["posted"], printed["posted_total"]) == (
+        "CLI-1", 1, "11.00")
+    assert (printed["unmatched"], printed["debits"], printed["debit_total"]) == (1, 1, "1.50")
+    assert main(["--db", url, "payments", "import", str(path)]) == 1
+    assert "Statement CLI-1 was imported already" in capsys.readouterr().err
+    assert len(_payments(db)) == 1
