@@ -36,7 +36,12 @@ from office_app.services.bulk_insert import insert_tuples
 from office_app.services.epc import compact_account, domestic_account, office_iban
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
-from office_app.services.statements.matching import Match, Matcher, find_references
+from office_app.services.statements.matching import (
+    Match,
+    Matcher,
+    Reference,
+    find_references,
+)
 from office_app.services.statements.parsing import ParsedLine, ParsedStatement, parse_statement
 
 ZERO = Decimal("0.00")
@@ -100,11 +105,13 @@ def import_statement(db: Database, operator: Operator, data: bytes,
         account = _owned_account(office, parsed.account)
         _refuse_duplicate(s, account, parsed.statement_id)
         statement = _insert_statement(s, operator, parsed, account, digest, file_name)
+        found = [find_references(line) for line in parsed.lines]
         matcher = Matcher(s, office.code)
-        matcher.prepare([line for line in parsed.lines if line.kind == "credit"])
-        matches = [matcher.match(line) if line.kind == "credit" else None
-                   for line in parsed.lines]
-        line_ids = _insert_lines(s, statement.id, parsed.lines, matches)
+        matcher.prepare(parsed.lines, [f if line.kind == "credit" else []
+                                       for line, f in zip(parsed.lines, found, strict=True)])
+        matches = [matcher.match(line, refs) if line.kind == "credit" else None
+                   for line, refs in zip(parsed.lines, found, strict=True)]
+        line_ids = _insert_lines(s, statement.id, parsed.lines, matches, found)
         posted = _post(s, operator, statement, parsed, line_ids, matches)
         return _result(statement, parsed, matches, posted)
 
@@ -154,12 +161,13 @@ _LINE_COLUMNS = ("statement_id", "line_number", "position", "kind", "booking_dat
 
 
 def _insert_lines(s: Session, statement_pk: int, lines: Sequence[ParsedLine],
-                  matches: Sequence[Match | None]) -> list[int]:
+                  matches: Sequence[Match | None],
+                  found: Sequence[list[Reference]]) -> list[int]:
     rows = []
-    for number, (line, match) in enumerate(zip(lines, matches, strict=True), start=1):
+    for number, (line, match, refs) in enumerate(zip(lines, matches, found, strict=True),
+                                                 start=1):
         quoted = match.reference if match is not None else ""
         if not quoted:
-            refs = find_references(line)
             quoted = refs[0].quoted if refs else (line.references[0] if line.references else "")
         rows.append((statement_pk, number, line.position[:20], line.kind, line.booking_date,
                      line.amount, line.currency, quoted[:40], line.payer, line.text,

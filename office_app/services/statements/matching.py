@@ -89,11 +89,14 @@ class Matcher:
         self.invoices: dict[str, tuple[int, int, str]] = {}   # number -> id, customer, ref
         self.customers: dict[str, int] = {}                   # code -> id
 
-    def prepare(self, lines: Sequence[ParsedLine]) -> None:
+    def prepare(self, lines: Sequence[ParsedLine],
+                found: Sequence[list[Reference]] | None = None) -> None:
+        """Look up what the lines' references and codes name (``found``: each line's
+        ``find_references``, when the caller has them already)."""
         numbers: set[str] = set()
         codes: set[str] = set()
-        for line in lines:
-            refs = find_references(line)
+        for n, line in enumerate(lines):
+            refs = found[n] if found is not None else find_references(line)
             for ref in refs:
                 numbers.update(self._invoice_numbers(ref.reference))
                 codes.update(self._account_codes(ref.reference))
@@ -130,8 +133,8 @@ class Matcher:
             return None
         return rest[1:]
 
-    def match(self, line: ParsedLine) -> Match:
-        refs = find_references(line)
+    def match(self, line: ParsedLine, refs: list[Reference] | None = None) -> Match:
+        refs = find_references(line) if refs is None else refs
         if refs:
             return self._by_reference(refs[0])
         return self._by_code(line.text)
