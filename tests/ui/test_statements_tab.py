@@ -22,11 +22,12 @@ from office_app.services.billing import run as billing
 from office_app.services.office import save_office
 from office_app.services.permissions import Role
 from office_app.services.statements.importer import office_iban
+from office_app.ui.lazy_table import select_row
 from office_app.ui.statements import create_tab
-from office_app.ui.statements.widget import StatementsWidget
+from office_app.ui.statements.widget import AssignDialog, StatementsWidget
 from tests.billing_setup import PERIOD, build_office
 from tests.conftest import TEST_OFFICE, make_operator
-from tests.ui.test_network_tab import _context, in_dialog, rows
+from tests.ui.test_network_tab import _context, rows
 
 
 @pytest.fixture(autouse=True)
@@ -57,7 +58,8 @@ def _billed(db: Database) -> tuple[Invoice, str]:
 
 def test_import_then_assign_an_unmatched_line(sqlite_db: Database, qtbot: QtBot,
                                               tmp_path: Path, qtmodeltester: ModelTester,
-                                              message_boxes: Any) -> None:
+                                              message_boxes: Any,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     invoice, code = _billed(sqlite_db)
     path = tmp_path / "izvod.xml"
     path.write_bytes(camt053(office_iban(TEST_OFFICE) or "", "UI-1", date(2024, 6, 20), [
@@ -81,17 +83,21 @@ def test_import_then_assign_an_unmatched_line(sqlite_db: Database, qtbot: QtBot,
 
     tab.queue_box.setChecked(True)
     assert tab.line_model.rowCount() == 1
-    tab.line_table.selectRow(0)
+    select_row(tab.line_table, 0)
+    assert tab.current_line() is not None
 
-    def assign(dialog: Any) -> None:
+    def drive(dialog: AssignDialog) -> int:
+        """The clerk's keystrokes in the modal dialog, run in place of its event loop."""
         dialog.field("customer_code").setText("no-such")
         dialog.submit()
         assert "no such customer" in dialog.error_text("customer_code")
         dialog.field("customer_code").setText(code)
         dialog.submit()
+        return dialog.result()
 
+    monkeypatch.setattr(AssignDialog, "exec", drive)
     with qtbot.waitSignal(tab.sig_payments_posted):
-        in_dialog(tab.assign_current, assign)
+        tab.assign_current()
     assert tab.line_model.rowCount() == 0            # the queue is empty now
     assert f"to customer {code}" in tab.summary.text()
     card = ledger.card(sqlite_db, make_operator(Role.CASHIER), invoice.customer_id)
@@ -109,6 +115,6 @@ def test_a_debit_cannot_be_assigned(sqlite_db: Database, qtbot: QtBot, tmp_path:
     assert isinstance(tab, StatementsWidget)
     qtbot.addWidget(tab)
     tab.import_path(path)
-    tab.line_table.selectRow(0)
+    select_row(tab.line_table, 0)
     tab.assign_current()
     assert any("only those can be assigned" in t for t in message_boxes.texts())
