@@ -84,9 +84,9 @@ def run(db: Database, customers: int, lines: int) -> dict[str, object]:
         path = Path(folder) / "izvod.xml"
         path.write_bytes(data)
         log(f"importing {lines:,} lines ({len(data) / 1e6:.1f} MB) …")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = import_file(db, SYSTEM, path)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         started = time.perf_counter()
         try:
             import_file(db, SYSTEM, path)
@@ -98,6 +98,7 @@ def run(db: Database, customers: int, lines: int) -> dict[str, object]:
         payments = s.scalar(select(func.count()).select_from(LedgerEntry).where(
             LedgerEntry.document_type == "payment"))
     return {"lines": lines, "megabytes": round(len(data) / 1e6, 1), "seconds": round(elapsed, 2),
+            "client_cpu_seconds": round(cpu, 2), "load_average": os.getloadavg()[0],
             "goal_seconds": GOAL_SECONDS, "posted": result.posted, "unmatched": result.unmatched,
             "debits": result.debits, "payments_in_ledger": payments,
             "second_import": again, "second_import_seconds": round(second, 2),
