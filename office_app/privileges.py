@@ -203,6 +203,9 @@ GRANTS: dict[str, TableGrant] = {
                                    update_columns=("status", "completed_on", "broken_on")),
     "plan_covered_item": TableGrant(insert=(P.CORRECT_INVOICES,), append_only=True),
     "plan_installment": TableGrant(insert=(P.CORRECT_INVOICES,), append_only=True),
+    "bank_statement": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
+    "bank_statement_line": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
+    "bank_statement_posting": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
 }
 
 

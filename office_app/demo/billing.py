@@ -5,9 +5,10 @@
   VAT 21 % and a dated statutory interest rate.
 - Every closed period after the opening month is billed by the real billing run (the same code
   as `office-app billing run`), in order; points the run holds back stay held.
-- Customers pay like customers do: most on time, some late, some in part, a few not at all
-  (bank statement payments on the card); each month the late-interest run charges interest,
-  which the next invoice shows.
+- Customers pay like customers do: most on time, some late, some in part, a few not at all;
+  at the counter, by bank and at the post office (office_app.demo.payments: the bank's and the
+  post office's statements go through the real importer); each month the late-interest run
+  charges interest, which the next invoice shows.
 - A few invoices corrected with credit notes.
 
 Needs the readings step (billing orders and readings) before it in office_app.demo.STEPS.
@@ -23,9 +24,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from office_app.demo.bulk import loading, table_of
+from office_app.demo import payments
 from office_app.demo.context import DemoContext
-from office_app.models import BillingPeriod, Invoice, LedgerEntry
+from office_app.models import BillingPeriod, Invoice
 from office_app.services.billing import corrections, interest, tariffs
 from office_app.services.billing import run as billing
 from office_app.services.billing.elements import Period
@@ -125,20 +126,7 @@ def _payments(ctx: DemoContext, rng: random.Random, period: str,
         if paid is None or paid[0] > ctx.today or paid[1] <= 0:
             continue
         rows.append((customer_id, invoice_id, paid[0], paid[1]))
-    if not rows:
-        return
-    with loading(ctx.db) as loader:
-        table = table_of(LedgerEntry)
-        first = loader.next_id(table)
-        loader.insert(table, (
-            "id", "customer_id", "document_date", "document_type", "document_number",
-            "description", "debit", "credit", "invoice_id", "order_number", "order_date",
-            "operator_code"), (
-            (first + i, customer_id, day, "payment", f"B-{period}-{first + i:07d}", "",
-             D("0.00"), amount, invoice_id if rng.random() < 0.3 else None,
-             f"IZ-{day:%Y%m%d}", day, ctx.operator.code)
-            for i, (customer_id, invoice_id, day, amount) in enumerate(rows)))
-        loader.finish([table])
+    payments.post_month(ctx, rng, period, rows)
 
 
 def _payment(rng: random.Random, payer: _Payer, total: Decimal, issued: date,

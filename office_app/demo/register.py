@@ -45,7 +45,7 @@ DEMO_OFFICE = OfficeInfo(
     code="BAR", name="Elektrosnabdijevanje Bar", utility="electricity",
     address="Jovana Tomaševića 11, 85000 Bar", phone="+382 30 312 400",
     email="kupci.bar@example.com", tax_number="02683415", bank_account="510-0000000087412-92",
-    country="ME")
+    country="ME", epc_qr=True)
 #: (login, password, role, full name, operator code). The passwords are for the demo only.
 DEMO_USERS = (
     ("admin", "admin123", Role.ADMIN, "Administrator sistema", "ADM01"),

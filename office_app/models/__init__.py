@@ -45,6 +45,7 @@ from office_app.models.readings import (
     ReadingSettings,
 )
 from office_app.models.seals import PostingSeal
+from office_app.models.statements import Statement, StatementLine, StatementPosting
 from office_app.models.users import AuditEntry, User
 
 __all__ = [
@@ -61,4 +62,5 @@ __all__ = [
     "CaseAttachment", "CaseEvent", "Complaint", "ComplaintInvoice", "LegalCase",
     "DebtWarning", "DisconnectionOrder", "DisconnectionRecord", "DunningRun", "WarningItem",
     "InstallmentPlan", "PlanCoveredItem", "PlanInstallment",
+    "Statement", "StatementLine", "StatementPosting",
 ]

@@ -1,7 +1,7 @@
 """The office itself: one row with what documents print in their header."""
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from office_app.models.base import Base
@@ -25,3 +25,7 @@ class Office(Base):
     #: Subdivision whose holidays the office keeps (Bosnia and Herzegovina: "SRP" for
     #: Republika Srpska, "BIH" for the Federation, "BRC" for Brčko); empty elsewhere.
     holiday_region: Mapped[str] = mapped_column(String(3), default="", server_default="")
+    #: Print the EPC payment QR code (EPC069-12) on invoices when the account has an IBAN and
+    #: the currency is the euro: whether the customers' banking apps read it is the office's
+    #: to check (PAYMENTS.md), so it is a setting, off until the office turns it on.
+    epc_qr: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -55,6 +55,7 @@ from office_app.services.billing.elements import (
 )
 from office_app.services.billing.references import MODEL, check_digits
 from office_app.services.billing.references import printed as model97
+from office_app.services.epc import payment_qr
 
 if TYPE_CHECKING:
     from office_app.services.billing.invoices import InvoiceDoc, LineDoc
@@ -75,6 +76,10 @@ PAYMENT_CODE = "189"
 CURRENCY = "EUR"
 #: Where the payment slip starts (mm from the top); the cut line is just above it.
 SLIP_TOP = 246.5
+#: The EPC payment QR code in the payment box: its side, right edge and top (mm from the top).
+QR_SIZE = 15 * mm
+QR_RIGHT = 164 * mm
+QR_TOP = 184.6
 
 _PDF_LANG = {"sr_Latn": "sr-Latn", "sr_Cyrl": "sr-Cyrl", "sq": "sq", "en": "en"}
 
@@ -636,7 +641,9 @@ def _payment_lines(d: InvoiceDoc, t: Translator, f: Fmt) -> tuple[str, str]:
     return due, ""
 
 
-def _draw_account(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
+def _draw_account(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt,
+                  narrow: bool = False) -> None:
+    """``narrow``: the EPC QR code sits in the payment box, the due-date lines make room."""
     values = (d.balance_before, -d.payments_since, d.interest_since, d.other_since, d.total)
     x = MID - 4 * mm
     for top, value in zip(ACCOUNT_ROWS, values, strict=True):
@@ -649,10 +656,12 @@ def _draw_account(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
     _text(c, RIGHT - 2 * mm, 190, t("PAID") if paid else f.money(asked), 13, BOLD, right=True,
           color=WARN if d.paid is not None else ACCENT)
     first, second = _payment_lines(d, t, f)
-    _text(c, RIGHT - 2 * mm, 194.2, _fit(first, 84 * mm, 7.2), 7.2, BOLD if d.paid else REGULAR,
+    width = (RIGHT - QR_RIGHT - 3 * mm) if narrow else 84 * mm
+    _text(c, RIGHT - 2 * mm, 194.2, _fit_size(first, width, 7.2)[1],
+          _fit_size(first, width, 7.2)[0], BOLD if d.paid else REGULAR,
           right=True, color=WARN if d.paid is not None else INK)
     if second:
-        size, text = _fit_size(second, 84 * mm, 6.2)
+        size, text = _fit_size(second, width, 6.2)
         _text(c, RIGHT - 2 * mm, 197.5, text, size, right=True, color=MUTED)
     office = d.office
     _text(c, RIGHT - 2 * mm, 201.4, office.bank_account if office else "", 7.4, BOLD,
@@ -754,12 +763,35 @@ def _draw_footer(c: Canvas, d: InvoiceDoc, t: Translator) -> None:
     c.restoreState()
 
 
+def _draw_payment_qr(c: Canvas, d: InvoiceDoc) -> bool:
+    """The EPC payment QR code in the payment box, between the labels and the amounts, when
+    the office prints it (services.epc.payment_qr); returns whether it was drawn."""
+    qr = payment_qr(d.office, amount_asked(d), d.payment_reference) if d.office else None
+    if qr is None:
+        return False
+    rows = list(qr.matrix_iter(border=2))
+    module = QR_SIZE / len(rows)
+    left, top = QR_RIGHT - QR_SIZE, PAGE_H - QR_TOP * mm
+    c.saveState()
+    c.setFillColor(colors.white)
+    c.rect(left, top - QR_SIZE, QR_SIZE, QR_SIZE, stroke=0, fill=1)
+    c.setFillColor(colors.black)
+    path = c.beginPath()
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            if dark:
+                path.rect(left + x * module, top - (y + 1) * module, module, module)
+    c.drawPath(path, stroke=0, fill=1)
+    c.restoreState()
+    return True
+
+
 def draw_invoice(c: Canvas, d: InvoiceDoc, t: Translator, f: Fmt) -> None:
     """The invoice's own text over the fixed layout."""
     _draw_top(c, d, t, f)
     _draw_readings(c, d, t, f)
     _draw_charges(c, d, t, f)
-    _draw_account(c, d, t, f)
+    _draw_account(c, d, t, f, narrow=_draw_payment_qr(c, d))
     _draw_interest(c, d, t, f)
     _draw_slip(c, d, t, f)
     _draw_footer(c, d, t)

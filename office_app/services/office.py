@@ -21,6 +21,8 @@ class OfficeInfo:
     tax_number: str
     bank_account: str
     country: str
+    #: EPC payment QR code on invoices (when the account has an IBAN and the currency is EUR).
+    epc_qr: bool = False
 
 
 DEFAULT = OfficeInfo("01", "Office", "electricity", "", "", "", "", "", "ME")
@@ -31,7 +33,7 @@ def office_in(session: Session) -> OfficeInfo:
     if row is None:
         return DEFAULT
     return OfficeInfo(row.code, row.name, row.utility, row.address, row.phone, row.email,
-                      row.tax_number, row.bank_account, row.country)
+                      row.tax_number, row.bank_account, row.country, bool(row.epc_qr))
 
 
 def get_office(db: Database) -> OfficeInfo:

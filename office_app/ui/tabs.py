@@ -34,6 +34,8 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("complaints", N_("Complaint book"), "office_app.ui.complaints",
             Permission.MANAGE_COMPLAINTS),
     TabSpec("plans", N_("Installment plans"), "office_app.ui.plans", Permission.VIEW_LEDGER),
+    TabSpec("statements", N_("Statements"), "office_app.ui.statements",
+            Permission.POST_PAYMENTS),
     TabSpec("network", N_("Zones and readers"), "office_app.ui.network", Permission.EDIT_NETWORK),
     TabSpec("users", N_("Users"), "office_app.ui.users", Permission.MANAGE_USERS),
     TabSpec("audit", N_("Audit"), "office_app.ui.audit", Permission.VIEW_AUDIT),

@@ -83,3 +83,11 @@ def office_digits(office_code: str) -> str:
 
 def _compact(reference: str) -> str:
     return re.sub(r"[\s-]", "", reference).upper()
+
+
+def creditor_reference(reference: str) -> str:
+    """The same reference as an ISO 11649 creditor reference (``RF`` + two check digits +
+    the reference), which the EPC payment QR code carries as its structured reference; the
+    statement importer reads it back to the model 97 reference."""
+    compact = _compact(reference)
+    return f"RF{mod_97_10.calc_check_digits(compact + 'RF')}{compact}"

@@ -7,9 +7,10 @@ from office_app.services.integrity import (  # noqa: F401 - registers checks
     invoices,
     legal,
     numbering,
-    plans,  # noqa: F401 - registers its check
+    plans,
     references,
     seals,
+    statements,
 )
 from office_app.services.integrity.base import CHECKS, Check, Scope, Violation, integrity_check
 from office_app.services.integrity.runner import AuditReport, CheckResult, run_audit
