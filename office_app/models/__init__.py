@@ -13,6 +13,12 @@ from office_app.models.billing import (
     Tariff,
     VatRate,
 )
+from office_app.models.cashdesk import (
+    CashReceipt,
+    CashReceiptLine,
+    CashReceiptPrint,
+    CashSession,
+)
 from office_app.models.customers import Customer, CustomerStatusChange
 from office_app.models.ledger import InterestCharge, LedgerEntry
 from office_app.models.metering import Meter, MeteringPoint, MeterInstallation, PointHolding
@@ -37,4 +43,5 @@ __all__ = [
     "BillingHold", "BillingRun", "CorrectionNote", "InterestCharge", "InterestRate", "Invoice",
     "InvoiceLine", "InvoicePrint", "LedgerEntry", "OtherCharge", "PointBillingProfile", "Tariff",
     "VatRate",
+    "CashReceipt", "CashReceiptLine", "CashReceiptPrint", "CashSession",
 ]

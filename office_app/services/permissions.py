@@ -43,6 +43,7 @@ class Permission(enum.StrEnum):
     RUN_BILLING = "run_billing"            # billing run, monthly interest run
     CORRECT_INVOICES = "correct_invoices"  # credit and debit notes
     POST_PAYMENTS = "post_payments"        # payments, subsidies, compensations on the card
+    SUPERVISE_CASH = "supervise_cash"      # storno, slip reprints, closing a forgotten drawer
 
 
 _ALL = frozenset(Permission)
@@ -53,7 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.EDIT_NETWORK, Permission.VIEW_AUDIT, Permission.KEY_READINGS,
         Permission.MANAGE_PERIODS, Permission.VIEW_LEDGER, Permission.PRINT_INVOICES,
         Permission.MANAGE_TARIFFS, Permission.RUN_BILLING, Permission.CORRECT_INVOICES,
-        Permission.POST_PAYMENTS}),
+        Permission.POST_PAYMENTS, Permission.SUPERVISE_CASH}),
     Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS,
                            Permission.KEY_READINGS, Permission.VIEW_LEDGER,
                            Permission.PRINT_INVOICES}),
