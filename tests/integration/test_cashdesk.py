@@ -193,3 +193,30 @@ def test_storno_and_reprint_by_a_supervisor_only(db: Database, billed: Billed,
         reversal = s.scalar(select(LedgerEntry).where(
             LedgerEntry.document_type == "payment_reversal"))
         assert reversal is not None and reversal.origin_entry_id == receipt.entry_id
+
+
+def test_audit_is_clean_after_a_day_and_names_a_tampered_drawer_and_gap(
+        db: Database, billed: Billed, cashier: Operator, supervisor: Operator) -> None:
+    from sqlalchemy import text
+
+    from office_app.services.integrity import CHECKS, Scope
+
+    drawer = open_drawer(db, cashier)
+    pay(db, cashier, drawer.id, billed.customers["P-100"], "57.03")
+    second = pay(db, cashier, drawer.id, billed.customers["P-200"], "5.00",
+                 invoice_ids=(billed.invoice_ids["P-200"],))
+    supervision.reverse_payment(db, supervisor, second.id, "wrong amount", DAY)
+    drawers.close_drawer(db, cashier, drawer.id, "107.03", "0")
+    check = CHECKS["cash_desk"]
+    with db.unit_of_work() as s:
+        assert list(check(s, Scope())) == []
+    with db.engine.begin() as conn:  # tampering behind the application's back
+        conn.execute(text("UPDATE cash_session SET system_cash = 50 WHERE id = :id"),
+                     {"id": drawer.id})
+        conn.execute(text("UPDATE counter SET last_number = last_number + 1 "
+                          "WHERE series = 'receipt:01:2024:KASA1'"))
+    pay(db, cashier, open_drawer(db, cashier).id, billed.customers["P-100"], "1.00")
+    with db.unit_of_work() as s:
+        found = list(check(s, Scope()))
+    assert [v.document for v in found] == [f"drawer {drawer.id}", "01-2024-KASA1"]
+    assert found[1].params["count"] == 3 and found[1].params["last"] == 4

@@ -343,7 +343,7 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
         ids.append(ledger.post(s, operator, Posting(
             customer.id, "payment", number if k == 1 else f"{number}/{k}", day,
             "", credit=part, invoice_id=invoice_id,
-            order_number=number[-20:], order_date=day, source=source,
+            source=source,
             idempotency_key=key if k == 1 else None)))
     row = CashReceipt(number=number, office_code=drawer.office_code, year=day.year,
                       desk=drawer.desk, sequence=sequence, session_id=drawer.id,
