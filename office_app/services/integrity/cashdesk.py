@@ -72,4 +72,4 @@ def _keys(s: Session) -> Iterable[Violation]:
                      .group_by(LedgerEntry.idempotency_key).having(func.count() > 1))
     for key, count in rows:
         yield Violation(NAME, N_("Idempotency key {key} was posted {count} times."),
-                        dict(key=key, count=count), document=key)
+                        dict(key=key, count=count), document=key or "")
