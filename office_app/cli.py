@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "office_app.commands.readings",
     "office_app.commands.billing",
     "office_app.commands.invoices",
+    "office_app.commands.cash",
 ]
 
 
