@@ -266,12 +266,16 @@ def pay(db: Database, operator: Operator, request: PaymentRequest) -> Receipt:
     try:
         with db.unit_of_work() as s:
             return _post(s, operator, request, key)
-    except IntegrityError:
+    except (IntegrityError, _AlreadyPosted):
         # Another call with the same key committed first: that one is the payment.
         existing = _posted(db, key)
         if existing is None:
             raise
         return existing
+
+
+class _AlreadyPosted(Exception):
+    """The same payment committed while this call waited for the desk's receipt series."""
 
 
 def _check_key(key: str) -> str:
@@ -337,6 +341,10 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
     card = ledger.entries(s, [customer.id])[customer.id]
     chunks = _chunks(card, request.invoice_ids, amount)
     sequence, number = issue_number(s, "receipt", drawer.office_code, day.year, drawer.desk)
+    # The series' lock is held now: a retry of this payment from this desk that was ahead of
+    # us has committed, and is visible. Roll back (the number goes back) and return that one.
+    if ledger.by_idempotency_key(s, key) is not None:
+        raise _AlreadyPosted
     source = drawer_source(drawer.desk, drawer.id, request.means)
     ids = []
     for k, (invoice_id, part) in enumerate(chunks, start=1):
