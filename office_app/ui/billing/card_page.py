@@ -21,6 +21,7 @@ from office_app.services import ledger, metering
 from office_app.services.billing import invoices, points
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
+from office_app.ui import changes
 from office_app.ui.billing.common import day, money, save_pdf
 from office_app.ui.billing.profile_dialog import BillingProfileDialog
 from office_app.ui.context import AppContext
@@ -82,6 +83,13 @@ class FinancialCardWidget(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         self.setEnabled(context.operator.can(Permission.VIEW_LEDGER))
+        changes.bus().sig_changed.connect(self._on_bus_changed)
+
+    def _on_bus_changed(self, kind: str, customer_id: int) -> None:
+        """A payment posted anywhere: show this customer's card anew."""
+        if kind == changes.PAYMENT and self.customer_id is not None \
+                and customer_id in (0, self.customer_id):
+            self.load(self.customer_id)
 
     def load(self, customer_id: int) -> None:
         self.customer_id = customer_id

@@ -24,6 +24,7 @@ from office_app.errors import N_, DomainError
 from office_app.i18n import _
 from office_app.services.billing import corrections, invoices
 from office_app.services.permissions import Permission
+from office_app.ui import changes
 from office_app.ui.billing.common import ask_pdf_path, day, money, open_file, save_pdf
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, NumberField, show_error
@@ -96,6 +97,8 @@ class InvoicesPage(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText(_("Invoice number (or scan the barcode), customer, point"))
         self.search.returnPressed.connect(self.refresh)
+        # A payment posted anywhere changes what is open: the list shows it at once.
+        changes.bus().sig_changed.connect(self._on_bus_changed)
         self.period = QLineEdit()
         self.period.setObjectName("invoice_period")
         self.period.setPlaceholderText(_("YYYY-MM"))
@@ -171,6 +174,10 @@ class InvoicesPage(QWidget):
 
         ctx.runner.run(lambda: invoices.search_invoice_ids(ctx.db, ctx.operator, query), found,
                        lambda exc: show_error(self, exc))
+
+    def _on_bus_changed(self, kind: str, _customer_id: int) -> None:
+        if kind == changes.PAYMENT:
+            self.refresh()
 
     def _on_model_sort_requested(self, key: str, descending: bool) -> None:
         self.sort_key, self.descending = key, descending
