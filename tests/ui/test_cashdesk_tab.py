@@ -184,3 +184,39 @@ class _Today(date):
 
 
 _ = BytesIO
+
+
+def test_a_supervisor_reprints_reverses_and_closes_a_forgotten_drawer(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office, sqlite_db: Database,
+        tmp_path: Path) -> None:
+    from office_app.services.cashdesk import counter, drawers, supervision
+
+    forgetful = make_operator(Role.CASHIER, "CSH9")
+    drawer = drawers.open_drawer(sqlite_db, forgetful, "KASA9", D("20"), date(2024, 6, 20))
+    receipt = counter.pay(sqlite_db, forgetful, counter.PaymentRequest(
+        "k" * 16, drawer.id, "KASA9", office.customers["P-100"], "cash", D("57.03"), None, (),
+        date(2024, 6, 20)))
+    ctx = login_as(Role.SUPERVISOR)
+    tab = _counter(qtbot, ctx, tmp_path / "sup.pdf")
+    box = tab.supervisor
+    assert box is not None
+    assert box.open_drawers.count() == 1
+    _type(qtbot, box.receipt_number, receipt.number, enter=False)
+    qtbot.mouseClick(box.reprint_button, Qt.MouseButton.LeftButton)
+    assert box.result.text()  # a reason is required: nothing recorded
+    assert supervision.reprints(sqlite_db, ctx.operator, receipt.id) == []
+    _type(qtbot, box.reason, "printer jammed", enter=False)
+    qtbot.mouseClick(box.reprint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: (tmp_path / "sup.pdf").exists())
+    assert "DUPLIKAT" in box.result.text()
+    assert supervision.reprints(sqlite_db, ctx.operator, receipt.id) == [
+        (ctx.operator.code, ctx.operator.code, "printer jammed")]
+    qtbot.mouseClick(box.storno_button, Qt.MouseButton.LeftButton)
+    assert "ST-01-2024-000001" in box.result.text() or "ST-01-" in box.result.text()
+    assert ledger.card(sqlite_db, ctx.operator, office.customers["P-100"]).closing_balance \
+        == D("57.03")
+    _type(qtbot, box.counted_cash, "77,03", enter=False)
+    qtbot.mouseClick(box.close_button, Qt.MouseButton.LeftButton)
+    closed = drawers.get_drawer(sqlite_db, ctx.operator, drawer.id)
+    assert closed.closed_by == ctx.operator.code and closed.difference == 0
+    assert box.open_drawers.count() == 0

@@ -43,6 +43,7 @@ from office_app.services.cashdesk.counter import Lookup, Payer, Receipt
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
 from office_app.ui import changes
+from office_app.ui.cashdesk.supervision import SupervisorBox
 from office_app.ui.context import AppContext
 from office_app.ui.desk_printing import DeskPrinter, render_pages
 from office_app.ui.forms import show_error
@@ -179,6 +180,10 @@ class CounterWidget(QWidget):
         layout.addWidget(self.drawer_error)
         layout.addLayout(middle, 1)
         layout.addWidget(self._close_box())
+        self.supervisor: SupervisorBox | None = None
+        if self.context.operator.can(Permission.SUPERVISE_CASH):
+            self.supervisor = SupervisorBox(self.context, lambda: self.printer)
+            layout.addWidget(self.supervisor)
         for key, slot in (("F12", self.pay), ("F5", lambda: self.means.setCurrentIndex(0)),
                           ("F6", lambda: self.means.setCurrentIndex(1))):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -483,4 +488,4 @@ def _typed(text: str) -> Decimal | str:
         return text
 
 
-__all__ = ["CounterWidget", "Permission"]
+__all__ = ["CounterWidget"]
