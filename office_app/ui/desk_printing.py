@@ -98,12 +98,18 @@ class DeskPrinter:
         save_settings(settings)
         return True
 
-    def preview(self, parent: QWidget, pdf: bytes, title: str) -> None:
-        images = render_pages(pdf)
-        dialog = QPrintPreviewDialog(self.printer(), parent)
-        dialog.setWindowTitle(title)
-        dialog.paintRequested.connect(lambda printer: paint(printer, images))
-        dialog.exec()
+
+
+def preview_images(parent: QWidget, desk: DeskPrinter, images: list[QImage],
+                   title: str) -> None:
+    """Qt's print preview of rendered pages; its print button prints on the desk's printer
+    (or the one picked in its dialog)."""
+    printer = desk.printer()
+    printer.setDocName(title)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    dialog.paintRequested.connect(lambda chosen: paint(chosen, images))
+    dialog.exec()
 
 
 def save_copy(parent: QWidget, pdf: bytes, path: str) -> bool:

@@ -220,3 +220,31 @@ def test_a_supervisor_reprints_reverses_and_closes_a_forgotten_drawer(
     closed = drawers.get_drawer(sqlite_db, ctx.operator, drawer.id)
     assert closed.closed_by == ctx.operator.code and closed.difference == 0
     assert box.open_drawers.count() == 0
+
+
+def test_the_financial_card_previews_and_prints_on_the_desk_printer(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from office_app.ui import desk_printing
+
+    out = tmp_path / "preview.pdf"
+    shown: list[str] = []
+
+    def exec_(dialog: Any) -> int:
+        shown.append(dialog.windowTitle())
+        printer = QPrinter()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        dialog.paintRequested.emit(printer)  # what the preview's print button does
+        return 1
+
+    monkeypatch.setattr(desk_printing.QPrintPreviewDialog, "exec", exec_)
+    ctx = login_as(Role.CASHIER)
+    card = FinancialCardWidget(ctx)
+    qtbot.addWidget(card)
+    card.load(office.customers["P-100"])
+    qtbot.mouseClick(card.preview_button, Qt.MouseButton.LeftButton)
+    assert shown == ["Finansijska kartica"]
+    assert len(pdfium.PdfDocument(out.read_bytes())) >= 1

@@ -25,6 +25,7 @@ from office_app.ui import changes
 from office_app.ui.billing.common import day, money, save_pdf
 from office_app.ui.billing.profile_dialog import BillingProfileDialog
 from office_app.ui.context import AppContext
+from office_app.ui.documents import preview_and_print
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view
 
@@ -68,7 +69,10 @@ class FinancialCardWidget(QWidget):
         self.statement_button = QPushButton(_("Statement of open invoices…"))
         self.statement_button.setObjectName("print_statement")
         self.statement_button.clicked.connect(self.print_statement)
-        for button in (self.print_button, self.statement_button):
+        self.preview_button = QPushButton(_("Preview and print the card…"))
+        self.preview_button.setObjectName("preview_card")
+        self.preview_button.clicked.connect(self.preview_card)
+        for button in (self.print_button, self.statement_button, self.preview_button):
             button.setVisible(printing)
         self.profile_button = QPushButton(_("Billing of a point…"))
         self.profile_button.setObjectName("billing_profile")
@@ -79,6 +83,7 @@ class FinancialCardWidget(QWidget):
         bar.addWidget(self.profile_button)
         bar.addWidget(self.statement_button)
         bar.addWidget(self.print_button)
+        bar.addWidget(self.preview_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -140,6 +145,15 @@ class FinancialCardWidget(QWidget):
         save_pdf(self, ctx, _("Financial card"), f"card-{code}.pdf",
                  lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
                  _("Printing the card…"))
+
+    def preview_card(self) -> None:
+        """The card copy in Qt's print preview, for the desk's printer."""
+        if self.customer_id is None:
+            return
+        ctx, customer_id = self.context, self.customer_id
+        preview_and_print(self, ctx, _("Financial card"),
+                          lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
+                          _("Printing the card…"))
 
     def print_statement(self) -> None:
         if self.customer_id is None:
