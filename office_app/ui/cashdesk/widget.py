@@ -98,6 +98,10 @@ class CounterWidget(QWidget):
         top.addWidget(QLabel(_("Opening float")))
         top.addWidget(self.opening_float)
         top.addWidget(self.open_button)
+        self.printer_button = QPushButton(_("Printer…"))
+        self.printer_button.setObjectName("choose_printer")
+        self.printer_button.clicked.connect(lambda: self.printer.choose(self))
+        top.addWidget(self.printer_button)
 
         self.scan = QLineEdit()
         self.scan.setObjectName("scan")
