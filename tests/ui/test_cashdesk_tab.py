@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal as D
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +59,8 @@ def _counter(qtbot: QtBot, ctx: AppContext, printed: Path) -> CounterWidget:
 
 
 def _pdf_text(path: Path) -> str:
-    """The recorded printer's pages are images: render them back is not text, so read the
-    page count and size (the slip's text is checked in tests/printing)."""
+    """How many pages the recorded printer wrote. Its pages are the slip rendered as images
+    (the slip's text is checked in tests/printing/test_cash_slip.py)."""
     document = pdfium.PdfDocument(path.read_bytes())
     return f"{len(document)} page(s)"
 
@@ -182,8 +181,6 @@ class _Today(date):
     def today(cls) -> _Today:
         return cls(2024, 6, 20)
 
-
-_ = BytesIO
 
 
 def test_a_supervisor_reprints_reverses_and_closes_a_forgotten_drawer(
