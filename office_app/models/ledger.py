@@ -46,6 +46,9 @@ class LedgerEntry(AppendOnly, Base):
               sqlite_where=text("document_type = 'interest'")),
         # A payment retried after a dropped connection or a double click is posted once.
         Index("uq_ledger_entry_idempotency_key", "idempotency_key", unique=True),
+        # What a drawer took (desk and statement sources; billing's entries have none).
+        Index("ix_ledger_entry_source", "source", postgresql_where=text("source <> ''"),
+              sqlite_where=text("source <> ''")),
         # A posted entry is reversed at most once.
         Index("uq_ledger_entry_reversal", "origin_entry_id", unique=True,
               postgresql_where=text("document_type = 'payment_reversal'"),

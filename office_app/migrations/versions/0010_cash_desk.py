@@ -34,6 +34,8 @@ def upgrade() -> None:
                                             nullable=True))
     op.create_index('uq_ledger_entry_idempotency_key', 'ledger_entry', ['idempotency_key'],
                     unique=True)
+    op.create_index('ix_ledger_entry_source', 'ledger_entry', ['source'],
+                    postgresql_where=sa.text("source <> ''"), sqlite_where=sa.text("source <> ''"))
     op.create_index('uq_ledger_entry_reversal', 'ledger_entry', ['origin_entry_id'],
                     unique=True,
                     postgresql_where=sa.text("document_type = 'payment_reversal'"),
@@ -141,6 +143,7 @@ def downgrade() -> None:
         op.drop_table(table)
     op.drop_table('cash_session')
     op.drop_index('uq_ledger_entry_reversal', table_name='ledger_entry')
+    op.drop_index('ix_ledger_entry_source', table_name='ledger_entry')
     op.drop_index('uq_ledger_entry_idempotency_key', table_name='ledger_entry')
     if sqlite:
         for column in ('idempotency_key', 'source', 'origin_entry_id'):
