@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "office_app.commands.dunning",
     "office_app.commands.plans",
     "office_app.commands.payments",
+    "office_app.commands.cash",
 ]
 #: Exit status: the work was done; it was refused or failed; the command was given wrongly.
 OK, REFUSED, USAGE = 0, 1, 2

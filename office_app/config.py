@@ -20,6 +20,23 @@ ENV_SETTINGS = "OFFICE_SETTINGS"
 class Settings:
     db_url: str | None = None
     language: str = "sr_Latn"
+    #: This desk's id (receipt series, drawers); empty: taken from the host name.
+    desk: str = ""
+    #: The desk's printer for slips and documents (empty: the system's default).
+    printer: str = ""
+
+
+def desk_id(settings: Settings | None = None) -> str:
+    """The desk id from the settings file, else the host name cut to what a receipt number
+    holds (8 letters, digits or dashes, upper case)."""
+    import re
+    import socket
+
+    chosen = (settings or load_settings()).desk.strip()
+    if chosen:
+        return chosen.upper()
+    host = re.sub(r"[^A-Z0-9-]", "", socket.gethostname().split(".")[0].upper())
+    return (host.strip("-")[:8] or "DESK1")
 
 
 def settings_path() -> Path:

@@ -206,6 +206,13 @@ GRANTS: dict[str, TableGrant] = {
     "bank_statement": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
     "bank_statement_line": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
     "bank_statement_posting": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
+    "cash_session": TableGrant(
+        insert=(P.POST_PAYMENTS,), update=(P.POST_PAYMENTS, P.SUPERVISE_CASH),
+        update_columns=("closed_at", "closed_by", "counted_cash", "counted_card",
+                        "system_cash", "system_card", "difference", "close_note")),
+    "cash_receipt": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
+    "cash_receipt_line": TableGrant(insert=(P.POST_PAYMENTS,), append_only=True),
+    "cash_receipt_print": TableGrant(insert=(P.SUPERVISE_CASH,), append_only=True),
 }
 
 

@@ -15,6 +15,12 @@ from office_app.models.billing import (
     VatRate,
 )
 from office_app.models.calendar import OfficeClosedDay
+from office_app.models.cashdesk import (
+    CashReceipt,
+    CashReceiptLine,
+    CashReceiptPrint,
+    CashSession,
+)
 from office_app.models.collection import (
     DebtWarning,
     DisconnectionOrder,
@@ -63,4 +69,5 @@ __all__ = [
     "DebtWarning", "DisconnectionOrder", "DisconnectionRecord", "DunningRun", "WarningItem",
     "InstallmentPlan", "PlanCoveredItem", "PlanInstallment",
     "Statement", "StatementLine", "StatementPosting",
+    "CashReceipt", "CashReceiptLine", "CashReceiptPrint", "CashSession",
 ]

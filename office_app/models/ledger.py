@@ -47,6 +47,15 @@ class LedgerEntry(AppendOnly, Base):
         Index("uq_ledger_entry_interest_period", "customer_id", "period", unique=True,
               postgresql_where=text("document_type = 'interest'"),
               sqlite_where=text("document_type = 'interest'")),
+        # A payment retried after a dropped connection or a double click is posted once.
+        Index("uq_ledger_entry_idempotency_key", "idempotency_key", unique=True),
+        # What a drawer took (desk and statement sources; billing's entries have none).
+        Index("ix_ledger_entry_source", "source", postgresql_where=text("source <> ''"),
+              sqlite_where=text("source <> ''")),
+        # A posted entry is reversed at most once.
+        Index("uq_ledger_entry_reversal", "origin_entry_id", unique=True,
+              postgresql_where=text("document_type = 'payment_reversal'"),
+              sqlite_where=text("document_type = 'payment_reversal'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +78,12 @@ class LedgerEntry(AppendOnly, Base):
     order_date: Mapped[date | None]
     operator_code: Mapped[str] = mapped_column(String(20))
     posted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The entry this one settles, corrects or reverses (a storno names the payment it undoes).
+    origin_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entry.id"))
+    #: Where the money came from: ``desk:<desk id>``, ``statement:<line id>``, or "" (billing).
+    source: Mapped[str] = mapped_column(String(60), default="")
+    #: Chosen by the client before it first sends the posting; the same key is posted once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class InterestCharge(AppendOnly, Base):

@@ -37,7 +37,13 @@ from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationErro
 from office_app.models import Customer
 from office_app.models.ledger import DOCUMENT_TYPES, LedgerEntry, table_of
 from office_app.services.bulk_insert import insert_tuples, one_of
-from office_app.services.numbering import next_number, next_numbers
+from office_app.services.numbering import (
+    SERIES_FORMATS,
+    format_number,
+    issue_number,
+    issue_numbers,
+    series_name,
+)
 from office_app.services.permissions import Operator, Permission
 
 ZERO = Decimal("0.00")
@@ -62,37 +68,9 @@ DOCUMENT_TYPE_LABELS = {
 INTEREST_BEARING = frozenset({"invoice", "debit_note", "opening_balance", "payment_reversal",
                               "installment"})
 
-#: Number formats of the documents the office issues: prefix and digits of the sequence.
-SERIES_FORMATS = {"invoice": ("", 7), "credit_note": ("CN", 6), "debit_note": ("DN", 6),
-                  "interest": ("KI", 7), "order": ("NK", 5), "court_costs": ("ST", 6),
-                  "write_off": ("OT", 6), "complaint": ("RK", 6),
-                  "proposal": ("PI", 6), "plan": ("RP", 5)}
-
-
-# --- document numbers -------------------------------------------------------------------------
-
-def series_name(kind: str, office_code: str, year: int) -> str:
-    return f"{kind}:{office_code}:{year}"
-
-
-def format_number(kind: str, office_code: str, year: int, sequence: int) -> str:
-    """``01-2024-0000123`` for invoices; other documents carry a prefix (CN-01-2024-000012)."""
-    prefix, digits = SERIES_FORMATS[kind]
-    body = f"{office_code}-{year}-{sequence:0{digits}d}"
-    return f"{prefix}-{body}" if prefix else body
-
-
-def issue_number(session: Session, kind: str, office_code: str, year: int) -> tuple[int, str]:
-    """The next number of a document series, in the caller's transaction."""
-    sequence = next_number(session, series_name(kind, office_code, year))
-    return sequence, format_number(kind, office_code, year, sequence)
-
-
-def issue_numbers(session: Session, kind: str, office_code: str, year: int,
-                  count: int) -> list[tuple[int, str]]:
-    """``count`` consecutive numbers of a series at once (a billing batch)."""
-    block = next_numbers(session, series_name(kind, office_code, year), count)
-    return [(n, format_number(kind, office_code, year, n)) for n in block]
+# Document numbers: the numbering service owns every series and its format; these names stay
+# importable from here for the services that issue documents through the ledger.
+__all__ = ["SERIES_FORMATS", "format_number", "issue_number", "issue_numbers", "series_name"]
 
 
 # --- posting ----------------------------------------------------------------------------------
@@ -114,6 +92,12 @@ class Posting:
     period: str | None = None
     order_number: str = ""
     order_date: date | None = None
+    #: The entry this one settles, corrects or reverses.
+    origin_entry_id: int | None = None
+    #: Where the money came from (``desk:KASA1/12``, ``statement:…``); "" for billing.
+    source: str = ""
+    #: Chosen by the client before it first sends the posting: posted once, however often sent.
+    idempotency_key: str | None = None
 
 
 def _check(posting: Posting) -> None:
@@ -138,14 +122,16 @@ def _check(posting: Posting) -> None:
 #: The columns ``_values`` gives, in order (``post_many`` writes plain tuples).
 ENTRY_COLUMNS = ("customer_id", "document_date", "document_type", "document_number",
                  "description", "debit", "credit", "due_date", "invoice_id", "period",
-                 "order_number", "order_date", "operator_code", "posted_at")
+                 "order_number", "order_date", "operator_code", "posted_at",
+                 "origin_entry_id", "source", "idempotency_key")
 
 
 def _values(posting: Posting, operator_code: str, now: datetime) -> tuple:
     return (posting.customer_id, posting.document_date, posting.document_type,
             posting.document_number.strip(), posting.description[:160], posting.debit,
             posting.credit, posting.due_date, posting.invoice_id, posting.period,
-            posting.order_number, posting.order_date, operator_code, now)
+            posting.order_number, posting.order_date, operator_code, now,
+            posting.origin_entry_id, posting.source[:60], posting.idempotency_key)
 
 
 def _row(posting: Posting, operator_code: str, now: datetime) -> dict:
@@ -154,8 +140,13 @@ def _row(posting: Posting, operator_code: str, now: datetime) -> dict:
 
 def post(session: Session, operator: Operator, posting: Posting) -> int:
     """Post one entry in the caller's transaction; returns its id. Raises ValidationError, or
-    Conflict when the document is already on a card."""
+    Conflict when the document is already on a card. A posting whose idempotency key is
+    already on the ledger is not posted again: the first posting's id is returned."""
     _check(posting)
+    if posting.idempotency_key is not None:
+        first = by_idempotency_key(session, posting.idempotency_key)
+        if first is not None:
+            return first
     taken = session.scalar(select(LedgerEntry.id).where(
         LedgerEntry.document_type == posting.document_type,
         LedgerEntry.document_number == posting.document_number.strip()))
@@ -164,6 +155,33 @@ def post(session: Session, operator: Operator, posting: Posting) -> int:
                        number=posting.document_number)
     return int(session.execute(insert(LedgerEntry).returning(LedgerEntry.id),
                                [_row(posting, operator.code, _now())]).scalar_one())
+
+
+def by_idempotency_key(session: Session, key: str) -> int | None:
+    """The entry posted under ``key``, if any."""
+    return session.scalar(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key))
+
+
+def reverse(session: Session, operator: Operator, entry_id: int, reason: str, day: date,
+            document_number: str) -> int:
+    """Storno: a new debit that undoes a posted payment, linked to it, with the reason; the
+    payment itself is never changed. Only a supervisor may; a payment is reversed once."""
+    operator.require(Permission.SUPERVISE_CASH)
+    if not reason.strip():
+        raise ValidationError([FieldError("reason", N_(
+            "Reason: say why the payment is reversed."))])
+    entry = session.get(LedgerEntry, entry_id)
+    if entry is None or entry.document_type != "payment":
+        raise NotFound(N_("There is no payment {id} to reverse."), id=entry_id)
+    if session.scalar(select(LedgerEntry.id).where(
+            LedgerEntry.origin_entry_id == entry_id,
+            LedgerEntry.document_type == "payment_reversal")) is not None:
+        raise Conflict(N_("Payment {number} is already reversed."), "reason",
+                       number=entry.document_number)
+    return post(session, operator, Posting(
+        entry.customer_id, "payment_reversal", document_number, day,
+        f"{entry.document_number}: {reason.strip()}", debit=entry.credit,
+        invoice_id=entry.invoice_id, origin_entry_id=entry.id, source=entry.source))
 
 
 def post_many(session: Session, operator_code: str, postings: Sequence[Posting],

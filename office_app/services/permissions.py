@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     MANAGE_LEGAL = "manage_legal"          # litigation register: cases, proposals, court costs
     MANAGE_COMPLAINTS = "manage_complaints"  # complaint book (customer care)
     COLLECT_DEBT = "collect_debt"          # warnings, disconnection and reconnection orders
+    SUPERVISE_CASH = "supervise_cash"      # storno, slip reprints, closing a forgotten drawer
 
 
 _ALL = frozenset(Permission)
@@ -57,7 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_PERIODS, Permission.VIEW_LEDGER, Permission.PRINT_INVOICES,
         Permission.MANAGE_TARIFFS, Permission.RUN_BILLING, Permission.CORRECT_INVOICES,
         Permission.POST_PAYMENTS, Permission.COLLECT_DEBT, Permission.MANAGE_LEGAL,
-        Permission.MANAGE_COMPLAINTS}),
+        Permission.MANAGE_COMPLAINTS, Permission.SUPERVISE_CASH}),
     Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS,
                            Permission.KEY_READINGS, Permission.VIEW_LEDGER,
                            Permission.PRINT_INVOICES, Permission.MANAGE_COMPLAINTS}),

@@ -47,3 +47,16 @@ def save_pdf(parent: QWidget, context: AppContext, title: str, file_name: str,
 
     context.runner.run(make, ready, lambda exc: show_error(parent, exc), parent=parent,
                        label=busy_label)
+
+
+def preview_and_print(parent: QWidget, context: AppContext, title: str,
+                      make: Callable[[], bytes], busy_label: str) -> None:
+    """Make the PDF on the runner, render its pages there too, then show Qt's print preview
+    for the desk's printer (print from there, or pick another printer)."""
+    from office_app.ui.desk_printing import DeskPrinter, preview_images, render_pages
+
+    def ready(images: list) -> None:
+        preview_images(parent, DeskPrinter(), images, title)
+
+    context.runner.run(lambda: render_pages(make()), ready,
+                       lambda exc: show_error(parent, exc), parent=parent, label=busy_label)

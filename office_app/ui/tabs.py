@@ -26,6 +26,8 @@ class TabSpec:
 
 
 TAB_SPECS: list[TabSpec] = [
+    # First: the tab a cashier works in all day.
+    TabSpec("cashdesk", N_("Cash desk"), "office_app.ui.cashdesk", Permission.POST_PAYMENTS),
     TabSpec("customers", N_("Customers"), "office_app.ui.customers", Permission.VIEW_CUSTOMERS),
     TabSpec("readings", N_("Reading books"), "office_app.ui.readings", Permission.KEY_READINGS),
     TabSpec("billing", N_("Billing"), "office_app.ui.billing", Permission.VIEW_LEDGER),

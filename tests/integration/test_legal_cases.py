@@ -43,7 +43,7 @@ def test_a_case_sets_T_and_posts_the_court_fee_and_costs_to_the_card(
     assert _status(db, supervisor, cid) == "T"
     card = ledger.card(db, supervisor, cid)
     costs = [r for r in card.rows if r.document_type == "court_costs"]
-    assert [(r.document_number, r.debit) for r in costs] == [("ST-01-2024-000001", D("47.50"))]
+    assert [(r.document_number, r.debit) for r in costs] == [("SK-01-2024-000001", D("47.50"))]
     assert card.closing_balance == D("287.50")
     assert [c.case_number for c in legal.list_cases(db, supervisor)] == ["I 120/24"]
 

@@ -2,6 +2,7 @@
 the whole database. Importing this package registers every check module."""
 from office_app.services.integrity import (  # noqa: F401 - registers checks
     card,
+    cashdesk,
     collection,
     intervals,
     invoices,

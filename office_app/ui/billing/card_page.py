@@ -21,9 +21,11 @@ from office_app.services import ledger, metering
 from office_app.services.billing import invoices, points
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
+from office_app.ui import changes
 from office_app.ui.billing.common import day, money, save_pdf
 from office_app.ui.billing.profile_dialog import BillingProfileDialog
 from office_app.ui.context import AppContext
+from office_app.ui.documents import preview_and_print
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import (
     Column,
@@ -74,7 +76,10 @@ class FinancialCardWidget(QWidget):
         self.statement_button = QPushButton(_("Statement of open invoices…"))
         self.statement_button.setObjectName("print_statement")
         self.statement_button.clicked.connect(self.print_statement)
-        for button in (self.print_button, self.statement_button):
+        self.preview_button = QPushButton(_("Preview and print the card…"))
+        self.preview_button.setObjectName("preview_card")
+        self.preview_button.clicked.connect(self.preview_card)
+        for button in (self.print_button, self.statement_button, self.preview_button):
             button.setVisible(printing)
         self.profile_button = QPushButton(_("Billing of a point…"))
         self.profile_button.setObjectName("billing_profile")
@@ -85,10 +90,18 @@ class FinancialCardWidget(QWidget):
         bar.addWidget(self.profile_button)
         bar.addWidget(self.statement_button)
         bar.addWidget(self.print_button)
+        bar.addWidget(self.preview_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
         self.setEnabled(context.operator.can(Permission.VIEW_LEDGER))
+        changes.bus().sig_changed.connect(self._on_bus_changed)
+
+    def _on_bus_changed(self, kind: str, customer_id: int) -> None:
+        """A payment posted anywhere: show this customer's card anew."""
+        if kind == changes.PAYMENT and self.customer_id is not None \
+                and customer_id in (0, self.customer_id):
+            self.load(self.customer_id)
 
     def load(self, customer_id: int) -> None:
         self.customer_id = customer_id
@@ -139,6 +152,15 @@ class FinancialCardWidget(QWidget):
         save_pdf(self, ctx, _("Financial card"), f"card-{code}.pdf",
                  lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
                  _("Printing the card…"))
+
+    def preview_card(self) -> None:
+        """The card copy in Qt's print preview, for the desk's printer."""
+        if self.customer_id is None:
+            return
+        ctx, customer_id = self.context, self.customer_id
+        preview_and_print(self, ctx, _("Financial card"),
+                          lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
+                          _("Printing the card…"))
 
     def print_statement(self) -> None:
         if self.customer_id is None:

@@ -24,6 +24,7 @@ from office_app.errors import N_, DomainError
 from office_app.i18n import _
 from office_app.services.billing import corrections, invoices
 from office_app.services.permissions import Permission
+from office_app.ui import changes
 from office_app.ui.billing.common import ask_pdf_path, day, money, open_file, save_pdf
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, NumberField, show_error
@@ -104,6 +105,8 @@ class InvoicesPage(QWidget):
         self.search.setObjectName("search")
         self.search.setPlaceholderText(_("Invoice number (or scan the barcode), customer, point"))
         self.search.returnPressed.connect(self._run_search)
+        # A payment posted anywhere changes what is open: the list shows it at once.
+        changes.bus().sig_changed.connect(self._on_bus_changed)
         self.period = QLineEdit()
         self.period.setObjectName("invoice_period")
         self.period.setPlaceholderText(_("YYYY-MM"))
@@ -182,6 +185,10 @@ class InvoicesPage(QWidget):
 
     def _run_search(self) -> None:
         self.searcher.run()
+
+    def _on_bus_changed(self, kind: str, _customer_id: int) -> None:
+        if kind == changes.PAYMENT:
+            self._run_search()
 
     def current(self) -> invoices.InvoiceRow | None:
         row = selected_row(self.table)

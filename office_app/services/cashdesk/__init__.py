@@ -1,0 +1,1 @@
+"""The cash desk: drawers, the counter, supervisors' reprints and reversals, the daily report."""

@@ -1,0 +1,447 @@
+"""The counter (001 Član 4; 004 §33–35): find who pays, show what is open, take the money.
+
+Guarantees of ``pay``:
+
+- A payment is wholly posted — receipt number (gapless per office, year and desk), ledger
+  entries, the lines its slip lists, the drawer's total — or not at all: one transaction.
+  Printing comes after and never re-posts (``receipt`` gives the slip again).
+- A payment carries a client-made idempotency key: sent twice (a double click, a retry after
+  a dropped connection, two threads) it is posted once, and both calls return the first.
+- Money settles the oldest open items first (004 §35.2) unless the cashier chose invoices;
+  what is left over stays as a credit on the financial card, used by the next invoice.
+- Card payments are for households only (001 Član 4).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from office_app.db import Database
+from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
+from office_app.models import Customer, Invoice
+from office_app.models.cashdesk import MEANS, CashReceipt, CashReceiptLine, CashSession
+from office_app.models.ledger import LedgerEntry
+from office_app.services import ledger
+from office_app.services.billing import references
+from office_app.services.cashdesk.drawers import (
+    CENT,
+    ZERO,
+    check_desk,
+    drawer_source,
+    parse_money,
+)
+from office_app.services.ledger import EntryData, OpenItem, Posting
+from office_app.services.numbering import issue_number
+from office_app.services.office import office_in
+from office_app.services.permissions import Operator, Permission
+from office_app.services.search import CustomerQuery, search_customer_ids
+
+#: Hook for the complaint book (another issue): the disputed part of each open invoice of a
+#: customer, by invoice id. The counter asks only for the undisputed part (003 III.1g).
+DisputedAmounts = Callable[[Session, int], dict[int, Decimal]]
+
+
+def no_disputes(_session: Session, _customer_id: int) -> dict[int, Decimal]:
+    return {}
+
+
+disputed_amounts: DisputedAmounts = no_disputes
+
+#: Ids of the not yet posted credits when the allocation is previewed: after every real one.
+_LAST = 10**15
+_BARCODE = re.compile(r"^[0-9A-Z]{1,5}-\d{4}-\d{7}$")
+MAX_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class DueItem:
+    entry_id: int
+    document_type: str
+    document_number: str
+    document_date: date
+    due_date: date | None
+    amount: Decimal
+    open_amount: Decimal
+    invoice_id: int | None
+    disputed: Decimal = ZERO
+
+    @property
+    def payable(self) -> Decimal:
+        return max(self.open_amount - self.disputed, ZERO)
+
+
+@dataclass(frozen=True)
+class Payer:
+    """A customer at the counter: open items oldest first and what is due."""
+
+    customer_id: int
+    code: str
+    name: str
+    address: str
+    kind: str
+    language: str
+    items: tuple[DueItem, ...]
+    #: What is asked at the counter: the open items less their disputed parts, less credit.
+    total_due: Decimal
+    #: Credit on the card not yet used by any debit (an earlier overpayment).
+    credit: Decimal
+    #: The invoice whose barcode or reference was scanned, if that is how it was found.
+    scanned_invoice_id: int | None = None
+
+    @property
+    def card_allowed(self) -> bool:
+        return self.kind == "household"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    customer_id: int
+    code: str
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a scan or a typed text found: one payer, or customers to choose from."""
+
+    payer: Payer | None
+    candidates: tuple[Candidate, ...] = ()
+
+
+def find_payer(db: Database, operator: Operator, text: str) -> Lookup:
+    """An invoice barcode (its number), a customer code, a model 97 reference (with or without
+    ``97`` and check digits) or part of a name. Raises NotFound naming what was typed."""
+    operator.require(Permission.POST_PAYMENTS)
+    typed = " ".join(text.split())
+    if not typed:
+        raise ValidationError([FieldError("search", N_(
+            "Scan an invoice barcode or type a customer code, name or reference."))])
+    with db.unit_of_work() as s:
+        found = _exact(s, typed)
+        if found is not None:
+            return Lookup(payer_in(s, *found))
+    if _BARCODE.match(typed.upper()) or typed.replace(" ", "").isdigit():
+        raise NotFound(N_("Nothing matches {text}: no invoice, customer code or reference "
+                          "of this office. Check the barcode or type the customer code."),
+                       "search", text=typed)
+    ids = search_customer_ids(db, operator, CustomerQuery(text=typed, sort="name"),
+                              limit=MAX_CANDIDATES)
+    if not ids:
+        raise NotFound(N_("No customer matches {text}."), "search", text=typed)
+    with db.unit_of_work() as s:
+        if len(ids) == 1:
+            return Lookup(payer_in(s, ids[0]))
+        rows = s.execute(select(Customer.id, Customer.code, Customer.name, Customer.address,
+                                Customer.place).where(Customer.id.in_(ids))).all()
+        by_id = {r[0]: Candidate(r[0], r[1], r[2], ", ".join(p for p in r[3:] if p))
+                 for r in rows}
+        return Lookup(None, tuple(by_id[i] for i in ids if i in by_id))
+
+
+def _exact(s: Session, typed: str) -> tuple[int, int | None] | None:
+    """(customer id, scanned invoice id) for a barcode, customer code or reference."""
+    row = s.execute(select(Invoice.customer_id, Invoice.id)
+                    .where(Invoice.number == typed.upper())).first()
+    if row is not None:
+        return row[0], row[1]
+    customer = s.scalar(select(Customer.id).where(Customer.code == typed))
+    if customer is not None:
+        return customer, None
+    return _by_reference(s, typed)
+
+
+def _by_reference(s: Session, typed: str) -> tuple[int, int | None] | None:
+    digits = typed.replace(" ", "").replace("-", "")
+    if not digits.isdigit():
+        return None
+    if digits.startswith(references.MODEL) and len(digits) > 4 \
+            and references.is_valid(digits[2:4], digits[4:]):
+        digits = digits[4:]
+    office = office_in(s).code
+    try:
+        prefix = references.office_digits(office)
+    except ValidationError:
+        return None
+    body = digits[len(prefix):]
+    if not digits.startswith(prefix):
+        return None
+    if body[:1] == references.INVOICE and len(body) == 10:
+        row = s.execute(select(Invoice.customer_id, Invoice.id).where(
+            Invoice.office_code == office, Invoice.year == 2000 + int(body[1:3]),
+            Invoice.sequence == int(body[3:]))).first()
+        return None if row is None else (row[0], row[1])
+    if body[:1] == references.ACCOUNT and len(body) == 10:
+        code = body[1:].lstrip("0") or "0"
+        customer = s.scalar(select(Customer.id).where(Customer.code.in_([code, body[1:]])))
+        return None if customer is None else (customer, None)
+    return None
+
+
+def payer_in(s: Session, customer_id: int, scanned: int | None = None) -> Payer:
+    customer = s.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(N_("Customer {id} does not exist."), id=customer_id)
+    card = ledger.entries(s, [customer_id])[customer_id]
+    allocation = ledger.allocate(card)
+    disputed = disputed_amounts(s, customer_id)
+    items = tuple(
+        DueItem(i.entry_id, i.document_type, i.document_number, i.document_date, i.due_date,
+                i.amount, i.open, i.invoice_id,
+                disputed.get(i.invoice_id, ZERO) if i.invoice_id is not None else ZERO)
+        for i in sorted(allocation.items, key=lambda i: i.order) if i.open > 0)
+    due = sum((i.payable for i in items), ZERO) - allocation.unapplied
+    address = ", ".join(p for p in (customer.address, customer.place) if p)
+    return Payer(customer.id, customer.code, customer.name, address, customer.kind,
+                 customer.language, items, max(due, ZERO), allocation.unapplied, scanned)
+
+
+# --- paying -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What the counter sends. ``idempotency_key`` is made by the client once per payment
+    (e.g. a uuid4) and sent again with every retry of it."""
+
+    idempotency_key: str
+    drawer_id: int
+    desk: str
+    customer_id: int
+    means: str
+    amount: Decimal | str
+    #: Cash handed over (cash only; at least the amount). None: exactly the amount.
+    received: Decimal | str | None = None
+    #: Invoices the cashier chose to pay (004 §35.2); empty: the oldest open items first.
+    invoice_ids: tuple[int, ...] = ()
+    day: date | None = None
+
+
+@dataclass(frozen=True)
+class ReceiptLine:
+    document_number: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A posted payment as its slip prints it."""
+
+    id: int
+    number: str
+    office_code: str
+    desk: str
+    drawer_id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    language: str
+    document_date: date
+    means: str
+    amount: Decimal
+    received: Decimal
+    change: Decimal
+    operator_code: str
+    entry_id: int
+    lines: tuple[ReceiptLine, ...] = field(default=())
+    #: A reprint: the slip says DUPLIKAT.
+    duplicate: bool = False
+
+
+def pay(db: Database, operator: Operator, request: PaymentRequest) -> Receipt:
+    """Post one payment at the counter (see the module's guarantees). Raises ValidationError
+    naming the field (amount, received, means, drawer) or Conflict for a closed or foreign
+    drawer."""
+    operator.require(Permission.POST_PAYMENTS)
+    key = _check_key(request.idempotency_key)
+    existing = _posted(db, key)
+    if existing is not None:
+        return existing
+    try:
+        with db.unit_of_work() as s:
+            return _post(s, operator, request, key)
+    except (IntegrityError, _AlreadyPosted):
+        # Another call with the same key committed first: that one is the payment.
+        existing = _posted(db, key)
+        if existing is None:
+            raise
+        return existing
+
+
+class _AlreadyPosted(Exception):
+    """The same payment committed while this call waited for the desk's receipt series."""
+
+
+def _check_key(key: str) -> str:
+    key = key.strip()
+    if not 8 <= len(key) <= 64:
+        raise ValueError("an idempotency key has 8 to 64 characters")
+    return key
+
+
+def _posted(db: Database, key: str) -> Receipt | None:
+    with db.unit_of_work() as s:
+        entry_id = ledger.by_idempotency_key(s, key)
+        if entry_id is None:
+            return None
+        receipt_id = s.scalar(select(CashReceipt.id).where(CashReceipt.entry_id == entry_id))
+        return None if receipt_id is None else receipt_in(s, receipt_id)
+
+
+def _check_request(request: PaymentRequest, customer: Customer) -> tuple[Decimal, Decimal]:
+    errors: list[FieldError] = []
+    if request.means not in MEANS:
+        errors.append(FieldError("means", N_("Means of payment: cash or card.")))
+    elif request.means == "card" and customer.kind != "household":
+        errors.append(FieldError("means", N_(
+            "Card payments are for households only (001 Član 4): take cash from a business.")))
+    try:
+        amount = parse_money(request.amount, "amount", N_("Amount"))
+    except ValidationError as exc:
+        errors.extend(exc.errors)
+        amount = ZERO
+    received = amount
+    if request.received is not None and request.means == "cash":
+        try:
+            received = parse_money(request.received, "received", N_("Received"))
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+        if amount and received < amount:
+            errors.append(FieldError("received", N_(
+                "Received: less than the amount; take at least the amount or lower it.")))
+    if errors:
+        raise ValidationError(errors)
+    return amount, received
+
+
+def _drawer(s: Session, operator: Operator, request: PaymentRequest) -> CashSession:
+    drawer = s.get(CashSession, request.drawer_id)
+    if drawer is None or drawer.closed_at is not None:
+        raise Conflict(N_("The drawer is closed: open a drawer before taking payments."),
+                       "drawer")
+    if drawer.created_by != operator.code or drawer.desk != check_desk(request.desk):
+        raise Conflict(N_("Drawer {id} is not yours at this desk: open your own drawer."),
+                       "drawer", id=drawer.id)
+    return drawer
+
+
+def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> Receipt:
+    customer = s.get(Customer, request.customer_id)
+    if customer is None:
+        raise NotFound(N_("Customer {id} does not exist."), id=request.customer_id)
+    amount, received = _check_request(request, customer)
+    drawer = _drawer(s, operator, request)
+    day = request.day or date.today()
+    card = ledger.entries(s, [customer.id])[customer.id]
+    chunks = _chunks(card, request.invoice_ids, amount)
+    sequence, number = issue_number(s, "receipt", drawer.office_code, day.year, drawer.desk)
+    # The series' lock is held now: a retry of this payment from this desk that was ahead of
+    # us has committed, and is visible. Roll back (the number goes back) and return that one.
+    if ledger.by_idempotency_key(s, key) is not None:
+        raise _AlreadyPosted
+    source = drawer_source(drawer.desk, drawer.id, request.means)
+    ids = []
+    for k, (invoice_id, part) in enumerate(chunks, start=1):
+        ids.append(ledger.post(s, operator, Posting(
+            customer.id, "payment", number if k == 1 else f"{number}/{k}", day,
+            "", credit=part, invoice_id=invoice_id,
+            source=source,
+            idempotency_key=key if k == 1 else None)))
+    row = CashReceipt(number=number, office_code=drawer.office_code, year=day.year,
+                      desk=drawer.desk, sequence=sequence, session_id=drawer.id,
+                      customer_id=customer.id, customer_code=customer.code,
+                      customer_name=customer.name, language=customer.language,
+                      document_date=day, means=request.means, amount=amount,
+                      received=received, change=received - amount, entry_id=ids[0],
+                      operator_code=operator.code)
+    s.add(row)
+    s.flush()
+    new = [EntryData(_LAST + k, customer.id, day, "payment", number, "", ZERO, part, None,
+                     inv, None, "", None, operator.code)
+           for k, (inv, part) in enumerate(chunks, start=1)]
+    for line in _settled(card, new):
+        s.add(CashReceiptLine(receipt_id=row.id, document_number=line.document_number,
+                              amount=line.amount))
+    s.flush()
+    return receipt_in(s, row.id)
+
+
+def _chunks(card: Sequence[EntryData], invoice_ids: Sequence[int],
+            amount: Decimal) -> list[tuple[int | None, Decimal]]:
+    """One ledger credit per invoice the cashier chose (what is open of it), the rest (or
+    everything, when none was chosen) as one credit that settles the oldest items first."""
+    if not invoice_ids:
+        return [(None, amount)]
+    open_by_invoice = {i.invoice_id: i.open for i in ledger.allocate(card).items
+                       if i.invoice_id is not None and i.document_type == "invoice"
+                       and i.open > 0}
+    chunks: list[tuple[int | None, Decimal]] = []
+    left = amount
+    for invoice_id in invoice_ids:
+        if invoice_id not in open_by_invoice:
+            raise ValidationError([FieldError("invoices", N_(
+                "The chosen invoice is not open on this customer's card; choose again."))])
+        part = min(open_by_invoice[invoice_id], left)
+        if part > 0:
+            chunks.append((invoice_id, part))
+            left -= part
+    if left > 0:
+        chunks.append((None, left))
+    return chunks
+
+
+def _settled(card: Sequence[EntryData], new: Sequence[EntryData]) -> list[ReceiptLine]:
+    """What the new credits settle, as the ledger allocates them: the documents, oldest first,
+    and the credit left on the card."""
+    before = _settlements(ledger.allocate(card).items)
+    after_alloc = ledger.allocate([*card, *new])
+    after = _settlements(after_alloc.items)
+    lines = [ReceiptLine(number, (after[number] - before.get(number, ZERO)).quantize(CENT))
+             for number in after if after[number] != before.get(number, ZERO)]
+    left = after_alloc.unapplied - ledger.allocate(card).unapplied
+    if left > 0:
+        lines.append(ReceiptLine("", left))
+    return lines
+
+
+def _settlements(items: Sequence[OpenItem]) -> dict[str, Decimal]:
+    return {i.document_number: i.settled for i in items}
+
+
+# --- reading receipts -------------------------------------------------------------------------
+
+def receipt_in(s: Session, receipt_id: int, duplicate: bool = False) -> Receipt:
+    row = s.get(CashReceipt, receipt_id)
+    if row is None:
+        raise NotFound(N_("Receipt {id} does not exist."), id=receipt_id)
+    lines = tuple(ReceiptLine(n, a) for n, a in s.execute(
+        select(CashReceiptLine.document_number, CashReceiptLine.amount)
+        .where(CashReceiptLine.receipt_id == receipt_id).order_by(CashReceiptLine.id)))
+    return Receipt(row.id, row.number, row.office_code, row.desk, row.session_id,
+                   row.customer_id, row.customer_code, row.customer_name, row.language,
+                   row.document_date, row.means, row.amount, row.received, row.change,
+                   row.operator_code, row.entry_id, lines, duplicate)
+
+
+def receipt_by_number(db: Database, operator: Operator, number: str) -> Receipt:
+    operator.require(Permission.POST_PAYMENTS)
+    with db.unit_of_work() as s:
+        found = s.scalar(select(CashReceipt.id).where(CashReceipt.number == number.strip()))
+        if found is None:
+            raise NotFound(N_("There is no receipt with number {number}."), "number",
+                           number=number)
+        return receipt_in(s, found)
+
+
+def payment_entry_ids(s: Session, receipt: Receipt) -> list[int]:
+    """Every ledger entry the receipt posted (one per chosen invoice)."""
+    return list(s.scalars(select(LedgerEntry.id).where(
+        LedgerEntry.document_type == "payment",
+        (LedgerEntry.document_number == receipt.number)
+        | LedgerEntry.document_number.like(receipt.number + "/%"))))
