@@ -19,6 +19,11 @@ from office_app.services.integrity.base import Scope, Violation, integrity_check
 from office_app.services.ledger import SERIES_FORMATS, format_number, series_name
 
 NAME = "numbering"
+#: Series whose documents are ledger entries of the same document type.
+LEDGER_SERIES = ("interest", "court_costs", "write_off")
+#: The series this check reads the documents of; receipts are checked per desk by the cash
+#: desk's own check, and the registers' series (complaints, plans, proposals) are not yet.
+CHECKED_KINDS = frozenset({"invoice", "credit_note", "debit_note", "order", *LEDGER_SERIES})
 _SHOWN = 10
 
 
@@ -47,9 +52,10 @@ def _issued(s: Session, scope: Scope) -> dict[str, list[tuple[int, str]]]:
 
     for number, kind in s.execute(select(CorrectionNote.number, CorrectionNote.kind)):
         add("credit_note" if kind == "credit" else "debit_note", number)
-    for (number,) in s.execute(select(LedgerEntry.document_number).where(
-            LedgerEntry.document_type == "interest")):
-        add("interest", number)
+    for number, kind in s.execute(select(LedgerEntry.document_number,
+                                         LedgerEntry.document_type).where(
+            LedgerEntry.document_type.in_(LEDGER_SERIES))):
+        add(kind, number)
     orders = set(s.scalars(select(LedgerEntry.order_number).distinct().where(
         LedgerEntry.order_number.startswith(SERIES_FORMATS["order"][0] + "-"))))
     orders |= {o for o in s.scalars(select(BillingRun.order_number).distinct()) if o}
@@ -141,7 +147,7 @@ def check_numbering(s: Session, scope: Scope) -> Iterator[Violation]:
         series[CODE_SERIES] = _customer_codes(s, counters.get(CODE_SERIES, 0))
     for name in counters:
         kind = name.split(":", 1)[0]
-        if name not in series and (kind in SERIES_FORMATS or name == CODE_SERIES):
+        if name not in series and (kind in CHECKED_KINDS or name == CODE_SERIES):
             if not scope.period or name.endswith(f":{scope.period[:4]}"):
                 series[name] = []
     for name, issued in sorted(series.items()):
