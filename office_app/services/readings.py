@@ -52,7 +52,8 @@ REMARKS: dict[str, str] = {
 NO_ACCESS = "N"
 SELF_READING = "S"
 REGISTER_NAMES = {"vt": "VT", "mt": "MT", "peak": N_("Peak load")}
-_REGISTER = re.compile(r"^(\d+)(?:[.,](\d{1,3}))?$")
+#: ASCII digits only: Arabic-Indic or full-width digits would pass a plain \d (issue 9).
+_REGISTER = re.compile(r"^([0-9]+)(?:[.,]([0-9]{1,3}))?$")
 
 
 @dataclass(frozen=True)

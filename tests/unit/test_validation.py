@@ -39,3 +39,17 @@ def test_fold_finds_names_without_diacritics_or_in_cyrillic() -> None:
     assert validation.fold("Đorđe Šćekić") == "dorde scekic"
     assert validation.fold("Ђорђе Шћекић") == "dorde scekic"
     assert validation.fold("Djordje") == validation.fold("Đorđe") == validation.fold("dorde")
+
+
+def test_a_keyed_register_takes_ascii_digits_only() -> None:
+    """Issue 9: Arabic-Indic and full-width digits pass a plain \\d; a register refuses them."""
+    from decimal import Decimal
+
+    from office_app.errors import ValidationError
+    from office_app.services.readings import parse_register
+
+    assert parse_register("12345,5", "vt", 6) == Decimal("12345.5")
+    for typed in ("١٢٣", "１２３"):
+        with pytest.raises(ValidationError) as refused:
+            parse_register(typed, "vt", 6)
+        assert refused.value.errors[0].field == "vt"
