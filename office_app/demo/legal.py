@@ -113,7 +113,7 @@ def _cases(ctx: DemoContext, debtors: list[int], filed: date) -> None:
         if stage in ("decision", "enforcement", "appeal"):
             legal.set_stage(ctx.db, op, case.id, stage)
         elif stage == "paid":
-            owed = _balance(ctx, case.customer_id)
+            owed = _balance(ctx, case.customer_id, today - timedelta(days=9))
             ledger.post_payment(ctx.db, op, case.customer_id, owed, today - timedelta(days=10),
                                 f"DEMO-LEGAL-{case.id}", "paid after the court's decision")
             legal.close_case(ctx.db, op, case.id, "paid", "paid after the court's decision",
@@ -144,9 +144,11 @@ def _events(ctx: DemoContext, case_id: int, stage: str, filed: date) -> None:
                         today + timedelta(days=4), "second hearing")
 
 
-def _balance(ctx: DemoContext, customer_id: int) -> Decimal:
+def _balance(ctx: DemoContext, customer_id: int, on: date | None = None) -> Decimal:
+    """What the customer owes on ``on`` (the day a case closes: later entries, such as a
+    bank statement's payment, do not count then)."""
     with ctx.db.unit_of_work() as s:
-        return ledger.balance(s, customer_id)
+        return ledger.balance(s, customer_id, on)
 
 
 def _complaints(ctx: DemoContext, rows: Sequence[Any]) -> None:

@@ -74,11 +74,9 @@ def test_cli_writes_the_report_as_pdf_and_xlsx(db: Database, day_of_payments: Bi
 def test_cli_refuses_a_bad_date_and_file_kind(db: Database, tmp_path: Path,
                                               capsys: pytest.CaptureFixture) -> None:
     url = db.engine.url.render_as_string(hide_password=False)
-    with pytest.raises(SystemExit):
-        main(["cash", "report", "--date", "20.06.2024", "--out", str(tmp_path / "a.pdf"),
-              "--db", url])
+    assert main(["cash", "report", "--date", "20.06.2024", "--out", str(tmp_path / "a.pdf"),
+                 "--db", url]) != 0
     assert "YYYY-MM-DD" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["cash", "report", "--date", "2024-06-20", "--out", str(tmp_path / "a.csv"),
-              "--db", url])
+    assert main(["cash", "report", "--date", "2024-06-20", "--out", str(tmp_path / "a.csv"),
+                 "--db", url]) != 0
     assert ".pdf or .xlsx" in capsys.readouterr().err

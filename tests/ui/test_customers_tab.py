@@ -321,7 +321,7 @@ def test_edit_a_customer_with_f2(make_tab: Callable[..., CustomerRegisterWidget]
     # the status letters are set by their processes, never in the edit dialog
     assert seen == {"surname": "Đurović", "status_field": False}
     assert tab.detail.info.values["address"].text() == "Njegoševa 14"
-    assert tab.detail.info.values["status"].text() == "—"
+    assert tab.detail.info.values["status"].text() == "Active"
     row = tab.model.row_of(office["milica"].id)
     assert row is not None
     qtbot.waitUntil(lambda: tab.model.data(tab.model.index(row, 2)) == "Njegoševa 14")
