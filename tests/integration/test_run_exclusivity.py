@@ -55,7 +55,7 @@ def test_sqlite_two_runs_started_together_admit_one(
 
     def slow_plan(*args: Any, **kwargs: Any) -> Any:
         result = plan(*args, **kwargs)
-        time.sleep(0.3)           # both desks have looked for a running run by now
+        time.sleep(1.0)           # both desks have looked for a running run by now
         return result
 
     monkeypatch.setattr(billing, "make_plan", slow_plan)
