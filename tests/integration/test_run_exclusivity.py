@@ -75,11 +75,18 @@ def test_sqlite_two_runs_started_together_admit_one(
         outcomes = [f.result() for f in [pool.submit(desk), pool.submit(desk)]]
     refused = [o for o in outcomes if isinstance(o, Conflict)]
     done = [o for o in outcomes if not isinstance(o, Conflict)]
-    assert len(refused) == 1 and len(done) == 1
-    assert "is in progress, started by SUP1" in tr_error(refused[0], "en")
-    assert done[0].invoices_made == 3
+    # Never two runs at once: either the second desk is refused while the first works, or
+    # (when SQLite's busy wait lets the first finish before the second gets the lock) the
+    # second looks after the first has finished and finds nothing left to bill.
+    assert sum(d.invoices_made for d in done) == 3
+    if refused:
+        assert len(refused) == 1
+        assert "is in progress, started by SUP1" in tr_error(refused[0], "en")
+    else:
+        assert sorted(d.invoices_made for d in done) == [0, 3]
+        assert any(d.already_billed == 3 for d in done)
     assert [seq for _p, seq in _invoices(sqlite_db)] == [1, 2, 3]
-    assert _runs(sqlite_db) == [("completed", 3)]
+    assert ("completed", 3) in _runs(sqlite_db)
 
 
 def test_sqlite_a_dead_run_says_when_it_can_be_resumed_and_an_admin_takes_it_over(
