@@ -5,9 +5,9 @@ register of orders. The water office's second reminder (004 §32) prints its hea
 consequence in red."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -94,21 +94,30 @@ def _warning_copy(w: WarningRecord, t: Translator, label: str) -> list[Flowable]
     return story
 
 
+def _copies_pdf(records: Sequence[Any], copies: Sequence[str],
+                draw: Callable[[Any, Translator, str], list[Flowable]], title: str,
+                several: str, office: OfficeInfo, operator_code: str, t: Translator,
+                printed_at: datetime | None) -> bytes:
+    """Each record in its labelled copies, one page each; the frame names the one document
+    or how many there are (``several`` takes {count})."""
+    story: list[Flowable] = []
+    for record in records:
+        for label in copies:
+            if story:
+                story.append(PageBreak())
+            story += draw(record, t, label)
+    reference = records[0].number if len(records) == 1 else t(several, count=len(records))
+    frame = PageFrame(office, t(title), operator_code, printed_at or datetime.now(UTC),
+                      reference)
+    return render_pdf(story, frame, t)
+
+
 def warnings_pdf(records: Sequence[WarningRecord], office: OfficeInfo, operator_code: str,
                  language: str, printed_at: datetime | None = None) -> bytes:
     """The warnings (all in ``language``), each in two labelled copies."""
-    t = translator(language)
-    story: list[Flowable] = []
-    for w in records:
-        for label in WARNING_COPIES:
-            if story:
-                story.append(PageBreak())
-            story += _warning_copy(w, t, label)
-    reference = records[0].number if len(records) == 1 else t(
-        "{count} warnings", count=len(records))
-    frame = PageFrame(office, t("Warning"), operator_code, printed_at or datetime.now(UTC),
-                      reference)
-    return render_pdf(story, frame, t)
+    return _copies_pdf(records, WARNING_COPIES, _warning_copy, N_("Warning"),
+                       N_("{count} warnings"), office, operator_code, translator(language),
+                       printed_at)
 
 
 def _order_copy(o: OrderRecord, t: Translator, label: str) -> list[Flowable]:
@@ -134,15 +143,5 @@ def _order_copy(o: OrderRecord, t: Translator, label: str) -> list[Flowable]:
 def orders_pdf(records: Sequence[OrderRecord], office: OfficeInfo, operator_code: str,
                language: str, printed_at: datetime | None = None) -> bytes:
     """Disconnection or reconnection orders, each in two labelled copies."""
-    t = translator(language)
-    story: list[Flowable] = []
-    for o in records:
-        for label in ORDER_COPIES:
-            if story:
-                story.append(PageBreak())
-            story += _order_copy(o, t, label)
-    reference = records[0].number if len(records) == 1 else t(
-        "{count} orders", count=len(records))
-    frame = PageFrame(office, t("Order"), operator_code, printed_at or datetime.now(UTC),
-                      reference)
-    return render_pdf(story, frame, t)
+    return _copies_pdf(records, ORDER_COPIES, _order_copy, N_("Order"), N_("{count} orders"),
+                       office, operator_code, translator(language), printed_at)
