@@ -16,9 +16,12 @@ from office_app.db import Database
 from office_app.demo import build_demo
 from office_app.errors import PermissionDenied
 from office_app.models import (
+    Complaint,
     Counter,
+    InstallmentPlan,
     Invoice,
     LedgerEntry,
+    LegalCase,
     PostingSeal,
 )
 from office_app.models.ledger import table_of
@@ -156,6 +159,39 @@ def test_a_gap_in_a_series_counter_is_named(demo: Database) -> None:
                   .values(last_number=Counter.last_number + 2))
     found = _found(run_audit(demo, AUDITOR, Scope()), "numbering")
     assert any(f"Series {series} has 2 missing numbers" in f for f in found), found
+
+
+def test_the_complaint_plan_and_proposal_series_are_gapless_and_unique(
+        demo: Database) -> None:
+    with demo.unit_of_work() as s:
+        moved, unpadded = s.scalars(select(Complaint).order_by(Complaint.id).limit(2)).all()
+        plan = s.scalars(select(InstallmentPlan).order_by(InstallmentPlan.id).limit(1)).one()
+        plan_series = f"plan:{plan.number.split('-')[1]}:{plan.number.split('-')[2]}"
+        first, copied = s.scalars(select(LegalCase).where(LegalCase.case_number.like("PI-%"))
+                                  .order_by(LegalCase.id).limit(2)).all()
+        complaint_series = f"complaint:{moved.number.split('-')[1]}:{moved.number.split('-')[2]}"
+        last = s.scalar(select(Counter.last_number).where(Counter.series == complaint_series))
+    beyond = f"{moved.number.rsplit('-', 1)[0]}-{last + 5:06d}"
+    short = f"{unpadded.number.rsplit('-', 1)[0]}-{int(unpadded.number.rsplit('-', 1)[1])}"
+    with demo.engine.begin() as conn:
+        conn.execute(text("UPDATE complaint SET number = :n WHERE id = :i"),
+                     {"n": beyond, "i": moved.id})
+        conn.execute(text("UPDATE complaint SET number = :n WHERE id = :i"),
+                     {"n": short, "i": unpadded.id})
+        conn.execute(text("UPDATE counter SET last_number = last_number + 2 WHERE series = :s"),
+                     {"s": plan_series})
+        conn.execute(text("UPDATE legal_case SET case_number = :n, court = court || ' II' "
+                          "WHERE id = :i"), {"n": first.case_number, "i": copied.id})
+    found = _found(run_audit(demo, AUDITOR, Scope()), "numbering")
+    assert any(f"Number {beyond} is beyond the counter of series {complaint_series}" in f
+               for f in found), found
+    assert any(f"Series {complaint_series} has 1 missing numbers" in f and
+               moved.number.rsplit("-", 1)[1].lstrip("0") in f for f in found), found
+    assert any(f"Number {short} of series {complaint_series} should read {unpadded.number}"
+               in f for f in found), found
+    assert any(f"Series {plan_series} has 2 missing numbers" in f for f in found), found
+    assert any(f"issued 2 times: {first.case_number}" in f for f in found), found
+    assert any("missing numbers" in f and "proposal:" in f for f in found), found
 
 
 # --- the seal's digest -----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Numbering: every series the numbering service keeps (invoices, credit and debit notes,
-interest documents, accounting orders per office and year; customer codes) is gapless and
-unique: the documents carry exactly the numbers 1..N once each, N being the series' counter,
-and each number reads as its series formats it."""
+interest documents, accounting orders, court costs and write-offs, complaints, installment plans
+and enforcement proposals per office and year; customer codes) is gapless and unique: the
+documents carry exactly the numbers 1..N once each, N being the series' counter, and each
+number reads as its series formats it."""
 from __future__ import annotations
 
 from collections import Counter as Tally
@@ -13,7 +14,17 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from office_app.errors import N_
-from office_app.models import BillingRun, CorrectionNote, Counter, Customer, Invoice, LedgerEntry
+from office_app.models import (
+    BillingRun,
+    Complaint,
+    CorrectionNote,
+    Counter,
+    Customer,
+    InstallmentPlan,
+    Invoice,
+    LedgerEntry,
+    LegalCase,
+)
 from office_app.services.customers import CODE_SERIES
 from office_app.services.integrity.base import Scope, Violation, integrity_check
 from office_app.services.ledger import SERIES_FORMATS, format_number, series_name
@@ -21,9 +32,13 @@ from office_app.services.ledger import SERIES_FORMATS, format_number, series_nam
 NAME = "numbering"
 #: Series whose documents are ledger entries of the same document type.
 LEDGER_SERIES = ("interest", "court_costs", "write_off")
+#: Series whose documents are the registers' own rows: the complaint book (RK), installment
+#: plans (RP) and enforcement proposals (PI, the case number a batch-filed case keeps).
+REGISTER_SERIES = ("complaint", "plan", "proposal")
 #: The series this check reads the documents of; receipts are checked per desk by the cash
-#: desk's own check, and the registers' series (complaints, plans, proposals) are not yet.
-CHECKED_KINDS = frozenset({"invoice", "credit_note", "debit_note", "order", *LEDGER_SERIES})
+#: desk's own check.
+CHECKED_KINDS = frozenset({"invoice", "credit_note", "debit_note", "order", *LEDGER_SERIES,
+                           *REGISTER_SERIES})
 _SHOWN = 10
 
 
@@ -61,7 +76,21 @@ def _issued(s: Session, scope: Scope) -> dict[str, list[tuple[int, str]]]:
     orders |= {o for o in s.scalars(select(BillingRun.order_number).distinct()) if o}
     for number in orders:
         add("order", number)
+    for kind, number in _register_numbers(s):
+        add(kind, number)
     return _in_scope(found, scope)
+
+
+def _register_numbers(s: Session) -> Iterator[tuple[str, str]]:
+    """(series kind, number) of the complaints, plans and proposals. A case opened by hand
+    carries the court's number, not a proposal's: only PI- numbers are in the series."""
+    for number in s.scalars(select(Complaint.number)):
+        yield "complaint", number
+    for number in s.scalars(select(InstallmentPlan.number)):
+        yield "plan", number
+    for number in s.scalars(select(LegalCase.case_number).where(
+            LegalCase.case_number.startswith(SERIES_FORMATS["proposal"][0] + "-"))):
+        yield "proposal", number
 
 
 def _in_scope(found: dict[str, list[tuple[int, str]]], scope: Scope
@@ -157,3 +186,17 @@ def check_numbering(s: Session, scope: Scope) -> Iterator[Violation]:
         for msg_id, params, document in series_problems(name, last, issued):
             yield Violation(NAME, msg_id, params, document=document)
     yield from _misformatted(s, scope)
+    yield from _registers_misformatted(s, scope)
+
+
+def _registers_misformatted(s: Session, scope: Scope) -> Iterator[Violation]:
+    for kind, number in _register_numbers(s):
+        parsed = _parse(kind, number)
+        if parsed is None or (scope.period and parsed[1] != int(scope.period[:4])):
+            continue
+        expected = format_number(kind, *parsed)
+        if number != expected:
+            yield Violation(NAME, N_("Number {number} of series {series} should read "
+                                     "{expected}."),
+                            {"number": number, "series": series_name(kind, *parsed[:2]),
+                             "expected": expected}, document=number)
