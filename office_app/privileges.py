@@ -173,8 +173,10 @@ GRANTS: dict[str, TableGrant] = {
                                              "updated_at", "updated_by"),
                              select=(P.MANAGE_LEGAL,)),
     "case_event": TableGrant(insert=(P.MANAGE_LEGAL,), update=(P.MANAGE_LEGAL,),
-                             update_columns=("done_on",), select=(P.MANAGE_LEGAL,)),
-    "case_attachment": TableGrant(insert=(P.MANAGE_LEGAL,), append_only=True,
+                             update_columns=("done_on", "note"), select=(P.MANAGE_LEGAL,)),
+    # Posted, except that an archived case's files are erased (trigger office_erase_only).
+    "case_attachment": TableGrant(insert=(P.MANAGE_LEGAL,), update=(P.MANAGE_LEGAL,),
+                                  update_columns=("file_name", "size", "content", "erased_on"),
                                   select=(P.MANAGE_LEGAL,)),
     # The complaint book: customer care (clerks) and supervisors.
     "complaint": TableGrant(insert=(P.MANAGE_COMPLAINTS,), update=(P.MANAGE_COMPLAINTS,),
@@ -366,6 +368,13 @@ def _triggers(conn: Connection, table: str) -> None:
         conn.execute(text(
             "CREATE OR REPLACE TRIGGER ledger_entry_legal_postings BEFORE INSERT ON ledger_entry "
             "FOR EACH ROW EXECUTE FUNCTION office_legal_postings()"))
+    if table == "case_attachment":
+        conn.execute(text(
+            "CREATE OR REPLACE TRIGGER case_attachment_erasure BEFORE UPDATE OR DELETE "
+            "ON case_attachment FOR EACH ROW EXECUTE FUNCTION office_attachment_erasure()"))
+        conn.execute(text(
+            "CREATE OR REPLACE TRIGGER case_attachment_no_truncate BEFORE TRUNCATE "
+            "ON case_attachment FOR EACH STATEMENT EXECUTE FUNCTION refuse_posted_change()"))
     if table == "app_user":
         conn.execute(text(
             "CREATE OR REPLACE TRIGGER app_user_login_role BEFORE INSERT OR UPDATE ON app_user "
@@ -380,6 +389,7 @@ ROUTINES: dict[str, str | None] = {
     "office_user_sync()": None,
     "refuse_posted_change()": None,
     "office_legal_postings()": None,
+    "office_attachment_erasure()": None,
     "office_take_numbers(text, integer)": "groups",
     "office_lock_posted()": "groups",
     "office_login_begin(text)": "gate",
@@ -417,6 +427,14 @@ def finish(conn: Connection, names: RoleNames) -> None:
 
 
 _DEFINER = "SECURITY DEFINER SET search_path = public, pg_temp"
+#: When an update of a case attachment is its erasure (the migration 0041 says the same to
+#: SQLite).
+_ERASABLE = ("length(NEW.content) = 0 AND NEW.size = 0 AND NEW.file_name = '' "
+             "AND NEW.erased_on IS NOT NULL AND OLD.erased_on IS NULL "
+             "AND NEW.id = OLD.id AND NEW.case_id = OLD.case_id "
+             "AND NEW.media_type = OLD.media_type AND NEW.created_at = OLD.created_at "
+             "AND EXISTS (SELECT 1 FROM legal_case c WHERE c.id = NEW.case_id "
+             "AND c.archived_on IS NOT NULL)")
 
 
 def _functions(names: RoleNames) -> list[str]:
@@ -536,6 +554,18 @@ def _functions(names: RoleNames) -> list[str]:
                       USING ERRCODE = 'insufficient_privilege';
             END IF;
             RETURN NEW;
+        END $$""",
+        # A case attachment is posted: the one change allowed is erasing it with its archived
+        # case (retention, 004 §25). Same condition as SQLite's trigger (migration 0041).
+        f"""CREATE OR REPLACE FUNCTION office_attachment_erasure() RETURNS trigger
+            LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND {_ERASABLE} THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION 'a case attachment is only erased, once its case is archived: '
+                            '% on case_attachment refused', TG_OP
+                  USING ERRCODE = 'insufficient_privilege';
         END $$""",
         # Numbers are taken only forward, by the counter's owner: no role may set a counter.
         f"""CREATE OR REPLACE FUNCTION office_take_numbers(p_series text, p_count integer)

@@ -70,9 +70,11 @@ class CaseEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class CaseAttachment(AppendOnly, Base):
+class CaseAttachment(Base):
     """A scan or PDF kept with a case (stored in the database, so the register travels with
-    its backups)."""
+    its backups). Never changed or deleted; the one thing allowed is erasing it (name, content
+    and size emptied, ``erased_on`` set) once its case is archived (004 §25) — both databases
+    refuse anything else with a trigger."""
 
     __tablename__ = "case_attachment"
 
@@ -84,6 +86,8 @@ class CaseAttachment(AppendOnly, Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_by: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The day the file was erased with its archived case.
+    erased_on: Mapped[date | None]
 
 
 class Complaint(Stamped, Base):

@@ -457,6 +457,9 @@ def attachment_content(db: Database, operator: Operator, attachment_id: int) -> 
         row = s.get(CaseAttachment, attachment_id)
         if row is None:
             raise NotFound(N_("Attachment {id} does not exist."), id=attachment_id)
+        if row.erased_on is not None:
+            raise Conflict(N_("Attachment {id} was erased with its archived case on {day}."),
+                           "file_name", id=attachment_id, day=row.erased_on.isoformat())
         return bytes(row.content)
 
 

@@ -13,16 +13,19 @@ audit (``office-app audit``) stay right.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import literal, select
+from sqlalchemy import literal, select, update
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
 from office_app.errors import N_, FieldError, ValidationError
 from office_app.models import (
     BillingPeriod,
+    CaseAttachment,
+    CaseEvent,
     Complaint,
     Customer,
     DebtWarning,
@@ -134,26 +137,48 @@ class ArchiveResult:
     customers: int
     court_cases: int
     complaints: int
+    #: Case files (scans, PDFs) erased with their cases.
+    attachments: int = 0
 
 
-def archive(db: Database, operator: Operator, on: date) -> ArchiveResult:
-    """Remove the personal data of every contract, court case and complaint past its keeping
-    period on ``on`` (004 §25). Amounts, numbers, dates and posted documents stay."""
+#: Records archived per transaction: a cancelled or failed archiving keeps whole batches.
+BATCH = 50
+
+
+def archive(db: Database, operator: Operator, on: date,
+            selection: Iterable[tuple[str, int]] | None = None,
+            progress: Callable[[int, int], None] | None = None) -> ArchiveResult:
+    """Remove the personal data of the contracts, court cases and complaints past their
+    keeping period on ``on`` (004 §25) — all of them, or those of ``selection`` ((kind,
+    record id) pairs of the report) that are still due. A contract loses its customer's
+    names, addresses, identifiers and contacts (the e-mail address the complaint answers
+    went to included); a court case its outcome, the notes of its events and its files
+    (erased in the database); a complaint its text and reason. Amounts, numbers, dates and
+    posted documents stay, so the books and the audit stay right. Work is committed in
+    batches of ``BATCH`` records, each followed by ``progress(done, total)``: an exception
+    raised by ``progress`` (a cancel) keeps the batches done."""
     _require_supervisor(operator)
     if on > date.today():
         raise ValidationError([FieldError("on", N_(
             "Date: archiving cannot look ahead of today."))])
     with db.unit_of_work() as s:
-        due = _due(s, on)
-        counts = {"contract": 0, "court_case": 0, "complaint": 0}
-        for record in due:
-            if record.kind in counts:
-                _ARCHIVERS[record.kind](s, operator, record.record_id, on)
-                counts[record.kind] += 1
-        return ArchiveResult(counts["contract"], counts["court_case"], counts["complaint"])
+        due = [(r.kind, r.record_id) for r in _due(s, on) if r.kind in _ARCHIVERS]
+    if selection is not None:
+        chosen = set(selection)
+        due = [r for r in due if r in chosen]
+    counts = {"contract": 0, "court_case": 0, "complaint": 0, "attachment": 0}
+    for start in range(0, len(due), BATCH):
+        with db.unit_of_work() as s:
+            for kind, record_id in due[start:start + BATCH]:
+                counts["attachment"] += _ARCHIVERS[kind](s, operator, record_id, on)
+                counts[kind] += 1
+        if progress is not None:
+            progress(min(start + BATCH, len(due)), len(due))
+    return ArchiveResult(counts["contract"], counts["court_case"], counts["complaint"],
+                         counts["attachment"])
 
 
-def _archive_customer(s: Session, operator: Operator, customer_id: int, on: date) -> None:
+def _archive_customer(s: Session, operator: Operator, customer_id: int, on: date) -> int:
     c = s.get(Customer, customer_id)
     assert c is not None
     c.surname = c.given_name = c.address = c.place = c.postal_code = c.phone = c.email = ""
@@ -165,21 +190,33 @@ def _archive_customer(s: Session, operator: Operator, customer_id: int, on: date
     c.socially_vulnerable = False
     c.search_key = search_key(c.code, "", "", "", "")
     c.updated_at, c.updated_by = utcnow(), operator.code
+    return 0
 
 
-def _archive_case(s: Session, operator: Operator, case_id: int, on: date) -> None:
+def _archive_case(s: Session, operator: Operator, case_id: int, on: date) -> int:
+    """The case's outcome and event notes are emptied and its files erased; returns how many
+    files. The case is marked archived first: the databases let a file be erased only then."""
     case = s.get(LegalCase, case_id)
     assert case is not None
     case.outcome, case.archived_on = "", on
     case.updated_at, case.updated_by = utcnow(), operator.code
+    s.flush()
+    s.execute(update(CaseEvent).where(CaseEvent.case_id == case_id, CaseEvent.note != "")
+              .values(note=""))
+    erased = s.execute(update(CaseAttachment).where(
+        CaseAttachment.case_id == case_id, CaseAttachment.erased_on.is_(None))
+        .values(file_name="", content=b"", size=0, erased_on=on))
+    return int(erased.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _archive_complaint(s: Session, operator: Operator, complaint_id: int, on: date) -> None:
+def _archive_complaint(s: Session, operator: Operator, complaint_id: int, on: date) -> int:
     row = s.get(Complaint, complaint_id)
     assert row is not None
     row.description, row.reason, row.archived_on = "", "", on
     row.updated_at, row.updated_by = utcnow(), operator.code
+    return 0
 
 
-_ARCHIVERS = {"contract": _archive_customer, "court_case": _archive_case,
-              "complaint": _archive_complaint}
+_ARCHIVERS: dict[str, Callable[[Session, Operator, int, date], int]] = {
+    "contract": _archive_customer, "court_case": _archive_case,
+    "complaint": _archive_complaint}

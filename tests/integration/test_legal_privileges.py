@@ -43,6 +43,7 @@ def test_the_legal_office_works_under_its_own_connection_and_no_further(
     case = legal.open_case(own, lawyer, CaseInput(cid, "I 7/24", "Osnovni sud u Baru",
                                                   date(2024, 9, 2), "240.00", "35.00"))
     legal.add_event(own, lawyer, case.id, "hearing", date(2024, 9, 10), date(2024, 10, 1))
+    legal.attach(own, lawyer, case.id, "scan.pdf", b"%PDF-1.4 scan")
     legal.close_case(own, lawyer, case.id, "written_off", "uncollectable", date(2024, 12, 1))
     with office.db.engine.connect() as conn:
         stamped = conn.execute(text(
@@ -58,6 +59,10 @@ def test_the_legal_office_works_under_its_own_connection_and_no_further(
             "UPDATE legal_case SET case_number = 'I 8/24'",
             "DELETE FROM legal_case",
             "UPDATE case_attachment SET file_name = 'x'",
+            # erasing is refused too while the case is not archived
+            "UPDATE case_attachment SET file_name = '', content = '', size = 0, "
+            "erased_on = '2024-12-02'",
+            "DELETE FROM case_attachment",
             "DELETE FROM case_event"):
         assert _refused(own, statement) == "42501", statement
 
@@ -80,3 +85,24 @@ def test_a_clerk_keeps_the_complaint_book_under_their_own_connection(
         assert _refused(own, statement) == "42501", statement
     lawyer_db = office.as_role(Role.LEGAL)
     assert _refused(lawyer_db, "INSERT INTO complaint (id) VALUES (-1)") == "42501"
+
+
+def test_a_supervisor_archives_under_their_own_connection(office: Office) -> None:  # noqa: F811
+    from office_app.services import retention
+
+    lawyer, boss = office.operators[Role.LEGAL], office.operators[Role.SUPERVISOR]
+    cid = debtor(office.db, office.operators[Role.CLERK], "Vuković", "240.00",
+                 date(2019, 1, 25))
+    case = legal.open_case(office.db, lawyer, CaseInput(cid, "I 1/19", "Osnovni sud u Baru",
+                                                        date(2019, 3, 1), "240.00"))
+    legal.attach(office.db, lawyer, case.id, "scan.pdf", b"%PDF-1.4 scan")
+    legal.close_case(office.db, lawyer, case.id, "written_off", "uncollectable",
+                     date(2020, 5, 4))
+    own = office.as_role(Role.SUPERVISOR)
+    done = retention.archive(own, boss, date(2025, 6, 1))
+    assert (done.court_cases, done.attachments) == (1, 1)
+    with office.db.engine.connect() as conn:
+        assert tuple(conn.execute(text(
+            "SELECT file_name, size, length(content), erased_on FROM case_attachment")).one()
+        ) == ("", 0, 0, date(2025, 6, 1))
+    assert _refused(own, "UPDATE case_attachment SET file_name = 'back.pdf'") == "42501"

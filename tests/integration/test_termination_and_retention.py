@@ -9,6 +9,8 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from office_app.db import Database
 from office_app.errors import Conflict, PermissionDenied
@@ -67,10 +69,14 @@ def test_archiving_removes_personal_data_and_keeps_the_books_and_the_audit_clean
     sued = debtor(db, clerk, "Vuković", "240.00", date(2019, 1, 25))
     case = legal.open_case(db, lawyer, CaseInput(sued, "I 1/19", "Osnovni sud u Baru",
                                                  date(2019, 3, 1), "240.00", "30.00"))
+    legal.add_event(db, lawyer, case.id, "hearing", date(2019, 4, 2), None,
+                    "Debtor Marko Vuković said he works abroad")
+    scan = legal.attach(db, lawyer, case.id, "vukovic-id-card.pdf", b"%PDF-1.4 scan of an ID")
     legal.close_case(db, lawyer, case.id, "written_off", "uncollectable", date(2020, 5, 4))
     recent = legal.open_case(db, lawyer, CaseInput(
         debtor(db, clerk, "Perović", "99.00"), "I 9/24", "Osnovni sud u Baru",
         date(2024, 3, 1), "99.00"))
+    kept_scan = legal.attach(db, lawyer, recent.id, "perovic.png", b"\x89PNG\r\n\x1a\n..")
     entered = complaints.register(db, clerk, ComplaintInput(
         sued, date(2021, 6, 1), "written", "reading", "Marko Vuković, tel. 067 111 222",
         "10.00"))
@@ -93,7 +99,7 @@ def test_archiving_removes_personal_data_and_keeps_the_books_and_the_audit_clean
         ("complaint", "RK-01-2021-000001")]
     assert all(recent.case_number not in d.reference for d in due)
     done = retention.archive(db, supervisor, date(2025, 6, 1))
-    assert (done.customers, done.court_cases, done.complaints) == (1, 1, 1)
+    assert (done.customers, done.court_cases, done.complaints, done.attachments) == (1, 1, 1, 1)
     customer = get_customer(db, supervisor, sued)
     assert customer.name == "—" and customer.surname == "" and customer.address == ""
     assert customer.email == "" and customer.code == card_before.customer_code
@@ -105,5 +111,41 @@ def test_archiving_removes_personal_data_and_keeps_the_books_and_the_audit_clean
         (r.document_number, r.debit, r.credit) for r in card_before.rows]
     assert card_after.closing_balance == card_before.closing_balance == 0
     assert [c.case_number for c in legal.list_cases(db, supervisor)] == ["I 9/24", "I 1/19"]
+    [archived_case] = [c for c in legal.list_cases(db, supervisor) if c.id == case.id]
+    assert archived_case.outcome == "" and archived_case.amount_sued == D("240.00")
+    assert [e.note for e in legal.events(db, supervisor, case.id)] == [""]
+    [erased] = legal.attachments(db, supervisor, case.id)
+    assert (erased.id, erased.file_name, erased.size) == (scan.id, "", 0)
+    with pytest.raises(Conflict, match="erased with its archived case on 2025-06-01"):
+        legal.attachment_content(db, supervisor, scan.id)
+    assert legal.attachment_content(db, supervisor, kept_scan.id).startswith(b"\x89PNG")
     assert retention.due_for_archiving(db, supervisor, date(2025, 6, 1)) == []
     assert _audit(db) == []
+    # The files of a case still kept cannot be erased or changed, and no file is deleted.
+    for statement in (
+            f"UPDATE case_attachment SET file_name = '', content = :empty, size = 0, "
+            f"erased_on = '2025-06-01' WHERE id = {kept_scan.id}",
+            f"UPDATE case_attachment SET file_name = 'x.pdf' WHERE id = {scan.id}",
+            f"DELETE FROM case_attachment WHERE id = {scan.id}"):
+        with pytest.raises(DBAPIError, match="case attachment is only erased|append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(text(statement), {"empty": b""})
+
+
+def test_archiving_a_selection_in_batches_reports_progress(
+        db: Database, clerk: Operator, supervisor: Operator) -> None:
+    entered = []
+    for n in range(3):
+        cid = debtor(db, clerk, f"Kupac{n}", None)
+        row = complaints.register(db, clerk, ComplaintInput(
+            cid, date(2021, 6, 1 + n), "written", "meter", f"Text {n}", "0"))
+        complaints.answer(db, clerk, row.id, "rejected", "Meter is right.", date(2021, 6, 8))
+        entered.append(row)
+    reports: list[tuple[int, int]] = []
+    done = retention.archive(db, supervisor, date(2025, 6, 1),
+                             [("complaint", entered[0].id), ("complaint", entered[2].id)],
+                             lambda n, total: reports.append((n, total)))
+    assert done.complaints == 2 and reports == [(2, 2)]
+    assert [d.reference for d in retention.due_for_archiving(db, supervisor,
+                                                             date(2025, 6, 1))] == [
+        entered[1].number]
