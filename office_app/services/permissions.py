@@ -47,6 +47,7 @@ class Permission(enum.StrEnum):
     MANAGE_COMPLAINTS = "manage_complaints"  # complaint book (customer care)
     COLLECT_DEBT = "collect_debt"          # warnings, disconnection and reconnection orders
     SUPERVISE_CASH = "supervise_cash"      # storno, slip reprints, closing a forgotten drawer
+    ARCHIVE_RECORDS = "archive_records"    # retention: archive records past their keeping period
 
 
 _ALL = frozenset(Permission)
@@ -58,7 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_PERIODS, Permission.VIEW_LEDGER, Permission.PRINT_INVOICES,
         Permission.MANAGE_TARIFFS, Permission.RUN_BILLING, Permission.CORRECT_INVOICES,
         Permission.POST_PAYMENTS, Permission.COLLECT_DEBT, Permission.MANAGE_LEGAL,
-        Permission.MANAGE_COMPLAINTS, Permission.SUPERVISE_CASH}),
+        Permission.MANAGE_COMPLAINTS, Permission.SUPERVISE_CASH, Permission.ARCHIVE_RECORDS}),
     Role.CLERK: frozenset({Permission.VIEW_CUSTOMERS, Permission.EDIT_CUSTOMERS,
                            Permission.KEY_READINGS, Permission.VIEW_LEDGER,
                            Permission.PRINT_INVOICES, Permission.MANAGE_COMPLAINTS}),

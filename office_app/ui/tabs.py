@@ -41,4 +41,6 @@ TAB_SPECS: list[TabSpec] = [
     TabSpec("network", N_("Zones and readers"), "office_app.ui.network", Permission.EDIT_NETWORK),
     TabSpec("users", N_("Users"), "office_app.ui.users", Permission.MANAGE_USERS),
     TabSpec("audit", N_("Audit"), "office_app.ui.audit", Permission.VIEW_AUDIT),
+    TabSpec("retention", N_("Retention"), "office_app.ui.retention",
+            Permission.ARCHIVE_RECORDS),
 ]
