@@ -1,4 +1,5 @@
-"""Dialogs of the complaint book: a new complaint and its answer."""
+"""Dialogs of the complaint book: a new complaint, its answer and the correction of a
+justified one."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -105,3 +106,39 @@ class AnswerDialog(BaseDialog):
         day = self.field("answered_on").value() or date.today()
         db, operator, complaint_id = self.context.db, self.context.operator, self.record.id
         return lambda: complaints.answer(db, operator, complaint_id, decision, reason, day)
+
+
+class CorrectionDialog(BaseDialog):
+    """The credit or debit note a justified complaint calls for (a supervisor's right): the
+    invoice (the complaint's first by default), the kind, the net amount and the date."""
+
+    def __init__(self, context: AppContext, record: ComplaintRecord,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Correct the bill for complaint {number}", number=record.number),
+                         context.runner, parent)
+        self.context, self.record = context, record
+        kind = QComboBox()
+        kind.addItem(_("Credit note (lowers the bill)"), "credit")
+        kind.addItem(_("Debit note (raises the bill)"), "debit")
+        widgets = [
+            self.add_row("invoice_id", _("Invoice number"), QLineEdit()),
+            self.add_row("kind", _("Correction"), kind),
+            self.add_row("net_amount", _("Net amount"),
+                         NumberField("net_amount", _("Net amount"), decimal=True)),
+            self.add_row("on", _("Date"), DateField("on", _("Date")))]
+        self.field("invoice_id").setText(record.invoice_numbers[0] if record.invoice_numbers
+                                         else "")
+        self.field("on").set_value(date.today())
+        _finish(self, widgets)
+
+    def save(self) -> Callable[[], Any]:
+        number = self.field("invoice_id").text().strip()
+        kind, amount = self.field("kind").currentData(), self.field("net_amount").value()
+        day = self.field("on").value() or date.today()
+        db, operator, complaint_id = self.context.db, self.context.operator, self.record.id
+
+        def work() -> ComplaintRecord:
+            invoice = invoices.find_invoice(db, operator, number)
+            return complaints.correct(db, operator, complaint_id, invoice.id, kind,
+                                      amount if amount is not None else "", day)
+        return work

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -30,7 +31,8 @@ from office_app.services.complaints import (
     SUBJECT_LABELS,
     ComplaintRecord,
 )
-from office_app.ui.complaints.dialogs import AnswerDialog, ComplaintDialog
+from office_app.services.permissions import Permission
+from office_app.ui.complaints.dialogs import AnswerDialog, ComplaintDialog, CorrectionDialog
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
@@ -86,6 +88,7 @@ class ComplaintsWidget(QWidget):
         bar = QHBoxLayout()
         for key, label, slot in (("new", _("New complaint…"), self.new_complaint),
                                  ("answer", _("Answer…"), self.answer),
+                                 ("correct", _("Correction…"), self.correct),
                                  ("print", _("Print complaint…"), self.print_complaint),
                                  ("letter", _("Answer letter…"), self.letter),
                                  ("email", _("E-mail draft…"), self.email)):
@@ -94,6 +97,8 @@ class ComplaintsWidget(QWidget):
             button.clicked.connect(slot)
             bar.addWidget(button)
             self.buttons[key] = button
+        # Credit and debit notes are a supervisor's: a clerk does not see the button.
+        self.buttons["correct"].setVisible(context.operator.can(Permission.CORRECT_INVOICES))
         bar.addStretch(1)
         bar.addWidget(self.overdue_label)
         bar.addWidget(self.open_only)
@@ -131,6 +136,17 @@ class ComplaintsWidget(QWidget):
         record = self.current()
         if record is not None and record.is_open:
             self._run(AnswerDialog(self.context, record, self))
+
+    def correct(self) -> None:
+        """A supervisor issues the credit or debit note of a justified complaint."""
+        record = self.current()
+        if record is None:
+            return
+        if record.decision != "justified" or record.correction_note_id is not None:
+            QMessageBox.information(self, _("Correction"), _(
+                "Only a complaint decided justified and not yet corrected is corrected."))
+            return
+        self._run(CorrectionDialog(self.context, record, self))
 
     def _save(self, name: str, pattern: str, make: Callable[[int], bytes]) -> None:
         record = self.current()
