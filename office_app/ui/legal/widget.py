@@ -24,11 +24,26 @@ from PySide6.QtWidgets import (
 from office_app.errors import N_
 from office_app.i18n import _, current
 from office_app.services import enforcement, legal
-from office_app.services.legal import EVENT_LABELS, STAGE_LABELS, CaseRecord, EventRecord
+from office_app.services.enforcement import BatchFiled
+from office_app.services.legal import (
+    EVENT_LABELS,
+    STAGE_LABELS,
+    AttachmentRecord,
+    CaseRecord,
+    EventRecord,
+)
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
-from office_app.ui.legal.dialogs import CaseDialog, CloseDialog, EventDialog
+from office_app.ui.legal.dialogs import (
+    AttachDialog,
+    CaseDialog,
+    CloseDialog,
+    CostsDialog,
+    EventDialog,
+    ProposalsDialog,
+    StageDialog,
+)
 
 MISSED = QColor("#fde2e1")
 
@@ -62,6 +77,13 @@ EVENT_COLUMNS = [
     Column(N_("Note"), lambda e: e.note, width=30),
 ]
 
+DOCUMENT_COLUMNS = [
+    Column(N_("File"), lambda a: a.file_name, width=24),
+    Column(N_("Kind"), lambda a: a.media_type, width=14),
+    Column(N_("Size (KB)"), lambda a: f"{a.size / 1024:.0f}", width=8, align_right=True),
+    Column(N_("Entered by"), lambda a: a.created_by, width=8),
+]
+
 
 class DeadlineTableModel(ListTableModel):
     """Events with open deadlines; missed ones are shaded red."""
@@ -85,11 +107,13 @@ class LegalWidget(QWidget):
         self.cases = ListTableModel(CASE_COLUMNS, self)
         self.events = ListTableModel(EVENT_COLUMNS, self)
         self.deadlines = DeadlineTableModel(EVENT_COLUMNS, self)
-        self.case_table, self.event_table, self.deadline_table = (
-            QTableView(), QTableView(), QTableView())
+        self.documents = ListTableModel(DOCUMENT_COLUMNS, self)
+        self.case_table, self.event_table, self.deadline_table, self.document_table = (
+            QTableView(), QTableView(), QTableView(), QTableView())
         for view, model, name in ((self.case_table, self.cases, "cases"),
                                   (self.event_table, self.events, "events"),
-                                  (self.deadline_table, self.deadlines, "deadlines")):
+                                  (self.deadline_table, self.deadlines, "deadlines"),
+                                  (self.document_table, self.documents, "documents")):
             configure_view(view, model)
             view.setObjectName(name)
         self.case_table.selectionModel().currentRowChanged.connect(self._on_case_changed)
@@ -99,8 +123,11 @@ class LegalWidget(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
         for key, label, slot in (("new", _("New case…"), self.new_case),
+                                 ("batch", _("File proposals…"), self.file_proposals),
                                  ("event", _("Add event…"), self.add_event),
                                  ("attach", _("Attach document…"), self.attach),
+                                 ("stage", _("Stage…"), self.set_stage),
+                                 ("costs", _("Costs…"), self.post_costs),
                                  ("close", _("Close case…"), self.close_case),
                                  ("proposal", _("Enforcement proposal…"), self.proposal)):
             button = QPushButton(label)
@@ -112,6 +139,7 @@ class LegalWidget(QWidget):
         bar.addWidget(self.open_only)
         lower = QSplitter(Qt.Orientation.Horizontal)
         for title, view in ((_("Events of the case"), self.event_table),
+                            (_("Documents of the case"), self.document_table),
                             (_("Deadlines: missed and next 14 days"), self.deadline_table)):
             box = QGroupBox(title)
             QVBoxLayout(box).addWidget(view)
@@ -152,10 +180,17 @@ class LegalWidget(QWidget):
         case = self.current_case()
         if case is None:
             self.events.set_rows([])
+            self.documents.set_rows([])
             return
         db, operator = self.context.db, self.context.operator
-        self.context.runner.run(lambda: legal.events(db, operator, case.id),
-                                self.events.set_rows, lambda exc: show_error(self, exc))
+        self.context.runner.run(
+            lambda: (legal.events(db, operator, case.id),
+                     legal.attachments(db, operator, case.id)),
+            self._case_loaded, lambda exc: show_error(self, exc))
+
+    def _case_loaded(self, result: tuple[list[EventRecord], list[AttachmentRecord]]) -> None:
+        self.events.set_rows(result[0])
+        self.documents.set_rows(result[1])
 
     # -- actions ---------------------------------------------------------------------------
     def _run(self, dialog: QDialog) -> None:
@@ -177,19 +212,33 @@ class LegalWidget(QWidget):
 
     def attach(self) -> None:
         case = self.current_case()
-        if case is None:
-            return
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Attach a document"), "", _("PDF and images (*.pdf *.png *.jpg *.jpeg "
-                                               "*.tif *.tiff)"))
-        if not path:
-            return
-        db, operator = self.context.db, self.context.operator
+        if case is not None:
+            self._run(AttachDialog(self.context, case, self))
 
-        def work() -> legal.AttachmentRecord:
-            return legal.attach(db, operator, case.id, Path(path).name, Path(path).read_bytes())
-        self.context.runner.run(work, lambda _r: self.refresh(),
-                                lambda exc: show_error(self, exc))
+    def set_stage(self) -> None:
+        case = self.current_case()
+        if case is not None and case.is_open:
+            self._run(StageDialog(self.context, case, self))
+
+    def post_costs(self) -> None:
+        case = self.current_case()
+        if case is not None and case.is_open:
+            self._run(CostsDialog(self.context, case, self))
+
+    def file_proposals(self) -> None:
+        """Pick candidates and file a batch; the proposals (five copies each, with their
+        attachments) are then saved as one PDF to print."""
+        dialog = ProposalsDialog(self.context, self)
+        if not dialog.exec():
+            return
+        self.refresh()
+        filed: BatchFiled = dialog.result_value
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the enforcement proposals"),
+            f"proposals-{date.today().isoformat()}.pdf", _("PDF documents (*.pdf)"))
+        if path:
+            self.context.runner.run(lambda: Path(path).write_bytes(filed.pdf), lambda _r: None,
+                                    lambda exc: show_error(self, exc))
 
     def proposal(self) -> None:
         case = self.current_case()
