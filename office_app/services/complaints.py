@@ -303,6 +303,17 @@ def correct(db: Database, operator: Operator, complaint_id: int, invoice_id: int
 
 # --- documents --------------------------------------------------------------------------------
 
+def _kept(s: Session, complaint_id: int) -> Complaint:
+    """A complaint whose text is still kept: an archived one (retention, 004 §25) has lost
+    it, so no document or e-mail is made of it any more."""
+    row = _complaint(s, complaint_id)
+    if row.archived_on is not None:
+        raise Conflict(N_("Complaint {number} was archived on {day}: its text is no longer "
+                          "kept, so no document is made of it."), "number", number=row.number,
+                       day=row.archived_on.isoformat())
+    return row
+
+
 def complaint_document(db: Database, operator: Operator, complaint_id: int) -> bytes:
     """The complaint as entered, two copies (customer, complaint book), in the customer's
     language."""
@@ -310,7 +321,7 @@ def complaint_document(db: Database, operator: Operator, complaint_id: int) -> b
 
     operator.require(Permission.MANAGE_COMPLAINTS)
     with db.unit_of_work() as s:
-        record, office = _record(s, _complaint(s, complaint_id)), office_in(s)
+        record, office = _record(s, _kept(s, complaint_id)), office_in(s)
     return complaint_pdf(record, office, record.customer_language, operator.code, utcnow())
 
 
@@ -324,7 +335,7 @@ def _answered(db: Database, operator: Operator,
               complaint_id: int) -> tuple[ComplaintRecord, OfficeInfo]:
     operator.require(Permission.MANAGE_COMPLAINTS)
     with db.unit_of_work() as s:
-        record, office = _record(s, _complaint(s, complaint_id)), office_in(s)
+        record, office = _record(s, _kept(s, complaint_id)), office_in(s)
     if record.answered_on is None:
         raise Conflict(N_("Complaint {number} is not answered yet: record the decision "
                           "first."), "decision", number=record.number)

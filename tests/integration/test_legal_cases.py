@@ -81,6 +81,19 @@ def test_writing_off_posts_a_credit_of_what_is_owed_and_clears_T(
     assert _status(db, supervisor, cid) is None
 
 
+def test_writing_off_is_refused_when_the_card_shows_nothing_owed(
+        db: Database, clerk: Operator, supervisor: Operator, lawyer: Operator) -> None:
+    cid = debtor(db, clerk, "Vuković", "240.00")
+    case = legal.open_case(db, lawyer, _case(cid, fee="0", costs="0"))
+    pay(db, cid, "240.00", date(2024, 10, 20), "B-1")
+    with pytest.raises(Conflict) as refused:
+        legal.close_case(db, lawyer, case.id, "written_off", "uncollectable", date(2024, 11, 1))
+    assert refused.value.field == "stage" and "owes nothing" in str(refused.value)
+    card = ledger.card(db, supervisor, cid)
+    assert [r.document_type for r in card.rows if r.document_type == "write_off"] == []
+    assert legal.get_case(db, lawyer, case.id).is_open and _status(db, supervisor, cid) == "T"
+
+
 def test_T_stays_while_another_case_of_the_customer_is_open(
         db: Database, clerk: Operator, supervisor: Operator, lawyer: Operator) -> None:
     cid = debtor(db, clerk, "Vuković", "240.00")

@@ -106,6 +106,10 @@ def test_archiving_removes_personal_data_and_keeps_the_books_and_the_audit_clean
     [kept] = complaints.list_complaints(db, supervisor, customer_id=sued)
     assert kept.description == "" and kept.reason == "" and kept.number == entered.number
     assert kept.disputed_amount == D("10.00") and kept.decision == "rejected"
+    for document in (complaints.complaint_document, complaints.answer_letter,
+                     complaints.answer_email):
+        with pytest.raises(Conflict, match="archived on 2025-06-01"):
+            document(db, supervisor, entered.id)
     card_after = ledger.card(db, supervisor, sued)
     assert [(r.document_number, r.debit, r.credit) for r in card_after.rows] == [
         (r.document_number, r.debit, r.credit) for r in card_before.rows]
