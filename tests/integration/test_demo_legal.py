@@ -40,3 +40,22 @@ def _customers_n(db: Database) -> list[int]:
 
     with db.unit_of_work() as s:
         return list(s.scalars(select(Customer.id).where(Customer.status == "N")))
+
+
+def test_archiving_the_demo_office_keeps_the_books_and_the_audit_clean(db: Database) -> None:
+    from office_app.services import ledger, retention
+
+    build_demo(db, 120, seed=5, today=date(2023, 1, 16))
+    on = date(2026, 11, 28)         # long after the demo's day: its closed cases are due
+    due = retention.due_for_archiving(db, SYSTEM, on)
+    balances = {c.customer_id: ledger.card(db, SYSTEM, c.customer_id).closing_balance
+                for c in legal.list_cases(db, SYSTEM)}
+    done = retention.archive(db, SYSTEM, on)
+    assert done.court_cases == sum(1 for d in due if d.kind == "court_case") > 0
+    assert done.complaints == sum(1 for d in due if d.kind == "complaint") > 0
+    assert done.attachments > 0
+    assert {cid: ledger.card(db, SYSTEM, cid).closing_balance for cid in balances} == balances
+    assert [d.kind for d in retention.due_for_archiving(db, SYSTEM, on)
+            if retention.KEEPING[d.kind].archived] == []
+    with db.unit_of_work() as s:
+        assert [v for check in CHECKS.values() for v in check(s, Scope())] == []
