@@ -98,9 +98,24 @@ def test_a_supervisor_archives_under_their_own_connection(office: Office) -> Non
     legal.attach(office.db, lawyer, case.id, "scan.pdf", b"%PDF-1.4 scan")
     legal.close_case(office.db, lawyer, case.id, "written_off", "uncollectable",
                      date(2020, 5, 4))
+    from office_app.services import complaints
+    from office_app.services.complaints import ComplaintInput
+
+    clerk = office.operators[Role.CLERK]
+    entered = complaints.register(office.db, clerk, ComplaintInput(
+        cid, date(2021, 6, 1), "written", "reading", "Marko Vuković, 067 111 222", "0"))
+    complaints.answer(office.db, clerk, entered.id, "rejected", "Confirmed.", date(2021, 6, 8))
+    with office.db.engine.begin() as conn:      # the contract ended long ago
+        conn.execute(text("UPDATE customer SET status = 'N', status_date = '2019-12-31' "
+                          "WHERE id = :i"), {"i": cid})
     own = office.as_role(Role.SUPERVISOR)
     done = retention.archive(own, boss, date(2025, 6, 1))
-    assert (done.court_cases, done.attachments) == (1, 1)
+    assert (done.customers, done.court_cases, done.complaints, done.attachments) == (
+        1, 1, 1, 1)
+    with office.db.engine.connect() as conn:
+        assert conn.execute(text("SELECT name, email FROM customer WHERE id = :i"),
+                            {"i": cid}).one() == ("—", "")
+        assert conn.scalar(text("SELECT description FROM complaint")) == ""
     with office.db.engine.connect() as conn:
         assert tuple(conn.execute(text(
             "SELECT file_name, size, length(content), erased_on FROM case_attachment")).one()
