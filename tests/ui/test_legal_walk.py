@@ -5,6 +5,8 @@ enforcement proposals with their attachments, adds events with deadlines, attach
 follows a case to its end (T set and cleared, costs on the card)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal as D
 from email import message_from_bytes
@@ -28,6 +30,7 @@ from office_app.services.customers import get_customer
 from office_app.services.office import save_office
 from office_app.services.permissions import Role
 from office_app.services.users import UserInfo
+from office_app.ui import changes
 from office_app.ui.complaints import create_tab as complaints_tab
 from office_app.ui.complaints.dialogs import AnswerDialog, ComplaintDialog, CorrectionDialog
 from office_app.ui.context import AppContext
@@ -62,6 +65,21 @@ def _show(qtbot: QtBot, tab: Any) -> Any:
     tab.show()
     qtbot.waitExposed(tab)
     return tab
+
+
+@contextmanager
+def _told() -> Iterator[list[tuple[str, int]]]:
+    """What the "what changed" bus was told meanwhile."""
+    told: list[tuple[str, int]] = []
+
+    def record(kind: str, customer_id: int) -> None:
+        told.append((kind, customer_id))
+
+    changes.bus().sig_changed.connect(record)
+    try:
+        yield told
+    finally:
+        changes.bus().sig_changed.disconnect(record)
 
 
 def _click(qtbot: QtBot, button: Any) -> None:
@@ -133,8 +151,10 @@ def test_customer_care_runs_the_book_with_its_deadline_and_correction(
         dialog.submit()  # type: ignore[attr-defined]
         assert not dialog.isVisible()
 
-    in_dialog(monkeypatch, CorrectionDialog, lambda: _click(qtbot, boss_tab.buttons["correct"]),
-              credit)
+    with _told() as told:
+        in_dialog(monkeypatch, CorrectionDialog,
+                  lambda: _click(qtbot, boss_tab.buttons["correct"]), credit)
+    assert told == [(changes.PAYMENT, cid)]
     corrected = rows(boss_tab.table)[0]
     assert corrected[10].startswith("CN-01-")
     note = next(r for r in ledger.card(db, supervisor, cid).rows
@@ -253,7 +273,9 @@ def test_a_legal_clerk_files_a_batch_and_follows_a_case_to_its_end(
         dialog.field("description").setText("costs awarded by the decision")
         dialog.submit()
 
-    in_dialog(monkeypatch, CostsDialog, lambda: _click(qtbot, tab.buttons["costs"]), costs)
+    with _told() as told:
+        in_dialog(monkeypatch, CostsDialog, lambda: _click(qtbot, tab.buttons["costs"]), costs)
+    assert told == [(changes.PAYMENT, 0)]      # open financial cards refresh
     card = ledger.card(db, boss, owing)
     assert [(r.document_type, r.debit) for r in card.rows if r.document_type == "court_costs"
             ] == [("court_costs", D("35.00")), ("court_costs", D("20.00"))]

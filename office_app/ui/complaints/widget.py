@@ -32,6 +32,7 @@ from office_app.services.complaints import (
     ComplaintRecord,
 )
 from office_app.services.permissions import Permission
+from office_app.ui import changes
 from office_app.ui.complaints.dialogs import AnswerDialog, ComplaintDialog, CorrectionDialog
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
@@ -146,7 +147,10 @@ class ComplaintsWidget(QWidget):
             QMessageBox.information(self, _("Correction"), _(
                 "Only a complaint decided justified and not yet corrected is corrected."))
             return
-        self._run(CorrectionDialog(self.context, record, self))
+        dialog = CorrectionDialog(self.context, record, self)
+        self._run(dialog)
+        if dialog.result_value is not None:    # a credit or debit note is on the card
+            changes.bus().notify(changes.PAYMENT, record.customer_id)
 
     def _save(self, name: str, pattern: str, make: Callable[[int], bytes]) -> None:
         record = self.current()

@@ -32,6 +32,7 @@ from office_app.services.legal import (
     CaseRecord,
     EventRecord,
 )
+from office_app.ui import changes
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
@@ -193,12 +194,16 @@ class LegalWidget(QWidget):
         self.documents.set_rows(result[1])
 
     # -- actions ---------------------------------------------------------------------------
-    def _run(self, dialog: QDialog) -> None:
+    def _run(self, dialog: QDialog, card_changed: bool = False) -> None:
+        """``card_changed``: the dialog posts to a financial card (court fee and costs, a
+        write-off), so open cards are told to refresh."""
         if dialog.exec():
             self.refresh()
+            if card_changed:
+                changes.bus().notify(changes.PAYMENT, 0)
 
     def new_case(self) -> None:
-        self._run(CaseDialog(self.context, self))
+        self._run(CaseDialog(self.context, self), card_changed=True)
 
     def add_event(self) -> None:
         case = self.current_case()
@@ -208,7 +213,7 @@ class LegalWidget(QWidget):
     def close_case(self) -> None:
         case = self.current_case()
         if case is not None and case.is_open:
-            self._run(CloseDialog(self.context, case, self))
+            self._run(CloseDialog(self.context, case, self), card_changed=True)
 
     def attach(self) -> None:
         case = self.current_case()
@@ -223,7 +228,7 @@ class LegalWidget(QWidget):
     def post_costs(self) -> None:
         case = self.current_case()
         if case is not None and case.is_open:
-            self._run(CostsDialog(self.context, case, self))
+            self._run(CostsDialog(self.context, case, self), card_changed=True)
 
     def file_proposals(self) -> None:
         """Pick candidates and file a batch; the proposals (five copies each, with their
@@ -232,6 +237,7 @@ class LegalWidget(QWidget):
         if not dialog.exec():
             return
         self.refresh()
+        changes.bus().notify(changes.PAYMENT, 0)
         filed: BatchFiled = dialog.result_value
         path, _filter = QFileDialog.getSaveFileName(
             self, _("Save the enforcement proposals"),
