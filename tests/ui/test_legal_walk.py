@@ -260,6 +260,15 @@ def test_a_legal_clerk_files_a_batch_and_follows_a_case_to_its_end(
 
     in_dialog(monkeypatch, AttachDialog, lambda: _click(qtbot, tab.buttons["attach"]), attach)
     assert [r[0] for r in rows(tab.document_table)] == ["rjesenje.pdf"]
+    tab.document_table.selectRow(0)
+    copy = tmp_path / "copy.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(copy), ""))
+    _click(qtbot, tab.buttons["save_document"])
+    assert copy.read_bytes() == PDF
+    tab.event_table.selectRow(0)                 # the missed one was dealt with today
+    _click(qtbot, tab.buttons["done"])
+    assert [e.note for e in tab.deadlines.rows() if e.case_number == case_number] == [
+        "hearing"]
 
     def decision(dialog: Any) -> None:
         dialog.field("stage").setCurrentIndex(1)

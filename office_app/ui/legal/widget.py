@@ -138,12 +138,22 @@ class LegalWidget(QWidget):
             self.buttons[key] = button
         bar.addStretch(1)
         bar.addWidget(self.open_only)
+        for key, label, slot in (("done", _("Mark done"), self.mark_done),
+                                 ("save_document", _("Save document…"), self.save_document)):
+            button = QPushButton(label)
+            button.setObjectName(key)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
         lower = QSplitter(Qt.Orientation.Horizontal)
-        for title, view in ((_("Events of the case"), self.event_table),
-                            (_("Documents of the case"), self.document_table),
-                            (_("Deadlines: missed and next 14 days"), self.deadline_table)):
+        for title, view, key in (
+                (_("Events of the case"), self.event_table, "done"),
+                (_("Documents of the case"), self.document_table, "save_document"),
+                (_("Deadlines: missed and next 14 days"), self.deadline_table, "")):
             box = QGroupBox(title)
-            QVBoxLayout(box).addWidget(view)
+            inner = QVBoxLayout(box)
+            inner.addWidget(view)
+            if key:
+                inner.addWidget(self.buttons[key], 0, Qt.AlignmentFlag.AlignRight)
             lower.addWidget(box)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.case_table)
@@ -229,6 +239,32 @@ class LegalWidget(QWidget):
         case = self.current_case()
         if case is not None and case.is_open:
             self._run(CostsDialog(self.context, case, self), card_changed=True)
+
+    def mark_done(self) -> None:
+        """The selected event of the case was dealt with today: its deadline leaves the
+        list of missed and upcoming ones."""
+        row = selected_row(self.event_table)
+        event: EventRecord | None = self.events.record_at(row) if row is not None else None
+        if event is None or event.done_on is not None:
+            return
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(lambda: legal.mark_done(db, operator, event.id, date.today()),
+                                lambda _r: self.refresh(), lambda exc: show_error(self, exc))
+
+    def save_document(self) -> None:
+        row = selected_row(self.document_table)
+        document: AttachmentRecord | None = (self.documents.record_at(row)
+                                             if row is not None else None)
+        if document is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the document"),
+                                                    document.file_name)
+        if not path:
+            return
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(
+            lambda: Path(path).write_bytes(legal.attachment_content(db, operator, document.id)),
+            lambda _r: None, lambda exc: show_error(self, exc))
 
     def file_proposals(self) -> None:
         """Pick candidates and file a batch; the proposals (five copies each, with their
