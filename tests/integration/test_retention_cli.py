@@ -43,7 +43,8 @@ def test_report_archive_and_notice(sqlite_db: Database, clerk: Operator, supervi
     assert [(r["kind"], r["reference"]) for r in json.loads(capsys.readouterr().out)] == [
         ("contract", code), ("complaint", "RK-01-2021-000001")]
     assert main(["retention", "archive", "--on", "2025-06-01", "--db", url]) == 0
-    assert "archived: 1 customers, 0 court cases, 1 complaints" in capsys.readouterr().out
+    assert "archived: 1 customers, 0 court cases, 1 complaints (0 case files erased)" in \
+        capsys.readouterr().out
     assert main(["retention", "report", "--on", "2025-06-01", "--db", url]) == 0
     assert "0 records past their keeping period" in capsys.readouterr().out
     assert get_customer(sqlite_db, supervisor, cid).name == "—"
