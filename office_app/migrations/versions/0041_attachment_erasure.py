@@ -37,12 +37,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    if postgresql:
         op.execute("DROP TRIGGER IF EXISTS case_attachment_erasure ON case_attachment")
     else:
         op.execute("DROP TRIGGER IF EXISTS case_attachment_erase_only")
-        op.execute("CREATE TRIGGER case_attachment_no_update BEFORE UPDATE ON case_attachment "
-                   "BEGIN SELECT RAISE(ABORT, 'posted records are append-only: UPDATE on "
-                   "case_attachment refused'); END")
     with op.batch_alter_table('case_attachment', schema=None) as batch_op:
         batch_op.drop_column('erased_on')
+    if postgresql:
+        return      # office_app.privileges.apply puts the append-only trigger back
+    # Dropping a column rebuilds the SQLite table, and its triggers with it.
+    for action in ("UPDATE", "DELETE"):
+        op.execute(f"DROP TRIGGER IF EXISTS case_attachment_no_{action.lower()}")
+        op.execute(f"CREATE TRIGGER case_attachment_no_{action.lower()} BEFORE {action} ON "
+                   f"case_attachment BEGIN SELECT RAISE(ABORT, 'posted records are "
+                   f"append-only: {action} on case_attachment refused'); END")
