@@ -153,3 +153,28 @@ def test_archiving_a_selection_in_batches_reports_progress(
     assert [d.reference for d in retention.due_for_archiving(db, supervisor,
                                                              date(2025, 6, 1))] == [
         entered[1].number]
+
+
+def test_a_cancelled_archiving_keeps_the_batches_it_finished(
+        db: Database, clerk: Operator, supervisor: Operator,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3):
+        cid = debtor(db, clerk, f"Kupac{n}", None)
+        row = complaints.register(db, clerk, ComplaintInput(
+            cid, date(2021, 6, 1 + n), "written", "meter", f"Text {n}", "0"))
+        complaints.answer(db, clerk, row.id, "rejected", "Meter is right.", date(2021, 6, 8))
+    monkeypatch.setattr(retention, "BATCH", 2)
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(done: int, total: int) -> None:
+        raise Cancelled(f"{done}/{total}")
+
+    with pytest.raises(Cancelled, match="2/3"):
+        retention.archive(db, supervisor, date(2025, 6, 1), progress=cancel)
+    left = retention.due_for_archiving(db, supervisor, date(2025, 6, 1))
+    assert [d.reference for d in left] == ["RK-01-2021-000003"]
+    texts = {c.number: c.description for c in complaints.list_complaints(db, supervisor)}
+    assert texts == {"RK-01-2021-000001": "", "RK-01-2021-000002": "",
+                     "RK-01-2021-000003": "Text 2"}
