@@ -4,7 +4,8 @@ A court case belongs to one customer; its events (hearings, decisions, appeals, 
 the public enforcement officer) carry dates and deadlines; its documents (scans, PDFs) are kept
 in the database. A complaint is entered with its number, decided justified or not, answered
 within the legal deadline and, when justified, linked to the credit or debit note that corrects
-the bill. Attachments and the complaint's invoice links are posted records (append-only); a
+the bill. Attachments (erased only with their archived case) and the complaint's invoice links
+are posted records (append-only); a
 case and a complaint are registers whose stage and decision are updated column by column.
 """
 from __future__ import annotations

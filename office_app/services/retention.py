@@ -7,7 +7,8 @@ period, warnings 12 months and disconnection orders 1 year after issue, court ca
 after the case ends, complaints 1 year after the answer. ``due_for_archiving`` is the
 supervisor's report of what has passed its period on a day; ``archive`` removes the personal
 data of those records (004 §25) — names, addresses, identifiers, contacts, the complaint's and
-case's free text — but never a posted document, an amount or a number: invoices, the
+case's free text, the case's event notes and its files (erased in the database, the one change
+a case file allows) — but never a posted document, an amount or a number: invoices, the
 financial card, warnings, orders and the numbering stay as they were, so the books and the
 audit (``office-app audit``) stay right.
 """
