@@ -5,8 +5,8 @@ the public enforcement officer) carry dates and deadlines; its documents (scans,
 in the database. A complaint is entered with its number, decided justified or not, answered
 within the legal deadline and, when justified, linked to the credit or debit note that corrects
 the bill. Attachments (erased only with their archived case) and the complaint's invoice links
-are posted records (append-only); a
-case and a complaint are registers whose stage and decision are updated column by column.
+are posted records (append-only); a case and a complaint are registers whose stage and
+decision are updated column by column.
 """
 from __future__ import annotations
 
