@@ -214,3 +214,22 @@ def test_the_database_keeps_one_active_plan_per_customer(db: Database,
             "created_by, created_at FROM installment_plan")
     with pytest.raises(IntegrityError), db.engine.begin() as conn:
         conn.execute(text(copy))
+
+
+def test_the_warning_run_leaves_out_a_customer_whose_plan_is_in_force(
+        db: Database, supervisor: Operator) -> None:
+    """Issue 11: an unpaid installment still within the plan is not warned; once the plan is
+    broken the customer is warned again for the rest that fell due."""
+    from office_app.services.collection.warnings import WarningCriteria, preview_warnings
+
+    customer = customer_with_debt(db)
+    plans.create_plan(db, supervisor, standard_terms(customer))
+    criteria = WarningCriteria(as_of=date(2024, 4, 20), min_debt=D("10.00"), min_days=0)
+    (found,) = [c for c in preview_warnings(db, supervisor, criteria).candidates
+                if c.customer_id == customer]
+    assert found.reason == plans.IN_PLAN and found.debt == D("86.50")
+    plans.check_plans(db, supervisor, date(2024, 4, 26))
+    later = WarningCriteria(as_of=date(2024, 4, 27), min_debt=D("10.00"), min_days=0)
+    (found,) = [c for c in preview_warnings(db, supervisor, later).candidates
+                if c.customer_id == customer]
+    assert found.reason == ""

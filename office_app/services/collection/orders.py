@@ -46,6 +46,7 @@ from office_app.services.billing import points as billing_points
 from office_app.services.billing.pricing import MissingTariff, PriceBook, money
 from office_app.services.billing.tariffs import price_book
 from office_app.services.bulk_insert import one_of
+from office_app.services.collection import hooks
 from office_app.services.collection.warnings import PAYMENT_TYPES
 from office_app.services.customer_status import StatusOrigin
 from office_app.services.ledger import ZERO
@@ -157,6 +158,9 @@ def _candidates(s: Session, as_of: date, warning_ids: Sequence[int] | None = Non
     if not warnings:
         return []
     owed = _still_owed(s, warnings, as_of)
+    held = hooks.not_demanded(s, sorted({w.customer_id for w in warnings}), as_of)
+    for w in warnings:  # an open complaint's disputed amount is not enforced (003 III.1)
+        owed[w.id] = max(owed[w.id] - held.get(w.customer_id, (ZERO, ""))[0], ZERO)
     warnings = [w for w in warnings if owed[w.id] > 0]
     customers = {c.id: c for c in s.scalars(select(Customer).where(
         one_of(s, Customer.id, [w.customer_id for w in warnings])))}

@@ -193,6 +193,20 @@ def overdue_items(card: Sequence[ledger.EntryData], as_of: date,
             for i in items if i.due_date is not None and i.due_date <= limit]
 
 
+def undisputed_items(items: Sequence[ChasedItem], disputed: Decimal) -> list[ChasedItem]:
+    """The items less ``disputed`` (what open complaints dispute), taken from the latest due
+    first: payments settle the oldest debts, so what a customer contests is the recent bill.
+    Items reduced to nothing are dropped; the rest still sum to the demanded debt."""
+    kept: list[ChasedItem] = []
+    for item in sorted(items, key=lambda i: (i.due_date, i.entry_id), reverse=True):
+        taken = min(disputed, item.open_amount)
+        disputed -= taken
+        if item.open_amount > taken:
+            kept.append(ChasedItem(item.entry_id, item.invoice_id, item.document_number,
+                                   item.due_date, item.open_amount - taken))
+    return sorted(kept, key=lambda i: (i.due_date, i.entry_id))
+
+
 def _paid_after(s: Session, ids: Sequence[int], as_of: date) -> set[int]:
     return set(s.scalars(select(LedgerEntry.customer_id).distinct().where(
         one_of(s, LedgerEntry.customer_id, ids), LedgerEntry.document_date > as_of,
@@ -237,19 +251,24 @@ def _select(s: Session, criteria: WarningCriteria, ids: Sequence[int],
     customers = {c.id: c for c in s.scalars(select(Customer).where(one_of(s, Customer.id, ids)))}
     paid = _paid_after(s, ids, criteria.as_of)
     kept_out = hooks.excluded(s, ids, criteria.as_of)
+    held = hooks.not_demanded(s, ids, criteria.as_of)
     earlier = _earlier_warnings(s, ids, criteria.as_of)
     found = []
     for customer_id in ids:
-        items = overdue_items(cards[customer_id], criteria.as_of, criteria.min_days)
-        debt = sum((i.open_amount for i in items), ZERO)
-        if debt <= criteria.min_debt or not items:
+        overdue = overdue_items(cards[customer_id], criteria.as_of, criteria.min_days)
+        if sum((i.open_amount for i in overdue), ZERO) <= criteria.min_debt:
             continue
+        disputed, held_reason = held.get(customer_id, (ZERO, ""))
+        items = undisputed_items(overdue, disputed)
+        debt = sum((i.open_amount for i in items), ZERO)
         c = customers[customer_id]
         level, reason, params = _level(earlier.get(customer_id), criteria, utility, items)
         if not reason and customer_id in paid:
             reason = REASONS["payment"]
         if not reason and customer_id in kept_out:
             reason = kept_out[customer_id]
+        if not reason and debt <= criteria.min_debt:
+            reason = held_reason
         found.append(WarningCandidate(
             c.id, c.code, c.name, _address(c), c.category, c.language, level, debt,
             tuple(items), review=c.socially_vulnerable and not reason, reason=reason,
