@@ -187,3 +187,20 @@ def order_warning_id(s: object, order_id: int) -> int:
 
     row = s.get(DisconnectionOrder, order_id)  # type: ignore[attr-defined]
     return int(row.warning_id)
+
+
+def test_no_order_while_an_open_complaint_disputes_what_the_warning_chased(
+        db: Database, supervisor: Operator, clerk: Operator, office: dict) -> None:
+    """Issue 11: the disputed amount is not enforced; a complaint over part of it leaves the
+    rest to the order, with the order's debt the undisputed part."""
+    from office_app.services import complaints
+    from office_app.services.complaints import ComplaintInput
+
+    scepan, trade = office["customers"]["P-200"], office["customers"]["P-300"]
+    warnings.run_warnings(db, supervisor, _criteria())
+    for cid, amount in ((scepan, "26.02"), (trade, "16.03")):
+        complaints.register(db, clerk, ComplaintInput(
+            cid, date(2024, 8, 5), "written", "bill_amount", "Too much.", amount))
+    preview = orders.preview_orders(db, supervisor, ORDERS_ON)
+    assert {(o.customer_id, o.debt) for o in preview} == {
+        (office["customers"]["P-100"], D("57.03")), (trade, D("2000.00"))}
