@@ -204,3 +204,45 @@ def test_no_order_while_an_open_complaint_disputes_what_the_warning_chased(
     preview = orders.preview_orders(db, supervisor, ORDERS_ON)
     assert {(o.customer_id, o.debt) for o in preview} == {
         (office["customers"]["P-100"], D("57.03")), (trade, D("2000.00"))}
+
+
+def test_warning_and_order_runs_cancel_resume_and_exclude_each_other(
+        db: Database, supervisor: Operator, office: dict) -> None:
+    """Issue 11, shared run machinery: a run cancelled between batches keeps what it issued,
+    the next run for the date resumes the same run record and issues only the rest; while a
+    run works, a second one (of the same or another kind) is refused."""
+    from office_app.models import DunningRun
+
+    asked = []
+
+    def after_first() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    first = warnings.run_warnings(db, supervisor, _criteria(), cancelled=after_first,
+                                  batch_size=1)
+    assert (first.cancelled, first.issued) == (True, 1)
+    refused: list[str] = []
+
+    def try_another(_done: int, _total: int) -> None:
+        for start in (lambda: warnings.run_warnings(db, supervisor, _criteria()),
+                      lambda: orders.run_orders(db, supervisor, ORDERS_ON)):
+            with pytest.raises(Conflict) as busy:
+                start()
+            refused.append(busy.value.msg_id)
+
+    rest = warnings.run_warnings(db, supervisor, _criteria(), progress=try_another,
+                                 batch_size=1)
+    assert (rest.cancelled, rest.issued, rest.already_issued) == (False, 2, 1)
+    assert rest.run_id == first.run_id and len(refused) == 4
+    assert len(warnings.warning_register(db, supervisor)) == 3
+    stop_at_once = orders.run_orders(db, supervisor, ORDERS_ON, cancelled=lambda: True)
+    assert (stop_at_once.cancelled, stop_at_once.issued) == (True, 0)
+    made = orders.run_orders(db, supervisor, ORDERS_ON, batch_size=1)
+    assert made.issued == 3 and made.run_id == stop_at_once.run_id
+    assert orders.run_orders(db, supervisor, ORDERS_ON).issued == 0
+    assert len(orders.order_register(db, supervisor)) == 3
+    with db.unit_of_work() as s:
+        assert sorted((r.kind, r.status, r.documents_made) for r in s.scalars(
+            select(DunningRun))) == [("orders", "completed", 0), ("orders", "completed", 3),
+                                     ("warnings", "completed", 3)]

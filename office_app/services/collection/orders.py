@@ -85,9 +85,15 @@ class OrderRunResult:
     already_issued: int
     order_ids: tuple[int, ...]
     dry_run: bool = False
+    #: Stopped between batches at the user's request; run again for the date to go on.
+    cancelled: bool = False
 
 
 # --- who gets an order ------------------------------------------------------------------------
+
+#: Orders per committed batch of a run.
+BATCH = 200
+
 
 def _final_level(utility: str) -> int:
     return 2 if utility == "water" else 1
@@ -210,36 +216,44 @@ def _issue(s: Session, operator: Operator, c: OrderCandidate, as_of: date,
 
 def run_orders(db: Database, operator: Operator, as_of: date, dry_run: bool = False,
                progress: Callable[[int, int], None] | None = None,
-               take_over: bool = False) -> OrderRunResult:
-    """Issue the disconnection orders of the date (one run at a time; repeated, it issues
-    nothing twice)."""
+               take_over: bool = False, cancelled: Callable[[], bool] | None = None,
+               batch_size: int = BATCH) -> OrderRunResult:
+    """Issue the disconnection orders of the date on the shared run machinery
+    (services/runs.py: one run at a time, committed batches, heartbeat, resumable; repeated,
+    it issues nothing twice). ``cancelled`` is asked between batches; a cancelled run is
+    resumed by the next run for the date."""
     operator.require(Permission.COLLECT_DEBT)
     if dry_run:
         return OrderRunResult(None, as_of, len(preview_orders(db, operator, as_of)), 0, (),
                               True)
     issued: list[int] = []
+    stopped = False
     with runs.exclusive_run(db, operator, take_over, record=DunningRun) as claim:
         with claim.session() as s:
             run, _resumed = claim.claim(s, "orders", as_of.isoformat())
             run_id = run.id
         with db.unit_of_work() as s:
             candidates = _candidates(s, as_of)
-        for start in range(0, len(candidates), 200):
-            batch = candidates[start:start + 200]
+        for start in range(0, len(candidates), batch_size):
+            if cancelled is not None and cancelled():
+                stopped = True
+                break
+            batch = candidates[start:start + batch_size]
             with db.unit_of_work() as s:
                 claim.check(s)
                 fresh = _candidates(s, as_of, sorted({c.warning_id for c in batch}))
                 keys = {(c.warning_id, c.point_id) for c in batch}
-                for c in fresh:
-                    if (c.warning_id, c.point_id) in keys:
-                        issued.append(_issue(s, operator, c, as_of, run_id))
+                made = [_issue(s, operator, c, as_of, run_id)
+                        for c in fresh if (c.warning_id, c.point_id) in keys]
+                issued += made
                 s.execute(update(DunningRun).where(DunningRun.id == run_id).values(
-                    points_total=len(candidates), documents_made=len(issued)))
+                    points_total=len(candidates),
+                    documents_made=DunningRun.documents_made + len(made)))
             if progress is not None:
-                progress(min(start + 200, len(candidates)), len(candidates))
-        claim.finish("completed")
+                progress(min(start + batch_size, len(candidates)), len(candidates))
+        claim.finish("cancelled" if stopped else "completed")
     return OrderRunResult(run_id, as_of, len(issued), len(candidates) - len(issued),
-                          tuple(issued))
+                          tuple(issued), cancelled=stopped)
 
 
 def issue_order(db: Database, operator: Operator, warning_id: int, as_of: date) -> list[int]:

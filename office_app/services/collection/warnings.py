@@ -18,7 +18,7 @@ Documents are numbered gapless per office and year (OP-01-2026-000001).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -132,6 +132,8 @@ class WarningRunResult:
     warning_ids: tuple[int, ...]
     dry_run: bool = False
     total_debt: Decimal = ZERO
+    #: Stopped between batches at the user's request; run again for the date to go on.
+    cancelled: bool = False
 
 
 # --- checking the criteria --------------------------------------------------------------------
@@ -366,10 +368,14 @@ def _issued_on(s: Session, ids: Sequence[int], as_of: date) -> set[tuple[int, in
 def run_warnings(db: Database, operator: Operator, criteria: WarningCriteria,
                  approved: Collection[int] = (), dry_run: bool = False,
                  progress: Callable[[int, int], None] | None = None,
-                 take_over: bool = False) -> WarningRunResult:
-    """Issue the warnings of the date (one run at a time, committed in batches; resumable).
-    Socially vulnerable customers are issued only when their id is in ``approved``.
-    ``dry_run``: count what would be issued and write nothing."""
+                 take_over: bool = False, cancelled: Callable[[], bool] | None = None,
+                 batch_size: int = BATCH) -> WarningRunResult:
+    """Issue the warnings of the date on the shared run machinery (services/runs.py: one run
+    at a time, committed in batches, heartbeat, resumable). ``cancelled`` is asked between
+    batches: the run stops as "cancelled" with what it committed; run again for the date, it
+    resumes and issues only what is still missing. Socially vulnerable customers are issued
+    only when their id is in ``approved``. ``dry_run``: count what would be issued, write
+    nothing."""
     operator.require(Permission.COLLECT_DEBT)
     check_criteria(criteria)
     if dry_run:
@@ -384,10 +390,14 @@ def run_warnings(db: Database, operator: Operator, criteria: WarningCriteria,
             candidates = _candidates(s, criteria)
         issued: list[int] = []
         already = 0
+        stopped = False
         to_issue = [c for c in candidates if not c.reason and (not c.review
                                                                or c.customer_id in approved)]
-        for start in range(0, len(to_issue), BATCH):
-            batch = to_issue[start:start + BATCH]
+        for start in range(0, len(to_issue), batch_size):
+            if cancelled is not None and cancelled():
+                stopped = True
+                break
+            batch = to_issue[start:start + batch_size]
             with db.unit_of_work() as s:
                 claim.check(s)
                 done = _issued_on(s, [c.customer_id for c in batch], criteria.as_of)
@@ -398,9 +408,11 @@ def run_warnings(db: Database, operator: Operator, criteria: WarningCriteria,
                     points_total=len(to_issue), documents_made=DunningRun.documents_made
                     + len(fresh)))
             if progress is not None:
-                progress(min(start + BATCH, len(to_issue)), len(to_issue))
-        claim.finish("completed")
-    return _summary(run_id, criteria.as_of, candidates, approved, tuple(issued), already, False)
+                progress(min(start + batch_size, len(to_issue)), len(to_issue))
+        claim.finish("cancelled" if stopped else "completed")
+    result = _summary(run_id, criteria.as_of, candidates, approved, tuple(issued), already,
+                      False)
+    return replace(result, cancelled=stopped)
 
 
 def _summary(run_id: int | None, as_of: date, candidates: Iterable[WarningCandidate],
