@@ -32,7 +32,7 @@ def office(db: Database, supervisor: Operator, clerk: Operator) -> dict:
     tariffs.add_tariff(db, supervisor, "household", "all", "disconnection", "10.00",
                        date(2024, 1, 1))
     billing.run_billing(db, supervisor, PERIOD)
-    return {"customers": built.customers, "points": built.points}
+    return {"customers": built.customers, "points": built.points, "meters": built.meters}
 
 
 def _criteria(**kw: object) -> WarningCriteria:
@@ -246,3 +246,80 @@ def test_warning_and_order_runs_cancel_resume_and_exclude_each_other(
         assert sorted((r.kind, r.status, r.documents_made) for r in s.scalars(
             select(DunningRun))) == [("orders", "completed", 0), ("orders", "completed", 3),
                                      ("warnings", "completed", 3)]
+
+
+def _lines(db: Database, customer_id: int, period: str) -> list[tuple[str, int | None, D]]:
+    from office_app.models import Invoice, InvoiceLine
+
+    with db.unit_of_work() as s:
+        return [(e, d, a) for e, d, a in s.execute(
+            select(InvoiceLine.element, InvoiceLine.share_days, InvoiceLine.amount)
+            .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+            .where(Invoice.customer_id == customer_id, Invoice.period == period)
+            .order_by(InvoiceLine.position))]
+
+
+def test_a_disconnected_point_pays_no_fixed_charge_and_gets_no_estimate(
+        db: Database, supervisor: Operator, clerk: Operator, office: dict) -> None:
+    """Issue 11: after its disconnection date a point pays no monthly charges (the month is
+    prorated, the disconnection day still counts), a month wholly off is not billed and not
+    held back, an estimated reading is refused, and reconnection resumes the charges from
+    its date; the audit stays clean."""
+    from office_app.services import periods, readings
+    from office_app.services.integrity import Scope, run_audit
+    from office_app.services.readings import ReadingEntry
+    from tests.billing_setup import open_order
+
+    scepan, point = office["customers"]["P-200"], office["points"]["P-200"]
+    warnings.issue_warning(db, supervisor, scepan, _criteria())
+    (order,) = orders.run_orders(db, supervisor, ORDERS_ON).order_ids
+    orders.record_disconnection(db, supervisor, FieldRecordInput(
+        order, date(2024, 8, 16), D("97800"), ""))
+    open_order(db, supervisor, "2024-08")
+    with pytest.raises(Conflict) as estimate:
+        readings.key_reading(db, clerk, ReadingEntry(
+            point, "2024-08", date(2024, 8, 31), None, None, None, readings.NO_ACCESS))
+    assert estimate.value.field == "remark_code" and "16.08.2024" in str(estimate.value)
+
+    august = billing.run_billing(db, supervisor, "2024-08")
+    assert "P-200" not in {h.point_number for h in august.held}
+    assert _lines(db, scepan, "2024-08") == [                 # 2,50 × 16/31 days
+        ("energy", None, D("0.00")), ("fixed", 16, D("1.29")),
+        ("disconnection", None, D("10.00"))]
+    periods.close_period(db, supervisor, "2024-08")
+    open_order(db, supervisor, "2024-09")
+    september = billing.run_billing(db, supervisor, "2024-09")
+    assert "P-200" not in {h.point_number for h in september.held}
+    assert _lines(db, scepan, "2024-09") == []
+    periods.close_period(db, supervisor, "2024-09")
+    open_order(db, supervisor, "2024-10")
+
+    with db.unit_of_work() as s:
+        owed = ledger.balance(s, scepan)
+    ledger.post_payment(db, supervisor, scepan, owed + D("18.15"), date(2024, 10, 20), "UPL-7")
+    (reconnect,) = orders.issue_reconnection(db, supervisor, scepan, date(2024, 10, 20))
+    orders.record_reconnection(db, supervisor, FieldRecordInput(
+        reconnect, date(2024, 10, 21), D("97800"), ""))
+    from tests.billing_setup import Office, read
+
+    built = Office(0, 0, points=office["points"], meters=office["meters"])
+    read(db, built, "P-200", "2024-10", "97850")
+    billing.run_billing(db, supervisor, "2024-10")
+    assert _lines(db, scepan, "2024-10") == [                 # 2,50 × 11/31 days, 150 kWh
+        ("energy", None, D("14.25")), ("fixed", 11, D("0.89")),
+        ("reconnection", None, D("15.00"))]
+    report = run_audit(db, supervisor, Scope())
+    assert [f"{v.check}: {v.document}" for v in report.violations] == []
+
+
+def test_only_a_monthly_charge_can_be_kept_while_disconnected(
+        db: Database, supervisor: Operator) -> None:
+    with pytest.raises(ValidationError) as bad:
+        tariffs.add_tariff(db, supervisor, "household", "single", "energy", "0.1",
+                           date(2024, 1, 1), while_disconnected=True)
+    assert bad.value.errors[0].field == "while_disconnected"
+    kept = tariffs.add_tariff(db, supervisor, "household", "all", "fixed", "2.50",
+                              date(2024, 1, 1), while_disconnected=True)
+    assert kept.while_disconnected
+    book = tariffs.load_price_book(db)
+    assert [r.while_disconnected for r in book.rates("household", "single", "fixed")] == [True]
