@@ -323,3 +323,43 @@ def test_only_a_monthly_charge_can_be_kept_while_disconnected(
     assert kept.while_disconnected
     book = tariffs.load_price_book(db)
     assert [r.while_disconnected for r in book.rates("household", "single", "fixed")] == [True]
+
+
+def test_a_water_office_sends_a_first_then_a_second_reminder_then_an_order(
+        db: Database, supervisor: Operator, clerk: Operator) -> None:
+    """004 §32: a first reminder (5 working days), once it ran out unpaid a second one (the
+    red one: disconnection follows without further notice), and only then an order."""
+    from dataclasses import replace
+
+    from office_app.services import network
+    from office_app.services.metering import MeterInput
+    from office_app.services.office import save_office
+    from tests.billing_setup import Office, add_point
+    from tests.conftest import TEST_OFFICE
+    from tests.integration.legal_setup import debtor
+
+    with db.unit_of_work() as s:
+        save_office(s, replace(TEST_OFFICE, utility="water"))
+    customer = debtor(db, clerk, "Vuković", "80.00", date(2024, 4, 25))
+    zone = network.save_zone(db, supervisor, "Z1", "Topolica")
+    reader = network.save_reader(db, supervisor, "R07", "Marko Vujović")
+    add_point(db, clerk, Office(zone.id, reader.id), "W-1", customer,
+              MeterInput(number="V-1", type="Sensus"), 10)
+    criteria = WarningCriteria(date(2024, 6, 3), min_debt=D("20.00"), min_days=30)
+    (first_id,) = warnings.run_warnings(db, supervisor, criteria).warning_ids
+    (first,) = warnings.get_warnings(db, supervisor, [first_id])
+    assert (first.level, first.deadline) == (1, date(2024, 6, 10))   # Monday 3 June + 5
+    with pytest.raises(Conflict) as early:
+        orders.issue_order(db, supervisor, first_id, date(2024, 6, 11))
+    assert "first reminder" in early.value.msg_id
+    assert orders.preview_orders(db, supervisor, date(2024, 6, 11)) == []
+    later = WarningCriteria(date(2024, 6, 11), min_debt=D("20.00"), min_days=30)
+    (second_id,) = warnings.run_warnings(db, supervisor, later).warning_ids
+    (second,) = warnings.get_warnings(db, supervisor, [second_id])
+    assert (second.level, second.deadline, second.debt) == (2, date(2024, 6, 14), D("80.00"))
+    assert warnings.run_warnings(db, supervisor, later).issued == 0
+    with pytest.raises(Conflict) as not_yet:
+        orders.issue_order(db, supervisor, second_id, date(2024, 6, 14))
+    assert "deadline" in not_yet.value.msg_id
+    assert [(o.customer_id, o.meter_number) for o in orders.preview_orders(
+        db, supervisor, date(2024, 6, 15))] == [(customer, "V-1")]
