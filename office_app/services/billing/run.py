@@ -240,8 +240,10 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
         key = (item.category, item.group, item.sewage)
         if key not in problems:
             problems[key] = _tariff_problem(item, period, book)
-        if _off_all_days(item) and (item.point_id, item.customer_id) not in matched.lines:
-            continue    # disconnected all its days, nothing consumed: no invoice (issue 11)
+        if _off_all_days(item) and (item.point_id, item.customer_id) not in matched.lines \
+                and item.point_kind != "common" and item.common_point_id is None:
+            continue    # disconnected all its days, nothing consumed: no invoice (issue 11);
+            #             a building's flats and common meters keep theirs for the shares
         outcome = twice.get(id(item)) or verdict(item, matched, implausible)
         if outcome is None and problems[key] is not None:
             outcome = ("no_tariff", problems[key])
