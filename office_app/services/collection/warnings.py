@@ -4,8 +4,11 @@ The warning run for a date selects the customers whose overdue debt — interest
 past their due date by at least ``min_days`` and still open on the date, as ``ledger.allocate``
 settles them — is above ``min_debt``, within the chosen zones, categories and status letters.
 It leaves out customers who paid after the date, those another register keeps out
-(``hooks.EXCLUSIONS``: installment plans, complaints) and those warned within ``min_days``;
-socially vulnerable customers are marked for review and issued only when approved.
+(``hooks.EXCLUSIONS``: installment plans in force) and those warned within ``min_days``; it
+does not demand what another register says is not due (``hooks.DEDUCTIONS``: the amount open
+complaints dispute, taken off the latest debits), and leaves out a customer when what is left
+is not above ``min_debt``. Socially vulnerable customers are marked for review and issued only
+when approved. docs/collection.md has the rules.
 
 Electricity offices issue one warning (deadline ``ELECTRICITY_DEADLINE`` working days); water
 offices a first reminder (5 working days) and, once its deadline passed unpaid, a second one
