@@ -424,7 +424,8 @@ def _summary(run_id: int | None, as_of: date, candidates: Iterable[WarningCandid
     candidates = list(candidates)
     review = [c for c in candidates if c.review and c.customer_id not in approved]
     left_out = [c for c in candidates if c.reason]
-    going = [c for c in candidates if not c.reason and c not in review]
+    waiting = {c.customer_id for c in review}     # a set: a list made this quadratic
+    going = [c for c in candidates if not c.reason and c.customer_id not in waiting]
     earlier = sum(1 for c in left_out if c.reason == REASONS["issued"])
     return WarningRunResult(
         run_id, as_of, len(going) if dry_run else len(issued), already + earlier, len(review),
