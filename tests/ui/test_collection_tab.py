@@ -145,3 +145,19 @@ def test_the_financial_card_shows_the_warnings_that_chased_each_invoice(
     assert f"Warnings: 1, the latest {sent.number} of 01.08.2024: 57.03 € by 13.08.2024" \
         in card.summary.text()
     qtmodeltester.check(card.model)
+
+    # ... and the invoice register counts the warnings of each invoice
+    from office_app.ui.billing.invoices_page import COLUMNS, InvoicesPage
+
+    page = InvoicesPage(_context(sqlite_db, Role.CASHIER))
+    qtbot.addWidget(page)
+    page.period.setText(PERIOD)
+    page.refresh()
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    qtbot.waitUntil(lambda: all(page.model.record_at(r) is not None for r in range(3)))
+    titles = [c.title for c in COLUMNS]
+    counts = {page.model.data(page.model.index(r, titles.index("Invoice number"))):
+              page.model.data(page.model.index(r, titles.index("Warnings"))) for r in range(3)}
+    assert counts == {invoice: "1", **{n: "" for n in counts if n != invoice}}
