@@ -276,8 +276,9 @@ def issue_order(db: Database, operator: Operator, warning_id: int, as_of: date) 
         candidates = _candidates(s, as_of, [warning_id])
         if not candidates:
             raise Conflict(N_("Warning {number} needs no order: it was already ordered, the "
-                              "debt it chased is paid, or the customer has no connected "
-                              "point."), "warning", number=warning.number)
+                              "debt it chased is paid or disputed in an open complaint, or "
+                              "the customer has no connected point."), "warning",
+                           number=warning.number)
         return [_issue(s, operator, c, as_of, None) for c in candidates]
 
 
