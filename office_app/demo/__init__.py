@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 
 from office_app.db import Database
 from office_app.demo.billing import build_billing
+from office_app.demo.collection import build_collection
 from office_app.demo.context import DemoContext, ProgressFn, no_progress
 from office_app.demo.legal import build_legal
 from office_app.demo.plans import build_plans
@@ -51,6 +52,7 @@ STEPS: list[Step] = [
     build_billing,      # needs the readings step before it
     build_legal,        # cases, complaints, a termination (needs billing)
     build_plans,        # installment plans; needs the billing step before it
+    build_collection,   # warnings, orders, a disconnection and a reconnection (after plans)
 ]
 
 DEFAULT_CUSTOMERS = 2000

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from office_app.models.base import Base, Quantity, utcnow
@@ -44,6 +44,9 @@ class Tariff(Base):
     valid_to: Mapped[date | None]
     #: The decision or price list the price comes from (regulator's decision number).
     source: Mapped[str] = mapped_column(String(80), default="")
+    #: A monthly charge the tariff keeps charging while the point is disconnected (issue 11:
+    #: by default a disconnected point pays no monthly charges after its disconnection date).
+    while_disconnected: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(20))
     closed_at: Mapped[datetime | None]

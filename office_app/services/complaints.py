@@ -13,8 +13,8 @@ Guarantees:
 - An answer needs a decision (justified or rejected) and its reason.
 - A justified complaint is corrected by a credit or debit note (billing/corrections.py) that
   names the complaint; the complaint keeps the note's id, so each leads to the other.
-- While a complaint is open its disputed amount is not demanded: the warning run asks
-  ``disputed_amounts`` and leaves it out.
+- While a complaint is open its disputed amount is not demanded: the warning and order runs
+  ask ``disputed_amounts`` (hooks.DEDUCTIONS) and demand only the rest.
 """
 from __future__ import annotations
 
@@ -376,18 +376,9 @@ def answer_email(db: Database, operator: Operator, complaint_id: int) -> bytes:
     return bytes(message)
 
 
-# --- the warning run leaves disputed debts alone ----------------------------------------------
+# --- the warning and order runs do not demand the disputed amount ----------------------------
 
 #: Why the warning and order runs leave a customer out (shown in their preview).
 DISPUTED = N_("an open complaint disputes the debt")
 
-
-def _disputed_debts(s: Session, customer_ids: Sequence[int], on: date) -> dict[int, str]:
-    """Customers whose open complaints dispute at least what they owe on ``on``: nothing
-    undisputed is left to demand, so no warning or order goes out."""
-    disputed = disputed_amounts(s, customer_ids, on)
-    owed = ledger.balances(s, disputed) if disputed else {}
-    return {cid: DISPUTED for cid, amount in disputed.items() if amount >= owed.get(cid, ZERO)}
-
-
-hooks.EXCLUSIONS.append(_disputed_debts)
+hooks.DEDUCTIONS.append((disputed_amounts, DISPUTED))

@@ -347,8 +347,9 @@ class Allocation:
 
 def allocate(card: Sequence[EntryData]) -> Allocation:
     """Settle debits with credits, in card order. A credit that names an invoice settles that
-    invoice first; the rest (and unnamed credits) settle the oldest open debits by due date;
-    what is left waits as an advance for the next debits, which it settles on their date."""
+    invoice first; the rest (and unnamed credits) settle the plan installments due by its
+    date (``settle_order``), then the oldest open debits by due date; what is left waits as an
+    advance for the next debits, which it settles on their date."""
     items: list[OpenItem] = []
     waiting: list[OpenItem] = []          # open items, oldest first
     invoices: dict[int, OpenItem] = {}
@@ -368,11 +369,28 @@ def allocate(card: Sequence[EntryData]) -> Allocation:
             named = invoices.get(entry.invoice_id) if entry.invoice_id is not None else None
             if named is not None:
                 left = _settle([named], left, entry.document_date)
-            left = _settle(waiting, left, entry.document_date)
+            left = _settle(settle_order(waiting, entry.document_date), left,
+                           entry.document_date)
             waiting = [i for i in waiting if i.open > 0]
             if left > 0:
                 advance.append(left)
     return Allocation(items, sum(advance, ZERO))
+
+
+#: Debits a credit settles before any other once they are due: the installments of a plan
+#: (docs/plans.md, "How payments reach the plan").
+SETTLED_FIRST_WHEN_DUE = frozenset({"installment"})
+
+
+def settle_order(waiting: list[OpenItem], day: date) -> list[OpenItem]:
+    """The open debits (oldest first) in the order a credit of ``day`` settles them: the plan
+    installments due by that day first, then the rest oldest first."""
+    due = [i for i in waiting if i.document_type in SETTLED_FIRST_WHEN_DUE
+           and i.due_date is not None and i.due_date <= day]
+    if not due:
+        return waiting
+    first = {id(i) for i in due}
+    return due + [i for i in waiting if id(i) not in first]
 
 
 def _settle(targets: Iterable[OpenItem], amount: Decimal, day: date) -> Decimal:

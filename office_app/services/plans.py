@@ -41,6 +41,7 @@ from office_app.models import (
 )
 from office_app.models.base import utcnow
 from office_app.services import ledger
+from office_app.services.collection import hooks
 from office_app.services.office import OfficeInfo, office_in
 from office_app.services.permissions import Operator, Permission
 from office_app.services.runs import exclusive_run
@@ -378,8 +379,25 @@ def customers_with_active_plan(session: Session, on: date,
                                customer_ids: Iterable[int] | None = None) -> set[int]:
     """The customers (of ``customer_ids``, or all) with a plan in force on ``on``."""
     stmt = select(InstallmentPlan.customer_id).where(_active_on(on))
-    found = {c for (c,) in session.execute(stmt)}
-    return found if customer_ids is None else found & set(customer_ids)
+    if customer_ids is None:
+        return {c for (c,) in session.execute(stmt)}
+    wanted = sorted(set(customer_ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), 2000):
+        found |= {c for (c,) in session.execute(
+            stmt.where(InstallmentPlan.customer_id.in_(wanted[start:start + 2000])))}
+    return found
+
+
+#: Why the warning run leaves a customer out (shown in its preview).
+IN_PLAN = N_("an installment plan is in force")
+
+
+def _in_plan(session: Session, customer_ids: Sequence[int], on: date) -> dict[int, str]:
+    return {c: IN_PLAN for c in customers_with_active_plan(session, on, customer_ids)}
+
+
+hooks.EXCLUSIONS.append(_in_plan)
 
 
 # --- the line on the invoice ------------------------------------------------------------------

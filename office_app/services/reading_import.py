@@ -72,7 +72,15 @@ from office_app.services.periods import (
     settings_in,
 )
 from office_app.services.permissions import Operator, Permission
-from office_app.services.readings import REGISTER_NAMES, REMARKS, ReadingEntry, evaluate
+from office_app.services.readings import (
+    NO_ACCESS,
+    REGISTER_NAMES,
+    REMARKS,
+    ReadingEntry,
+    disconnected_on,
+    evaluate,
+    no_estimate,
+)
 
 COLUMNS = ("point", "date", "vt", "mt", "peak", "remark_code", "remark")
 REQUIRED = ("point", "date", "vt")
@@ -469,10 +477,15 @@ def _check_chunk(s: Session, lines: Sequence[ImportLine], period: str,
     # No known point: no query (an empty array parameter has no type on PostgreSQL).
     chains = chains_since(s, ids, since) if ids else {}
     existing = _in_period(s, ids, period) if ids else {}
-    results = []
+    off = disconnected_on(s, ids, window.last) if ids else {}
+    results: list[tuple[LineResult, dict | None]] = []
     for line in lines:
         target = targets.get(line.point)
         pid = target.point_id if target else 0
+        if pid in off and line.remark_code == NO_ACCESS and line.read_on is not None \
+                and line.read_on >= off[pid]:
+            results.append((_refuse(line, no_estimate(line.point, off[pid]).errors), None))
+            continue
         results.append(_check_line(line, target, chains.get(pid, []), existing.get(pid, []),
                                    period, settings, window))
     return results

@@ -10,6 +10,7 @@ consumption, which the next real reading settles.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from office_app.db import Database
 from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationError
 from office_app.models import (
+    DisconnectionRecord,
     Meter,
     MeteringPoint,
     MeterInstallation,
@@ -352,9 +354,39 @@ def key_reading(db: Database, operator: Operator, entry: ReadingEntry, confirm: 
         return _key(s, operator, ctx, entry, existing, confirm)
 
 
+def disconnected_on(s: Session, point_ids: Sequence[int], on: date) -> dict[int, date]:
+    """{point: its disconnection date} of the points disconnected on ``on``: their last
+    field record up to that day is a disconnection (issue 11)."""
+    found: dict[int, date] = {}
+    ids = sorted(set(point_ids))
+    for start in range(0, len(ids), 2000):
+        rows = s.execute(select(DisconnectionRecord.point_id, DisconnectionRecord.kind,
+                                DisconnectionRecord.done_on)
+                         .where(DisconnectionRecord.point_id.in_(ids[start:start + 2000]),
+                                DisconnectionRecord.done_on <= on)
+                         .order_by(DisconnectionRecord.done_on, DisconnectionRecord.id))
+        for point_id, kind, done_on in rows:
+            if kind == "disconnection":
+                found[point_id] = done_on
+            else:
+                found.pop(point_id, None)
+    return found
+
+
+def no_estimate(number: str, since: date) -> Conflict:
+    """The refusal of an estimate for a disconnected point: it has no supply to estimate."""
+    return Conflict(N_("Point {number} is disconnected since {date}: it gets no estimated "
+                       "reading. Key the meter's reading, or leave the point unread."),
+                    "remark_code", number=number, date=since.strftime("%d.%m.%Y"))
+
+
 def _key(s: Session, operator: Operator, ctx: PointContext, entry: ReadingEntry,
          existing: Reading | None, confirm: bool) -> KeyResult:
     settings = settings_in(s)
+    if _source(entry) == "estimate":
+        off = disconnected_on(s, [ctx.point.id], entry.read_on)
+        if ctx.point.id in off:
+            raise no_estimate(ctx.point.number, off[ctx.point.id])
     exclude = existing.id if existing else None
     past = history(s, ctx.point.id, entry.read_on, settings.history_months, exclude)
     others = _others_in_period(s, ctx.point.id, entry.period, exclude)

@@ -15,7 +15,7 @@ from office_app.services.billing import corrections
 from office_app.services.billing import run as billing
 from office_app.services.calendar import OfficeCalendar
 from office_app.services.complaints import ComplaintInput
-from office_app.services.permissions import Operator, Role
+from office_app.services.permissions import SYSTEM, Operator, Role
 from tests.billing_setup import PERIOD, build_office
 from tests.conftest import make_operator
 from tests.integration.legal_setup import debtor
@@ -164,3 +164,37 @@ def test_the_warning_run_leaves_out_a_debt_the_customer_disputes(
     assert reasons[disputing] == complaints.DISPUTED
     assert reasons[partly] == "" and reasons[answered] == ""
     assert {c.customer_id for c in preview.to_issue} == {partly, answered}
+    debts = {c.customer_id: c.debt for c in preview.candidates}
+    assert debts[partly] == D("50.00") and debts[answered] == D("80.00")
+
+
+def test_a_partly_disputed_debt_is_warned_for_the_undisputed_rest_only(
+        db: Database, clerk: Operator, supervisor: Operator) -> None:
+    """Issue 11: the run subtracts the disputed AMOUNT, not just fully disputed debts; it is
+    taken from the latest bill, and what is left below the minimum is not warned at all."""
+    from office_app.services.collection.warnings import (
+        WarningCriteria,
+        get_warnings,
+        preview_warnings,
+        run_warnings,
+    )
+
+    mostly = debtor(db, clerk, "Vuković", "80.00", date(2024, 3, 25))
+    partly = debtor(db, clerk, "Perović", "60.00", date(2024, 3, 25))
+    with db.unit_of_work() as s:  # a second, newer bill of 40.00 for the partial dispute
+        ledger.post(s, SYSTEM, ledger.Posting(partly, "opening_balance", "OB-2", date(2024, 4, 1),
+                                              debit=D("40.00"), due_date=date(2024, 4, 25)))
+    for cid, amount in ((mostly, "75.00"), (partly, "55.00")):
+        complaints.register(db, clerk, ComplaintInput(
+            cid, date(2024, 5, 20), "written", "bill_amount", "Too much.", amount))
+    criteria = WarningCriteria(as_of=date(2024, 6, 3), min_debt=D("10.00"))
+    found = {c.customer_id: c for c in preview_warnings(db, supervisor, criteria).candidates}
+    assert found[mostly].reason == complaints.DISPUTED and found[mostly].debt == D("5.00")
+    assert found[partly].reason == "" and found[partly].debt == D("45.00")
+    assert [(i.document_number, i.open_amount) for i in found[partly].items] == [
+        (f"OB-{found[partly].code}", D("45.00"))]
+    result = run_warnings(db, supervisor, criteria)
+    assert result.issued == 1
+    (warning,) = get_warnings(db, supervisor, result.warning_ids)
+    assert warning.customer_id == partly and warning.debt == D("45.00")
+    assert sum(i.open_amount for i in warning.items) == D("45.00")

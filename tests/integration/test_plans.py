@@ -214,3 +214,41 @@ def test_the_database_keeps_one_active_plan_per_customer(db: Database,
             "created_by, created_at FROM installment_plan")
     with pytest.raises(IntegrityError), db.engine.begin() as conn:
         conn.execute(text(copy))
+
+
+def test_the_warning_run_leaves_out_a_customer_whose_plan_is_in_force(
+        db: Database, supervisor: Operator) -> None:
+    """Issue 11: an unpaid installment still within the plan is not warned; once the plan is
+    broken the customer is warned again for the rest that fell due."""
+    from office_app.services.collection.warnings import WarningCriteria, preview_warnings
+
+    customer = customer_with_debt(db)
+    plans.create_plan(db, supervisor, standard_terms(customer))
+    criteria = WarningCriteria(as_of=date(2024, 4, 20), min_debt=D("10.00"), min_days=0)
+    (found,) = [c for c in preview_warnings(db, supervisor, criteria).candidates
+                if c.customer_id == customer]
+    assert found.reason == plans.IN_PLAN and found.debt == D("86.50")
+    plans.check_plans(db, supervisor, date(2024, 4, 26))
+    later = WarningCriteria(as_of=date(2024, 4, 27), min_debt=D("10.00"), min_days=0)
+    (found,) = [c for c in preview_warnings(db, supervisor, later).candidates
+                if c.customer_id == customer]
+    assert found.reason == ""
+
+
+def test_a_payment_settles_the_due_installment_before_an_older_invoice(
+        db: Database, supervisor: Operator) -> None:
+    """docs/plans.md "How payments reach the plan": the 30.00 due 25.03 was not covered (not
+    yet due on the agreement day); the installment paid on its due date goes to the plan, so
+    the plan is not broken, and the 30.00 stays open."""
+    customer = customer_with_debt(db)
+    plans.create_plan(db, supervisor, standard_terms(customer))
+    pay(db, customer, "30.50", AGREED)
+    pay(db, customer, "26.00", date(2024, 4, 10))
+    plans.check_plans(db, supervisor, date(2024, 4, 30))
+    with db.unit_of_work() as s:
+        assert plans.has_active_plan(s, customer, date(2024, 4, 30))
+        items = ledger.allocate(ledger.entries(s, [customer])[customer]).items
+    still_open = {i.document_number: i.open for i in items if i.open > 0}
+    assert "RP-01-2024-00001/01" not in still_open
+    assert [n for n in still_open if n.startswith("OB-")] == [f"OB-{customer}-3"]
+    assert still_open[f"OB-{customer}-3"] == D("30.00")

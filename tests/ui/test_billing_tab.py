@@ -164,6 +164,40 @@ def test_overlapping_price_is_refused_next_to_the_date(
     assert page.history_model.rowCount() == 13
 
 
+def test_a_price_kept_while_disconnected_is_a_monthly_charge(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office) -> None:
+    """Issue 11: the tariff's exception to "no monthly charges while disconnected"."""
+    ctx = login_as(Role.SUPERVISOR)
+    tab = _tab(qtbot, ctx)
+    page = tab.tariffs_page
+    dialog = TariffDialog(ctx, page)
+    qtbot.addWidget(dialog)
+    group = dialog.field("tariff_group")
+    group.setCurrentIndex(group.findData("single"))
+    element = dialog.field("element")
+    element.setCurrentIndex(element.findData("energy"))
+    dialog.field("price").setText("0,12")
+    dialog.field("valid_from").setText("01.09.2024")
+    dialog.field("while_disconnected").setChecked(True)
+    dialog.submit()
+    assert dialog.error_text("while_disconnected")        # next to the box, nothing saved
+    assert dialog.result() != 1
+    element.setCurrentIndex(element.findData("fixed"))
+    dialog.field("price").setText("3,00")
+    dialog.submit()
+    assert dialog.result() == 1
+    page.refresh()
+    from office_app.i18n import _
+    from office_app.ui.billing.tariffs_page import TARIFF_COLUMNS
+
+    model = page.tariff_model
+    titles = [c.title for c in TARIFF_COLUMNS]
+    rows = [[model.data(model.index(r, c)) for c in range(model.columnCount())]
+            for r in range(model.rowCount())]
+    kept = [r for r in rows if r[titles.index("While disconnected")] == _("charged")]
+    assert len(kept) == 1 and kept[0][titles.index("Price (€)")].startswith("3")
+
+
 def test_a_cashier_sees_invoices_but_not_the_run(
         qtbot: QtBot, login_as: Callable[..., AppContext], office: Office) -> None:
     ctx = login_as(Role.CASHIER)

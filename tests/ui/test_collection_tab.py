@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from office_app.db import Database
@@ -119,3 +120,44 @@ def test_a_cashier_sees_the_registers_but_not_the_run(
     titles = [tab.pages.tabText(i) for i in range(tab.pages.count())]
     assert titles == ["Warning register", "Order register"]
     assert not tab.warnings.buttons.itemAt(0).widget().isEnabled()   # delivery: no
+
+
+def test_the_financial_card_shows_the_warnings_that_chased_each_invoice(
+        sqlite_db: Database, supervisor: Operator, office: dict, qtbot: QtBot,
+        qtmodeltester: Any) -> None:
+    """Issue 11: each invoice on the card names the warnings that chase it, and the card's
+    summary the latest warning with its deadline."""
+    from office_app.services.collection import warnings
+    from office_app.ui.billing.card_page import FinancialCardWidget
+
+    (warning_id,) = [warnings.issue_warning(sqlite_db, supervisor, office["P-100"],
+                                            warnings.WarningCriteria(date(2024, 8, 1)))]
+    (sent,) = warnings.get_warnings(sqlite_db, supervisor, [warning_id])
+    card = FinancialCardWidget(_context(sqlite_db, Role.CASHIER))
+    qtbot.addWidget(card)
+    card.load(office["P-100"])
+    header = [card.model.headerData(c, Qt.Orientation.Horizontal)
+              for c in range(card.model.columnCount())]
+    by_document = {r[1]: r[header.index("Warnings")] for r in _rows(card.model)}
+    invoice = sent.items[0].document_number
+    assert by_document[invoice] == f"{sent.number} (01.08.2024)"
+    assert all(v == "" for k, v in by_document.items() if k != invoice)
+    assert f"Warnings: 1, the latest {sent.number} of 01.08.2024: 57.03 € by 13.08.2024" \
+        in card.summary.text()
+    qtmodeltester.check(card.model)
+
+    # ... and the invoice register counts the warnings of each invoice
+    from office_app.ui.billing.invoices_page import COLUMNS, InvoicesPage
+
+    page = InvoicesPage(_context(sqlite_db, Role.CASHIER))
+    qtbot.addWidget(page)
+    page.period.setText(PERIOD)
+    page.refresh()
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    qtbot.waitUntil(lambda: all(page.model.record_at(r) is not None for r in range(3)))
+    titles = [c.title for c in COLUMNS]
+    counts = {page.model.data(page.model.index(r, titles.index("Invoice number"))):
+              page.model.data(page.model.index(r, titles.index("Warnings"))) for r in range(3)}
+    assert counts == {invoice: "1", **{n: "" for n in counts if n != invoice}}

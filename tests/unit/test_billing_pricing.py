@@ -187,3 +187,32 @@ def test_missing_prices_are_refused_with_the_day() -> None:
     with pytest.raises(MissingTariff):
         price_point(bill("household", "two", date(2024, 3, 1), date(2024, 3, 31)),
                     PriceBook(prices.tariffs, []))
+
+
+@pytest.mark.parametrize(("kept", "fixed"), [
+    (False, (15, D("1.21"))),   # off 11-20 and 26-31 March: 15 of 31 days on
+    (True, (None, D("2.50"))),  # the tariff keeps the fixed charge
+])
+def test_monthly_charges_stop_while_the_point_is_disconnected(
+        kept: bool, fixed: tuple[int | None, D]) -> None:
+    """Issue 11: no monthly charge for the days after a disconnection date until the day
+    before the reconnection, unless the tariff row says it is charged while disconnected."""
+    prices = book({
+        ("household", "single", "energy"): [Rate(D("0.09500"), JAN)],
+        ("household", "single", "fixed"): [Rate(D("2.50"), JAN, None, kept)],
+    })
+    off = ((date(2024, 3, 11), date(2024, 3, 20)), (date(2024, 3, 26), date(2024, 3, 31)))
+    draft = price_point(bill("household", "single", date(2024, 3, 1), date(2024, 3, 31),
+                             vt=D("100"), disconnected=off), prices)
+    by_element = {ln.element: (ln.share_days, ln.amount) for ln in draft.lines}
+    assert by_element["energy"] == (None, D("9.50"))            # what was consumed is billed
+    assert by_element["fixed"] == fixed
+
+
+def test_a_month_wholly_disconnected_has_no_monthly_line() -> None:
+    prices = book({("household", "single", "energy"): [Rate(D("0.09500"), JAN)],
+                   ("household", "single", "fixed"): [Rate(D("2.50"), JAN)]})
+    draft = price_point(bill("household", "single", date(2024, 3, 1), date(2024, 3, 31),
+                             vt=D("0"), disconnected=((date(2024, 3, 1),
+                                                       date(2024, 3, 31)),)), prices)
+    assert [ln.element for ln in draft.lines] == ["energy"]

@@ -30,6 +30,7 @@ from office_app.models import (
     InvoiceLine,
     InvoicePrint,
     User,
+    WarningItem,
 )
 from office_app.models.base import utcnow
 from office_app.services import ledger
@@ -78,6 +79,8 @@ class InvoiceRow:
     prints: int
     notes: int
     language: str
+    #: Warnings that chased the invoice (services/collection/warnings.py).
+    warnings: int = 0
 
 
 _SORTS = {"number": (Invoice.year, Invoice.sequence), "issue_date": (Invoice.issue_date,),
@@ -119,11 +122,13 @@ def invoice_rows(db: Database, operator: Operator, ids: Sequence[int]) -> list[I
         invoices = list(s.scalars(select(Invoice).where(Invoice.id.in_(list(ids)))))
         prints = _counts(s, InvoicePrint.invoice_id, ids)
         notes = _counts(s, CorrectionNote.invoice_id, ids)
+        warned = _counts(s, WarningItem.invoice_id, ids)
         open_by_invoice = _open_amounts(s, {i.customer_id for i in invoices})
         return [InvoiceRow(i.id, i.number, i.period, i.issue_date, i.due_date, i.customer_id,
                            i.customer_code, i.customer_name, i.point_number, i.zone_code,
                            i.total, open_by_invoice.get(i.id, Decimal("0.00")),
-                           prints.get(i.id, 0), notes.get(i.id, 0), i.language)
+                           prints.get(i.id, 0), notes.get(i.id, 0), i.language,
+                           warned.get(i.id, 0))
                 for i in invoices]
 
 

@@ -135,8 +135,10 @@ def verdict(item: WorkItem, matched: Matched,
     line = matched.lines.get((item.point_id, item.customer_id))
     last = matched.last_read.get(item.point_id)
     if last is None or last < item.service_start:
-        # not read since the holder's days in the period began
-        return "no_reading", None
+        # not read since the holder's days in the period began; a point disconnected at the
+        # end of them is not read (no supply, no estimate): its days before are billed
+        off_at_end = bool(item.disconnected) and item.disconnected[-1][1] == item.service_end
+        return None if off_at_end else ("no_reading", None)
     if line is None:
         # No unbilled interval is the holder's: all of it billed already, or none consumed.
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,6 +16,7 @@ from office_app.db import Database
 from office_app.errors import N_, FieldError, NotFound, ValidationError
 from office_app.models import (
     Customer,
+    DisconnectionRecord,
     InvoiceLine,
     Meter,
     MeteringPoint,
@@ -68,6 +69,9 @@ class WorkItem:
     has_meter: bool
     service_start: date
     service_end: date
+    #: The days (first, last) the point was disconnected inside the service days: after a
+    #: disconnection's date until the day before the reconnection (issue 11).
+    disconnected: tuple[tuple[date, date], ...] = ()
 
 
 def _chunks(ids: Sequence[int]) -> list[Sequence[int]]:
@@ -126,8 +130,56 @@ def work_items(session: Session, period: Period,
     for query in stmts:
         for row in conn.execute(query):
             items.append(_item(row, period, utility, meters.get(row[0])))
+    off = disconnected_days(session, period, point_ids)
+    items = [_without(i, off[i.point_id]) if i.point_id in off else i for i in items]
     items.sort(key=lambda i: (i.customer_id, i.point_id, i.service_start))
     return items
+
+
+def disconnected_days(session: Session, period: Period, point_ids: Collection[int] | None
+                      ) -> dict[int, list[tuple[date, date]]]:
+    """Per point, the (first, last) days of ``period`` it was disconnected: from the day
+    after a disconnection's field record until the day before the reconnection's (or the
+    period's end). Only points with a field record up to the period's end are looked at."""
+    stmt = (select(DisconnectionRecord.point_id, DisconnectionRecord.kind,
+                   DisconnectionRecord.done_on)
+            .where(DisconnectionRecord.done_on <= period.end)
+            .order_by(DisconnectionRecord.point_id, DisconnectionRecord.done_on,
+                      DisconnectionRecord.id))
+    stmts = [stmt] if point_ids is None else [
+        stmt.where(DisconnectionRecord.point_id.in_(c)) for c in _chunks(sorted(point_ids))]
+    records: dict[int, list[tuple[str, date]]] = defaultdict(list)
+    for query in stmts:
+        for point_id, kind, done_on in session.execute(query):
+            records[point_id].append((kind, done_on))
+    found: dict[int, list[tuple[date, date]]] = {}
+    for point_id, events in records.items():
+        stretches = _off_stretches(events, period)
+        if stretches:
+            found[point_id] = stretches
+    return found
+
+
+def _off_stretches(events: Sequence[tuple[str, date]],
+                   period: Period) -> list[tuple[date, date]]:
+    stretches: list[tuple[date, date]] = []
+    off_from: date | None = None
+    for kind, done_on in events:
+        if kind == "disconnection" and off_from is None:
+            off_from = done_on + timedelta(days=1)
+        elif kind == "reconnection" and off_from is not None:
+            stretches.append((off_from, done_on - timedelta(days=1)))
+            off_from = None
+    if off_from is not None:
+        stretches.append((off_from, period.end))
+    return [(max(a, period.start), min(b, period.end)) for a, b in stretches
+            if max(a, period.start) <= min(b, period.end)]
+
+
+def _without(item: WorkItem, stretches: Sequence[tuple[date, date]]) -> WorkItem:
+    inside = tuple((max(a, item.service_start), min(b, item.service_end)) for a, b in stretches
+                   if max(a, item.service_start) <= min(b, item.service_end))
+    return replace(item, disconnected=inside) if inside else item
 
 
 def _item(row: Sequence, period: Period, utility: str,

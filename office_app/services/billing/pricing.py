@@ -10,7 +10,9 @@ Rules (003 II; 004 §31.2):
   part taking the remainder so the parts add up exactly); a monthly charge (fixed charge,
   availability, flat rate, peak load in kW) is charged for days/days-of-month at each price.
 - Monthly charges are also prorated when the customer held the point for only part of the
-  month (connection, ownership transfer, termination).
+  month (connection, ownership transfer, termination), and for the days a disconnected
+  point was off (after its disconnection date, until the day before its reconnection),
+  unless the tariff keeps the charge while disconnected.
 - The VAT rate is the one in force on the last day billed.
 """
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Rate:
     value: Decimal
     valid_from: date
     valid_to: date | None = None
+    #: A monthly charge kept while the point is disconnected (tariffs only).
+    while_disconnected: bool = False
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -69,6 +73,7 @@ class Segment:
     start: date
     end: date
     price: Decimal
+    while_disconnected: bool = False
 
     @property
     def days(self) -> int:
@@ -113,7 +118,7 @@ class PriceBook:
             lo = max(start, rate.valid_from)
             hi = end if rate.valid_to is None else min(end, rate.valid_to)
             if lo <= hi:
-                found.append(Segment(lo, hi, rate.value))
+                found.append(Segment(lo, hi, rate.value, rate.while_disconnected))
         return found
 
     def vat_on(self, day: date) -> Decimal:
@@ -186,6 +191,9 @@ class PointBill:
     charges: tuple[ChargeItem, ...] = ()
     #: Consumption of other meters priced by their own tariff group (see RegisterUse).
     registers: tuple[RegisterUse, ...] = ()
+    #: The days (first, last) the point was disconnected, inside the service days: monthly
+    #: charges are not charged for them unless the tariff keeps them (``while_disconnected``).
+    disconnected: tuple[tuple[date, date], ...] = ()
 
     @property
     def period_days(self) -> int:
@@ -266,7 +274,7 @@ def _element_plan(bill: PointBill, book: PriceBook) -> Plan:
     """What prices a bill of this category, group and days, memoised in the book (a run
     prices thousands of points alike). Raises MissingTariff (never memoised)."""
     key = (bill.category, bill.group, bill.sewage, bill.service_start,
-           bill.service_end, bill.period_start, bill.period_end)
+           bill.service_end, bill.period_start, bill.period_end, bill.disconnected)
     plan = book._plans.get(key)
     if plan is None:
         plan = book._plans[key] = _make_plan(bill, book)
@@ -350,14 +358,23 @@ def _monthly_lines(bill: PointBill, element: Element,
     month = bill.period_days
     lines = []
     for s in segments:
-        whole = s.days == month
-        amount = money(count * s.price if whole else count * s.price * s.days / month)
+        days = s.days if s.while_disconnected else s.days - _overlap(s, bill.disconnected)
+        if days <= 0:
+            continue
+        whole = days == month
+        amount = money(count * s.price if whole else count * s.price * days / month)
         lines.append(DraftLine(element.code, count, element.unit, s.price, amount,
-                               share_days=None if whole else s.days,
+                               share_days=None if whole else days,
                                period_days=None if whole else month,
                                valid_from=None if whole else s.start,
                                valid_to=None if whole else s.end))
     return lines
+
+
+def _overlap(segment: Segment, stretches: Sequence[tuple[date, date]]) -> int:
+    """The days of ``segment`` inside any of the (first, last) ``stretches``."""
+    return sum(max((min(segment.end, last) - max(segment.start, first)).days + 1, 0)
+               for first, last in stretches)
 
 
 def register_lines(bill: PointBill, register: RegisterUse, book: PriceBook) -> list[DraftLine]:

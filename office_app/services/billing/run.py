@@ -193,17 +193,17 @@ def _bill_of(item: WorkItem, period: Period, line: Any = None,
     if line is None:
         return PointBill(item.category, item.group, period.start, period.end,
                          item.service_start, item.service_end, sewage=item.sewage,
-                         common=common, charges=charges)
+                         common=common, charges=charges, disconnected=item.disconnected)
     vt, mt, others = registers(line)
     return PointBill(item.category, item.group, period.start, period.end, item.service_start,
                      item.service_end, vt, mt, line.peak_load, item.sewage, common, charges,
-                     others)
+                     others, item.disconnected)
 
 
 def _tariff_problem(item: WorkItem, period: Period, book: PriceBook) -> MissingTariff | None:
     """Whether the item's category and group can be priced for the whole period."""
     probe = replace(_bill_of(item, period), service_start=period.start,
-                    service_end=period.end)
+                    service_end=period.end, disconnected=())
     try:
         price_point(probe, book)
     except MissingTariff as exc:
@@ -240,6 +240,10 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
         key = (item.category, item.group, item.sewage)
         if key not in problems:
             problems[key] = _tariff_problem(item, period, book)
+        if _off_all_days(item) and (item.point_id, item.customer_id) not in matched.lines \
+                and item.point_kind != "common" and item.common_point_id is None:
+            continue    # disconnected all its days, nothing consumed: no invoice (issue 11);
+            #             a building's flats and common meters keep theirs for the shares
         outcome = twice.get(id(item)) or verdict(item, matched, implausible)
         if outcome is None and problems[key] is not None:
             outcome = ("no_tariff", problems[key])
@@ -255,6 +259,12 @@ def make_plan(s: Session, period_code: str, source: ConsumptionSource,
         plan.items = [i for i in plan.items if i.point_id in wanted]
         plan.held = [h for h in plan.held if h.point_id in wanted]
     return plan
+
+
+def _off_all_days(item: WorkItem) -> bool:
+    """Disconnected every day the customer held the point in the period."""
+    off = sum((last - first).days + 1 for first, last in item.disconnected)
+    return off == (item.service_end - item.service_start).days + 1
 
 
 def _held_twice(items: Sequence[WorkItem], period: Period,

@@ -25,7 +25,7 @@ from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationErro
 from office_app.models import BillingRun, InterestRate, Invoice, Tariff, VatRate
 from office_app.models.base import utcnow
 from office_app.services import audit
-from office_app.services.billing.elements import Period, check_key
+from office_app.services.billing.elements import ELEMENTS, MONTHLY_BASES, Period, check_key
 from office_app.services.billing.pricing import PriceBook, Rate
 from office_app.services.permissions import Operator, Permission
 
@@ -48,6 +48,8 @@ class TariffRecord:
     created_by: str
     closed_at: datetime | None
     closed_by: str | None
+    #: A monthly charge kept while the point is disconnected.
+    while_disconnected: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class RateRecord:
 def _tariff_record(t: Tariff) -> TariffRecord:
     return TariffRecord(t.id, t.category, t.tariff_group, t.element, t.price, t.valid_from,
                         t.valid_to, t.source, t.created_at, t.created_by, t.closed_at,
-                        t.closed_by)
+                        t.closed_by, bool(t.while_disconnected))
 
 
 def _rate_record(kind: str, r: VatRate | InterestRate) -> RateRecord:
@@ -110,7 +112,7 @@ def price_book(session: Session) -> PriceBook:
     tariffs: dict[tuple[str, str, str], list[Rate]] = defaultdict(list)
     for t in session.scalars(select(Tariff).order_by(Tariff.valid_from)):
         tariffs[(t.category, t.tariff_group, t.element)].append(
-            Rate(t.price, t.valid_from, t.valid_to))
+            Rate(t.price, t.valid_from, t.valid_to, t.while_disconnected))
     vat = [Rate(r.rate, r.valid_from, r.valid_to)
            for r in session.scalars(select(VatRate).order_by(VatRate.valid_from))]
     interest = [Rate(r.rate, r.valid_from, r.valid_to)
@@ -189,13 +191,19 @@ def _place(rows: list[Any], valid_from: date, valid_to: date | None,
 
 def add_tariff(db: Database, operator: Operator, category: str, group: str, element: str,
                price: Decimal | str, valid_from: date | None, valid_to: date | None = None,
-               source: str = "") -> TariffRecord:
-    """Enter a price. Raises ValidationError (bad value), Conflict (overlapping dates, or a
-    day already billed)."""
+               source: str = "", while_disconnected: bool = False) -> TariffRecord:
+    """Enter a price. ``while_disconnected``: a monthly charge kept while the point is
+    disconnected (by default a disconnected point pays none after its disconnection date).
+    Raises ValidationError (bad value), Conflict (overlapping dates, or a day already
+    billed)."""
     operator.require(Permission.MANAGE_TARIFFS)
     check_key(category, group, element)
     amount = _decimal(price, "price", N_("Price"), 5)
     start = _check_dates(valid_from, valid_to)
+    if while_disconnected and ELEMENTS[element].basis not in MONTHLY_BASES:
+        raise ValidationError([FieldError("while_disconnected", N_(
+            "Charged while disconnected: only a monthly charge can be; {element} is billed "
+            "by consumption or once."), {"element": ELEMENTS[element].label})])
     with db.unit_of_work() as s:
         _check_not_billed(start, last_billed_day(s))
         rows = list(s.scalars(select(Tariff).where(
@@ -204,7 +212,7 @@ def add_tariff(db: Database, operator: Operator, category: str, group: str, elem
         closed = _place(rows, start, valid_to, operator)
         row = Tariff(category=category, tariff_group=group, element=element, price=amount,
                      valid_from=start, valid_to=valid_to, source=source.strip()[:80],
-                     created_by=operator.code)
+                     while_disconnected=while_disconnected, created_by=operator.code)
         s.add(row)
         s.flush()
         if closed is not None:
@@ -212,7 +220,8 @@ def add_tariff(db: Database, operator: Operator, category: str, group: str, elem
                          {"valid_to": closed.valid_to})
         audit.record(s, operator, "tariff", row.id, None, "create", None, {
             "key": f"{category}/{group}/{element}", "price": amount, "valid_from": start,
-            "valid_to": valid_to, "source": row.source})
+            "valid_to": valid_to, "source": row.source,
+            "while_disconnected": while_disconnected})
         return _tariff_record(row)
 
 

@@ -46,6 +46,7 @@ from office_app.services.billing import points as billing_points
 from office_app.services.billing.pricing import MissingTariff, PriceBook, money
 from office_app.services.billing.tariffs import price_book
 from office_app.services.bulk_insert import one_of
+from office_app.services.collection import hooks
 from office_app.services.collection.warnings import PAYMENT_TYPES
 from office_app.services.customer_status import StatusOrigin
 from office_app.services.ledger import ZERO
@@ -84,9 +85,15 @@ class OrderRunResult:
     already_issued: int
     order_ids: tuple[int, ...]
     dry_run: bool = False
+    #: Stopped between batches at the user's request; run again for the date to go on.
+    cancelled: bool = False
 
 
 # --- who gets an order ------------------------------------------------------------------------
+
+#: Orders per committed batch of a run.
+BATCH = 200
+
 
 def _final_level(utility: str) -> int:
     return 2 if utility == "water" else 1
@@ -157,6 +164,9 @@ def _candidates(s: Session, as_of: date, warning_ids: Sequence[int] | None = Non
     if not warnings:
         return []
     owed = _still_owed(s, warnings, as_of)
+    held = hooks.not_demanded(s, sorted({w.customer_id for w in warnings}), as_of)
+    for w in warnings:  # an open complaint's disputed amount is not enforced (003 III.1)
+        owed[w.id] = max(owed[w.id] - held.get(w.customer_id, (ZERO, ""))[0], ZERO)
     warnings = [w for w in warnings if owed[w.id] > 0]
     customers = {c.id: c for c in s.scalars(select(Customer).where(
         one_of(s, Customer.id, [w.customer_id for w in warnings])))}
@@ -206,36 +216,44 @@ def _issue(s: Session, operator: Operator, c: OrderCandidate, as_of: date,
 
 def run_orders(db: Database, operator: Operator, as_of: date, dry_run: bool = False,
                progress: Callable[[int, int], None] | None = None,
-               take_over: bool = False) -> OrderRunResult:
-    """Issue the disconnection orders of the date (one run at a time; repeated, it issues
-    nothing twice)."""
+               take_over: bool = False, cancelled: Callable[[], bool] | None = None,
+               batch_size: int = BATCH) -> OrderRunResult:
+    """Issue the disconnection orders of the date on the shared run machinery
+    (services/runs.py: one run at a time, committed batches, heartbeat, resumable; repeated,
+    it issues nothing twice). ``cancelled`` is asked between batches; a cancelled run is
+    resumed by the next run for the date."""
     operator.require(Permission.COLLECT_DEBT)
     if dry_run:
         return OrderRunResult(None, as_of, len(preview_orders(db, operator, as_of)), 0, (),
                               True)
     issued: list[int] = []
+    stopped = False
     with runs.exclusive_run(db, operator, take_over, record=DunningRun) as claim:
         with claim.session() as s:
             run, _resumed = claim.claim(s, "orders", as_of.isoformat())
             run_id = run.id
         with db.unit_of_work() as s:
             candidates = _candidates(s, as_of)
-        for start in range(0, len(candidates), 200):
-            batch = candidates[start:start + 200]
+        for start in range(0, len(candidates), batch_size):
+            if cancelled is not None and cancelled():
+                stopped = True
+                break
+            batch = candidates[start:start + batch_size]
             with db.unit_of_work() as s:
                 claim.check(s)
                 fresh = _candidates(s, as_of, sorted({c.warning_id for c in batch}))
                 keys = {(c.warning_id, c.point_id) for c in batch}
-                for c in fresh:
-                    if (c.warning_id, c.point_id) in keys:
-                        issued.append(_issue(s, operator, c, as_of, run_id))
+                made = [_issue(s, operator, c, as_of, run_id)
+                        for c in fresh if (c.warning_id, c.point_id) in keys]
+                issued += made
                 s.execute(update(DunningRun).where(DunningRun.id == run_id).values(
-                    points_total=len(candidates), documents_made=len(issued)))
+                    points_total=len(candidates),
+                    documents_made=DunningRun.documents_made + len(made)))
             if progress is not None:
-                progress(min(start + 200, len(candidates)), len(candidates))
-        claim.finish("completed")
+                progress(min(start + batch_size, len(candidates)), len(candidates))
+        claim.finish("cancelled" if stopped else "completed")
     return OrderRunResult(run_id, as_of, len(issued), len(candidates) - len(issued),
-                          tuple(issued))
+                          tuple(issued), cancelled=stopped)
 
 
 def issue_order(db: Database, operator: Operator, warning_id: int, as_of: date) -> list[int]:
@@ -258,8 +276,9 @@ def issue_order(db: Database, operator: Operator, warning_id: int, as_of: date) 
         candidates = _candidates(s, as_of, [warning_id])
         if not candidates:
             raise Conflict(N_("Warning {number} needs no order: it was already ordered, the "
-                              "debt it chased is paid, or the customer has no connected "
-                              "point."), "warning", number=warning.number)
+                              "debt it chased is paid or disputed in an open complaint, or "
+                              "the customer has no connected point."), "warning",
+                           number=warning.number)
         return [_issue(s, operator, c, as_of, None) for c in candidates]
 
 

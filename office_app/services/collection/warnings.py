@@ -4,8 +4,11 @@ The warning run for a date selects the customers whose overdue debt — interest
 past their due date by at least ``min_days`` and still open on the date, as ``ledger.allocate``
 settles them — is above ``min_debt``, within the chosen zones, categories and status letters.
 It leaves out customers who paid after the date, those another register keeps out
-(``hooks.EXCLUSIONS``: installment plans, complaints) and those warned within ``min_days``;
-socially vulnerable customers are marked for review and issued only when approved.
+(``hooks.EXCLUSIONS``: installment plans in force) and those warned within ``min_days``; it
+does not demand what another register says is not due (``hooks.DEDUCTIONS``: the amount open
+complaints dispute, taken off the latest debits), and leaves out a customer when what is left
+is not above ``min_debt``. Socially vulnerable customers are marked for review and issued only
+when approved. docs/collection.md has the rules.
 
 Electricity offices issue one warning (deadline ``ELECTRICITY_DEADLINE`` working days); water
 offices a first reminder (5 working days) and, once its deadline passed unpaid, a second one
@@ -18,7 +21,7 @@ Documents are numbered gapless per office and year (OP-01-2026-000001).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -132,6 +135,8 @@ class WarningRunResult:
     warning_ids: tuple[int, ...]
     dry_run: bool = False
     total_debt: Decimal = ZERO
+    #: Stopped between batches at the user's request; run again for the date to go on.
+    cancelled: bool = False
 
 
 # --- checking the criteria --------------------------------------------------------------------
@@ -193,6 +198,20 @@ def overdue_items(card: Sequence[ledger.EntryData], as_of: date,
             for i in items if i.due_date is not None and i.due_date <= limit]
 
 
+def undisputed_items(items: Sequence[ChasedItem], disputed: Decimal) -> list[ChasedItem]:
+    """The items less ``disputed`` (what open complaints dispute), taken from the latest due
+    first: payments settle the oldest debts, so what a customer contests is the recent bill.
+    Items reduced to nothing are dropped; the rest still sum to the demanded debt."""
+    kept: list[ChasedItem] = []
+    for item in sorted(items, key=lambda i: (i.due_date, i.entry_id), reverse=True):
+        taken = min(disputed, item.open_amount)
+        disputed -= taken
+        if item.open_amount > taken:
+            kept.append(ChasedItem(item.entry_id, item.invoice_id, item.document_number,
+                                   item.due_date, item.open_amount - taken))
+    return sorted(kept, key=lambda i: (i.due_date, i.entry_id))
+
+
 def _paid_after(s: Session, ids: Sequence[int], as_of: date) -> set[int]:
     return set(s.scalars(select(LedgerEntry.customer_id).distinct().where(
         one_of(s, LedgerEntry.customer_id, ids), LedgerEntry.document_date > as_of,
@@ -237,19 +256,24 @@ def _select(s: Session, criteria: WarningCriteria, ids: Sequence[int],
     customers = {c.id: c for c in s.scalars(select(Customer).where(one_of(s, Customer.id, ids)))}
     paid = _paid_after(s, ids, criteria.as_of)
     kept_out = hooks.excluded(s, ids, criteria.as_of)
+    held = hooks.not_demanded(s, ids, criteria.as_of)
     earlier = _earlier_warnings(s, ids, criteria.as_of)
     found = []
     for customer_id in ids:
-        items = overdue_items(cards[customer_id], criteria.as_of, criteria.min_days)
-        debt = sum((i.open_amount for i in items), ZERO)
-        if debt <= criteria.min_debt or not items:
+        overdue = overdue_items(cards[customer_id], criteria.as_of, criteria.min_days)
+        if sum((i.open_amount for i in overdue), ZERO) <= criteria.min_debt:
             continue
+        disputed, held_reason = held.get(customer_id, (ZERO, ""))
+        items = undisputed_items(overdue, disputed)
+        debt = sum((i.open_amount for i in items), ZERO)
         c = customers[customer_id]
         level, reason, params = _level(earlier.get(customer_id), criteria, utility, items)
         if not reason and customer_id in paid:
             reason = REASONS["payment"]
         if not reason and customer_id in kept_out:
             reason = kept_out[customer_id]
+        if not reason and debt <= criteria.min_debt:
+            reason = held_reason
         found.append(WarningCandidate(
             c.id, c.code, c.name, _address(c), c.category, c.language, level, debt,
             tuple(items), review=c.socially_vulnerable and not reason, reason=reason,
@@ -347,10 +371,14 @@ def _issued_on(s: Session, ids: Sequence[int], as_of: date) -> set[tuple[int, in
 def run_warnings(db: Database, operator: Operator, criteria: WarningCriteria,
                  approved: Collection[int] = (), dry_run: bool = False,
                  progress: Callable[[int, int], None] | None = None,
-                 take_over: bool = False) -> WarningRunResult:
-    """Issue the warnings of the date (one run at a time, committed in batches; resumable).
-    Socially vulnerable customers are issued only when their id is in ``approved``.
-    ``dry_run``: count what would be issued and write nothing."""
+                 take_over: bool = False, cancelled: Callable[[], bool] | None = None,
+                 batch_size: int = BATCH) -> WarningRunResult:
+    """Issue the warnings of the date on the shared run machinery (services/runs.py: one run
+    at a time, committed in batches, heartbeat, resumable). ``cancelled`` is asked between
+    batches: the run stops as "cancelled" with what it committed; run again for the date, it
+    resumes and issues only what is still missing. Socially vulnerable customers are issued
+    only when their id is in ``approved``. ``dry_run``: count what would be issued, write
+    nothing."""
     operator.require(Permission.COLLECT_DEBT)
     check_criteria(criteria)
     if dry_run:
@@ -365,10 +393,14 @@ def run_warnings(db: Database, operator: Operator, criteria: WarningCriteria,
             candidates = _candidates(s, criteria)
         issued: list[int] = []
         already = 0
+        stopped = False
         to_issue = [c for c in candidates if not c.reason and (not c.review
                                                                or c.customer_id in approved)]
-        for start in range(0, len(to_issue), BATCH):
-            batch = to_issue[start:start + BATCH]
+        for start in range(0, len(to_issue), batch_size):
+            if cancelled is not None and cancelled():
+                stopped = True
+                break
+            batch = to_issue[start:start + batch_size]
             with db.unit_of_work() as s:
                 claim.check(s)
                 done = _issued_on(s, [c.customer_id for c in batch], criteria.as_of)
@@ -379,9 +411,11 @@ def run_warnings(db: Database, operator: Operator, criteria: WarningCriteria,
                     points_total=len(to_issue), documents_made=DunningRun.documents_made
                     + len(fresh)))
             if progress is not None:
-                progress(min(start + BATCH, len(to_issue)), len(to_issue))
-        claim.finish("completed")
-    return _summary(run_id, criteria.as_of, candidates, approved, tuple(issued), already, False)
+                progress(min(start + batch_size, len(to_issue)), len(to_issue))
+        claim.finish("cancelled" if stopped else "completed")
+    result = _summary(run_id, criteria.as_of, candidates, approved, tuple(issued), already,
+                      False)
+    return replace(result, cancelled=stopped)
 
 
 def _summary(run_id: int | None, as_of: date, candidates: Iterable[WarningCandidate],
@@ -390,7 +424,8 @@ def _summary(run_id: int | None, as_of: date, candidates: Iterable[WarningCandid
     candidates = list(candidates)
     review = [c for c in candidates if c.review and c.customer_id not in approved]
     left_out = [c for c in candidates if c.reason]
-    going = [c for c in candidates if not c.reason and c not in review]
+    waiting = {c.customer_id for c in review}     # a set: a list made this quadratic
+    going = [c for c in candidates if not c.reason and c.customer_id not in waiting]
     earlier = sum(1 for c in left_out if c.reason == REASONS["issued"])
     return WarningRunResult(
         run_id, as_of, len(going) if dry_run else len(issued), already + earlier, len(review),

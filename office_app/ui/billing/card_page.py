@@ -19,6 +19,7 @@ from office_app.errors import N_
 from office_app.i18n import _, current
 from office_app.services import ledger, metering
 from office_app.services.billing import invoices, points
+from office_app.services.collection import warnings
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
 from office_app.ui import changes
@@ -62,7 +63,10 @@ class FinancialCardWidget(QWidget):
         self.context = context
         self.customer_id: int | None = None
         self.card: ledger.FinancialCard | None = None
-        self.model = ListTableModel(COLUMNS, self)
+        #: {ledger entry id: the warnings that chased it}, shown in the last column.
+        self.warned: dict[int, str] = {}
+        self.model = ListTableModel(COLUMNS + [Column(
+            N_("Warnings"), lambda r: self.warned.get(r.entry_id, ""), width=22)], self)
         self.table = QTableView()
         self.table.setObjectName("card")
         configure_view(self.table, self.model)
@@ -109,19 +113,32 @@ class FinancialCardWidget(QWidget):
             self.summary.setText(_("Your role does not show the financial card."))
             return
         ctx = self.context
-        ctx.runner.run(lambda: ledger.card(ctx.db, ctx.operator, customer_id), self._on_loaded,
-                       lambda exc: show_error(self, exc))
 
-    def _on_loaded(self, card: ledger.FinancialCard) -> None:
+        def work() -> tuple[ledger.FinancialCard, list[warnings.WarningRecord]]:
+            return (ledger.card(ctx.db, ctx.operator, customer_id), warnings.warning_register(
+                ctx.db, ctx.operator, warnings.WarningQuery(customer_id=customer_id)))
+
+        ctx.runner.run(work, self._on_loaded, lambda exc: show_error(self, exc))
+
+    def _on_loaded(self, found: tuple[ledger.FinancialCard,
+                                      list[warnings.WarningRecord]]) -> None:
+        card, sent = found
         if card.customer_id != self.customer_id:
             return
         self.card = card
+        self.warned = _warned_entries(sent)
         self.model.set_rows(list(reversed(card.rows)))
         owed = sum((i.open for i in card.open_items), ledger.ZERO)
         text = _("Balance {balance} € · debit {debit} € · credit {credit} € · {count} open "
                  "documents ({open} €)", balance=money(card.closing_balance),
                  debit=money(card.total_debit), credit=money(card.total_credit),
                  count=len(card.open_items), open=money(owed))
+        if sent:
+            latest = sent[0]
+            text += " · " + _("Warnings: {count}, the latest {number} of {date}: {debt} € by "
+                              "{deadline}", count=len(sent), number=latest.number,
+                              date=day(latest.issued_on), debt=money(latest.debt),
+                              deadline=day(latest.deadline))
         self.summary.setText(text)
 
     def edit_profile(self) -> None:
@@ -170,6 +187,15 @@ class FinancialCardWidget(QWidget):
         save_pdf(self, ctx, _("Statement of open invoices"), f"statement-{code}.pdf",
                  lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
                  _("Printing the statement…"))
+
+
+def _warned_entries(sent: list[warnings.WarningRecord]) -> dict[int, str]:
+    """{entry id: "OP-… (dd.mm.yyyy), …"} of the debits each warning chased, oldest first."""
+    found: dict[int, list[str]] = {}
+    for w in sorted(sent, key=lambda w: (w.issued_on, w.id)):
+        for item in w.items:
+            found.setdefault(item.entry_id, []).append(f"{w.number} ({day(w.issued_on)})")
+    return {entry_id: ", ".join(numbers) for entry_id, numbers in found.items()}
 
 
 def _choose_point(parent: QWidget, held: list[Any]) -> int | None:

@@ -54,6 +54,8 @@ COLUMNS = [
     Column(N_("Printed"), lambda r: str(r.prints) if r.prints else "", None, 7,
            align_right=True),
     Column(N_("Notes"), lambda r: str(r.notes) if r.notes else "", None, 6, align_right=True),
+    Column(N_("Warnings"), lambda r: str(r.warnings) if r.warnings else "", None, 7,
+           align_right=True),
 ]
 
 

@@ -70,6 +70,8 @@ TARIFF_COLUMNS = [
     Column(N_("Valid from"), lambda t: day(t.valid_from), width=10, sample=sample_date),
     Column(N_("Valid until"), lambda t: day(t.valid_to) or "…", width=10, sample=sample_date),
     Column(N_("Decision"), lambda t: t.source, width=16),
+    Column(N_("While disconnected"), lambda t: _("charged") if t.while_disconnected else "",
+           width=9),
     Column(N_("Entered by"), lambda t: t.created_by, width=8),
     Column(N_("Closed by"), lambda t: t.closed_by or "", width=8),
 ]
@@ -154,6 +156,8 @@ class TariffDialog(BaseDialog):
         self.add_row("valid_to", _("Valid until (empty: until further notice)"),
                      DateField("valid_to", _("Valid until")))
         self.add_row("source", _("Decision"), QLineEdit())
+        self.add_row("while_disconnected", "", QCheckBox(_(
+            "Charged also while the point is disconnected (monthly charges only)")))
 
     def save(self) -> Callable[[], Any]:
         ctx = self.context
@@ -162,8 +166,9 @@ class TariffDialog(BaseDialog):
                   self.field("valid_from").value(), self.field("valid_to").value(),
                   self.field("source").text())
         price = values[3] if values[3] is not None else ""
+        kept = self.field("while_disconnected").isChecked()
         return lambda: tariffs.add_tariff(ctx.db, ctx.operator, values[0], values[1], values[2],
-                                          price, values[4], values[5], values[6])
+                                          price, values[4], values[5], values[6], kept)
 
 
 class RateDialog(BaseDialog):
