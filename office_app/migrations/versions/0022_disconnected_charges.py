@@ -1,7 +1,7 @@
 """tariff: monthly charges kept while a point is disconnected
 
 Revision ID: 0022
-Revises: 0010
+Revises: 0041
 Create Date: 2026-11-28 07:15:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0022'
-down_revision = '0010'
+down_revision = '0041'
 branch_labels = None
 depends_on = None
 
