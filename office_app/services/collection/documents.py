@@ -5,9 +5,10 @@ from collections.abc import Sequence
 
 from office_app.db import Database
 from office_app.errors import N_, NotFound
+from office_app.printing.collection_registers import order_register_pdf, warning_register_pdf
 from office_app.printing.dunning import orders_pdf, warnings_pdf
-from office_app.services.collection.orders import get_orders
-from office_app.services.collection.warnings import get_warnings
+from office_app.services.collection.orders import get_orders, order_register
+from office_app.services.collection.warnings import get_warnings, warning_register
 from office_app.services.office import get_office
 from office_app.services.permissions import Operator, Permission
 
@@ -35,3 +36,17 @@ def order_documents(db: Database, operator: Operator, ids: Sequence[int],
     if not records:
         raise NotFound(N_("There is no order to print."))
     return orders_pdf(records, get_office(db), operator.code, language)
+
+
+def warning_register_document(db: Database, operator: Operator, language: str) -> bytes:
+    """The warning register as a list to print (what the register tab shows)."""
+    operator.require(Permission.PRINT_INVOICES)
+    return warning_register_pdf(warning_register(db, operator), get_office(db), operator.code,
+                                language)
+
+
+def order_register_document(db: Database, operator: Operator, language: str) -> bytes:
+    """The register of orders as a list to print."""
+    operator.require(Permission.PRINT_INVOICES)
+    return order_register_pdf(order_register(db, operator), get_office(db), operator.code,
+                              language)

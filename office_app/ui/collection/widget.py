@@ -41,7 +41,7 @@ from office_app.ui.collection.dialogs import (
     FieldRecordDialog,
 )
 from office_app.ui.context import AppContext
-from office_app.ui.documents import save_pdf
+from office_app.ui.documents import Document, DocumentButton, DocumentSource
 from office_app.ui.forms import DateField, InputError, NumberField, show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
 
@@ -212,6 +212,13 @@ class _RegisterPage(QWidget):
         self.buttons.addWidget(button)
         return button
 
+    def document_button(self, text: str, source: DocumentSource, name: str,
+                        missing: str = "") -> DocumentButton:
+        button = DocumentButton(self.context, text, source, name, missing=missing)
+        button.setEnabled(self.context.operator.can(Permission.PRINT_INVOICES))
+        self.buttons.addWidget(button)
+        return button
+
     def current(self) -> Any:
         row = selected_row(self.table)
         return self.model.record_at(row) if row is not None else None
@@ -235,21 +242,32 @@ class WarningRegisterPage(_RegisterPage):
         self.button(_("&Delivery and outcome…"),
                     lambda: self.dialog(lambda r: DeliveryDialog(context, r, self)),
                     Permission.COLLECT_DEBT)
-        self.button(_("&Print warning…"), self.print_selected, Permission.PRINT_INVOICES)
+        self.document_button(_("Warning (2 copies)"), self.warning_document, "print_warning",
+                             N_("Choose a warning in the register first."))
+        self.document_button(_("The register"), self.register_document,
+                             "print_warning_register")
         self.buttons.addStretch(1)
 
     def fetch(self) -> Callable[[], list[WarningRecord]]:
         db, operator = self.context.db, self.context.operator
         return lambda: warnings.warning_register(db, operator)
 
-    def print_selected(self) -> None:
+    def register_document(self) -> Document | None:
+        db, operator, language = self.context.db, self.context.operator, current().language
+        return Document(_("Warning register"), _("warning-register.pdf"),
+                        lambda: documents.warning_register_document(db, operator, language),
+                        _("Preparing the register…"))
+
+    def warning_document(self) -> Document | None:
         record: WarningRecord | None = self.current()
         if record is None:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
-        save_pdf(self, self.context, _("Save the warning"), f"{record.number}.pdf",
-                 lambda: documents.warning_documents(db, operator, [record.id])[record.language],
-                 _("Preparing the warning…"))
+        return Document(_("Warning {number}", number=record.number),
+                        _("warning-{number}.pdf", number=record.number),
+                        lambda: documents.warning_documents(db, operator,
+                                                            [record.id])[record.language],
+                        _("Preparing the warning…"))
 
 
 ORDER_KIND_LABELS = {"disconnection": N_("Disconnection"), "reconnection": N_("Reconnection")}
@@ -285,7 +303,10 @@ class OrderRegisterPage(_RegisterPage):
                     lambda: self.dialog(lambda r: CancelOrderDialog(context, r, self)),
                     Permission.COLLECT_DEBT)
         self.button(_("&Reconnect customer"), self.reconnect, Permission.COLLECT_DEBT)
-        self.button(_("&Print order…"), self.print_selected, Permission.PRINT_INVOICES)
+        self.document_button(_("Order (2 copies)"), self.order_document, "print_order",
+                             N_("Choose an order in the register first."))
+        self.document_button(_("The register"), self.register_document,
+                             "print_order_register")
         self.buttons.addStretch(1)
         self.status = QLabel()
         self.buttons.addWidget(self.status)
@@ -324,14 +345,21 @@ class OrderRegisterPage(_RegisterPage):
             lambda: orders.issue_reconnection(db, operator, record.customer_id, date.today()),
             done, lambda exc: show_error(self, exc))
 
-    def print_selected(self) -> None:
+    def register_document(self) -> Document | None:
+        db, operator, language = self.context.db, self.context.operator, current().language
+        return Document(_("Register of orders"), _("order-register.pdf"),
+                        lambda: documents.order_register_document(db, operator, language),
+                        _("Preparing the register…"))
+
+    def order_document(self) -> Document | None:
         record: OrderRecord | None = self.current()
         if record is None:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
-        save_pdf(self, self.context, _("Save the order"), f"{record.number}.pdf",
-                 lambda: documents.order_documents(db, operator, [record.id]),
-                 _("Preparing the order…"))
+        return Document(_("Order {number}", number=record.number),
+                        _("order-{number}.pdf", number=record.number),
+                        lambda: documents.order_documents(db, operator, [record.id]),
+                        _("Preparing the order…"))
 
 
 class CollectionWidget(QWidget):
