@@ -114,7 +114,9 @@ def print_document(parent: QWidget, context: AppContext, document: Document) -> 
         try:
             desk.print_pdf(made[0], made[1], document.title)
         except (PrintFailed, OSError, RuntimeError) as exc:
-            show_error(parent, exc)
+            QMessageBox.warning(parent, document.title, _(
+                "The document was not printed: {detail} Choose another printer in the "
+                "document's menu, or print it again.", detail=str(exc)))
             return
         window = parent.window()
         if isinstance(window, QMainWindow):

@@ -402,3 +402,20 @@ def test_preview_and_the_print_dialog_speak_the_ui_language(
     card.print_button.printer_action.trigger()            # the desk's printer, Qt's dialog
     assert seen["print dialog"][0] == "Štampaj"
     assert "Štampač" in seen["print dialog"] or "&Naziv:" in seen["print dialog"]
+
+
+def test_a_printer_that_cannot_print_says_so_and_names_it(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office, tmp_path: Path,
+        message_boxes: Any) -> None:
+    from office_app.ui.billing.card_page import FinancialCardWidget
+
+    set_language("en")
+    ctx = login_as(Role.CASHIER)
+    card = _shown(qtbot, FinancialCardWidget(ctx))
+    card.load(office.customers["P-100"])
+    nowhere = tmp_path / "no such folder" / "card.pdf"
+    ctx.desk_printer = DeskPrinter(nowhere)
+    card.print_button.print_action.trigger()
+    [text] = message_boxes.texts("warning")
+    assert text.startswith("The document was not printed") and str(nowhere) in text
+    assert ctx.desk_printer.printed == [] and not nowhere.exists()
