@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QImage
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QImage, QKeyEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox, QToolButton, QWidget
 
 from office_app.errors import DomainError
@@ -158,6 +158,13 @@ class DocumentButton(QToolButton):
         menu.addAction(self.printer_action)
         self.setMenu(menu)
         self.clicked.connect(self.preview_action.trigger)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Down or F4 opens the menu from the keyboard (Space previews, as a click does)."""
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_F4):
+            self.showMenu()
+        else:
+            super().keyPressEvent(event)
 
     def _action(self, menu: QMenu, text: str,
                 act: Callable[[QWidget, AppContext, Document], None]) -> QAction:

@@ -419,3 +419,32 @@ def test_a_printer_that_cannot_print_says_so_and_names_it(
     [text] = message_boxes.texts("warning")
     assert text.startswith("The document was not printed") and str(nowhere) in text
     assert ctx.desk_printer.printed == [] and not nowhere.exists()
+
+
+def test_the_keyboard_alone_prints_a_document(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office,
+        tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from office_app.ui.billing.card_page import FinancialCardWidget
+
+    set_language("en")
+    ctx = login_as(Role.CASHIER)
+    ctx.desk_printer = DeskPrinter(tmp_path / "keyboard.pdf")
+    card = _shown(qtbot, FinancialCardWidget(ctx))
+    card.load(office.customers["P-100"])
+    card.print_button.setFocus()
+    menus: list[str] = []
+
+    def in_the_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        assert menu is not None
+        menus.append(menu.objectName())
+        QTest.keyClick(menu, Qt.Key.Key_P)                # &Print on the desk's printer
+
+    QTimer.singleShot(0, in_the_menu)
+    QTest.keyClick(card.print_button, Qt.Key.Key_Down)    # opens the menu
+    assert menus and ctx.desk_printer.printed == ["Financial card"]
+    assert (tmp_path / "keyboard.pdf").exists()
