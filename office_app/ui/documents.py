@@ -34,8 +34,8 @@ class Document:
     done: Callable[[], None] | None = None
 
 
-#: What a screen gives a DocumentButton: the document for the current choice, or None
-#: (after telling the user what to choose).
+#: What a screen gives a DocumentButton: the document for the current choice, or None when
+#: nothing is chosen (the button then shows its ``missing`` message).
 DocumentSource = Callable[[], Document | None]
 
 
@@ -78,7 +78,7 @@ def save_document(parent: QWidget, context: AppContext, document: Document) -> N
 def save_pdf(parent: QWidget, context: AppContext, title: str, file_name: str,
              make: Callable[[], bytes], busy_label: str,
              done: Callable[[], None] | None = None) -> None:
-    """Save as PDF for screens that offer only that (an analysis, say)."""
+    """Save as PDF only (kept for callers not yet on DocumentButton)."""
     save_document(parent, context, Document(title, file_name, make, busy_label, done))
 
 
@@ -129,6 +129,7 @@ def print_document(parent: QWidget, context: AppContext, document: Document) -> 
 
 def preview_and_print(parent: QWidget, context: AppContext, title: str,
                       make: Callable[[], bytes], busy_label: str) -> None:
+    """Preview only (kept for callers not yet on DocumentButton)."""
     preview_document(parent, context, Document(title, "", make, busy_label))
 
 
