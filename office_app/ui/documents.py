@@ -158,6 +158,8 @@ class DocumentButton(QToolButton):
         self.printer_action.triggered.connect(lambda: context.desk_printer.choose(self))
         menu.addAction(self.printer_action)
         self.setMenu(menu)
+        self.setToolTip(_("A click shows the preview; the arrow (or Down) prints on the desk's "
+                          "printer or saves a PDF."))
         self.clicked.connect(self.preview_action.trigger)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
