@@ -448,3 +448,31 @@ def test_the_keyboard_alone_prints_a_document(
     QTest.keyClick(card.print_button, Qt.Key.Key_Down)    # opens the menu
     assert menus and ctx.desk_printer.printed == ["Financial card"]
     assert (tmp_path / "keyboard.pdf").exists()
+
+
+def test_the_warnings_and_orders_of_a_run_print_at_once(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office,
+        tmp_path: Path, message_boxes: Any) -> None:
+    from office_app.ui.collection.widget import CollectionWidget
+
+    ctx = login_as(Role.SUPERVISOR)
+    tab = _shown(qtbot, CollectionWidget(ctx))
+    run = tab.run_page
+    ctx.desk_printer = DeskPrinter()
+    run.print_issued.print_action.trigger()              # nothing issued yet
+    assert ctx.desk_printer.printed == [] and message_boxes.texts("warning")
+    run.as_of.set_value(date(2024, 8, 1))
+    run.issue()
+    issued = [w for w in warnings.warning_register(ctx.db, ctx.operator)
+              if w.id in run.issued_ids]
+    assert len(issued) == 3 and {w.language for w in issued} == {"sr_Latn", "sr_Cyrl", "en"}
+    text = printed(ctx, tmp_path, run.print_issued)
+    assert all(w.number in text for w in issued)
+    # one file with each language's warnings, each in its customer's script
+    assert "Radulović Jovan" in text and "Ђуровић Шћепан" in text and "Žabljak Trade" in text
+    assert len(PdfReader(BytesIO(ctx.desk_printer.last_pdf)).pages) >= 2 * len(issued)
+
+    tab.orders.as_of.set_value(date(2024, 8, 14))
+    tab.orders.issue()
+    text = printed(ctx, tmp_path, tab.orders.findChild(DocumentButton, "print_issued_orders"))
+    assert all(o.number in text for o in orders.order_register(ctx.db, ctx.operator))

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from io import BytesIO
+
+from pypdf import PdfWriter
 
 from office_app.db import Database
 from office_app.errors import N_, NotFound
@@ -26,6 +29,20 @@ def warning_documents(db: Database, operator: Operator, ids: Sequence[int]) -> d
         by_language.setdefault(record.language, []).append(record)
     return {language: warnings_pdf(group, office, operator.code, language)
             for language, group in by_language.items()}
+
+
+def warning_batch(db: Database, operator: Operator, ids: Sequence[int]) -> bytes:
+    """The warnings of a run in one file to print at once: each in two copies in its
+    customer's language and script (the languages one after another)."""
+    parts = list(warning_documents(db, operator, ids).values())
+    if len(parts) == 1:
+        return parts[0]
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(BytesIO(part))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def order_documents(db: Database, operator: Operator, ids: Sequence[int],

@@ -110,6 +110,12 @@ class WarningRunPage(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.approve_button)
         actions.addWidget(self.issue_button)
+        self.issued_ids: tuple[int, ...] = ()
+        self.issued_on = date.today()
+        self.print_issued = DocumentButton(context, _("The warnings issued"),
+                                           self.issued_document, "print_issued_warnings",
+                                           missing=N_("Issue the warnings first."))
+        actions.addWidget(self.print_issued)
         actions.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(criteria)
@@ -166,7 +172,18 @@ class WarningRunPage(QWidget):
             lambda: warnings.run_warnings(db, operator, criteria, approved),
             self._on_issued, lambda exc: show_error(self, exc))
 
+    def issued_document(self) -> Document | None:
+        """Every warning of the last run, two copies each, in its customer's language."""
+        if not self.issued_ids:
+            return None
+        db, operator, ids = self.context.db, self.context.operator, self.issued_ids
+        return Document(_("{count} warnings", count=len(ids)),
+                        _("warnings-{day}.pdf", day=self.issued_on.isoformat()),
+                        lambda: documents.warning_batch(db, operator, ids),
+                        _("Preparing the warnings…"))
+
     def _on_issued(self, result: WarningRunResult) -> None:
+        self.issued_ids, self.issued_on = result.warning_ids, result.as_of
         self.last_run = _("{issued} warnings issued, {before} issued before",
                           issued=result.issued, before=result.already_issued)
         self.status.setText(self.last_run)
@@ -305,6 +322,10 @@ class OrderRegisterPage(_RegisterPage):
         self.button(_("&Reconnect customer"), self.reconnect, Permission.COLLECT_DEBT)
         self.document_button(_("Order (2 copies)"), self.order_document, "print_order",
                              N_("Choose an order in the register first."))
+        self.issued_ids: tuple[int, ...] = ()
+        self.issued_on = date.today()
+        self.document_button(_("The orders issued"), self.issued_document,
+                             "print_issued_orders", N_("Issue the orders first."))
         self.document_button(_("The register"), self.register_document,
                              "print_order_register")
         self.buttons.addStretch(1)
@@ -324,6 +345,7 @@ class OrderRegisterPage(_RegisterPage):
         db, operator = self.context.db, self.context.operator
 
         def done(result: orders.OrderRunResult) -> None:
+            self.issued_ids, self.issued_on = result.order_ids, result.as_of
             self.status.setText(_("{issued} orders issued, {before} issued before",
                                   issued=result.issued, before=result.already_issued))
             self.load()
@@ -350,6 +372,16 @@ class OrderRegisterPage(_RegisterPage):
         return Document(_("Register of orders"), _("order-register.pdf"),
                         lambda: documents.order_register_document(db, operator, language),
                         _("Preparing the register…"))
+
+    def issued_document(self) -> Document | None:
+        """Every order of the last run, two copies each."""
+        if not self.issued_ids:
+            return None
+        db, operator, ids = self.context.db, self.context.operator, self.issued_ids
+        return Document(_("{count} orders", count=len(ids)),
+                        _("orders-{day}.pdf", day=self.issued_on.isoformat()),
+                        lambda: documents.order_documents(db, operator, ids),
+                        _("Preparing the orders…"))
 
     def order_document(self) -> Document | None:
         record: OrderRecord | None = self.current()
