@@ -69,6 +69,8 @@ class DeskPrinter:
     def __init__(self, output_file: str | Path | None = None) -> None:
         self.output_file = str(output_file) if output_file is not None else ""
         self.printed: list[str] = []
+        #: The PDF behind the last document printed (what a test reads the text of).
+        self.last_pdf = b""
 
     def printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -86,6 +88,15 @@ class DeskPrinter:
         printer.setDocName(title)
         paint(printer, images)
         self.printed.append(title)
+
+    def print_pdf(self, pdf: bytes, images: list[QImage], title: str) -> None:
+        """A document's pages (``images``, rendered from ``pdf``) on this printer."""
+        self.print_images(images, title)
+        self.last_pdf = pdf
+
+    def name(self) -> str:
+        """What the user knows this printer by."""
+        return self.output_file or self.printer().printerName() or _("the default printer")
 
     def choose(self, parent: QWidget) -> bool:
         """Qt's print dialog; the printer chosen is remembered for this desk."""

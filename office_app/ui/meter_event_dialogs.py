@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -36,7 +37,9 @@ from office_app.services.meter_events import (
     transfer_with_reading,
 )
 from office_app.services.metering import MeterInput, PointRecord
+from office_app.services.termination import termination_notice
 from office_app.ui.context import AppContext
+from office_app.ui.documents import Document, print_document
 from office_app.ui.forms import BaseDialog, DateField, InputError, NumberField
 
 PHOTO_FILTER = N_("Pictures (*.jpg *.jpeg *.png)")
@@ -261,6 +264,31 @@ class TransferDialog(_PointDialog):
         aliases = self.field_aliases()
         super().show_errors([FieldError(aliases.get(e.field or "", e.field), e.msg_id, e.params)
                              for e in errors])
+
+
+def termination_notice_document(context: AppContext, customer_id: int,
+                                code: str) -> Document:
+    """The contract termination notice (two copies: customer, archive)."""
+    db, operator = context.db, context.operator
+    return Document(_("Termination notice {code}", code=code),
+                    _("termination-notice-{code}.pdf", code=code),
+                    lambda: termination_notice(db, operator, customer_id),
+                    _("Preparing the termination notice…"))
+
+
+def offer_termination_notice(parent: QWidget, context: AppContext,
+                             dialog: TerminationDialog) -> None:
+    """Right after a termination: print its notice on the desk's printer (it stays on the
+    customer's page for a later print or a PDF)."""
+    if dialog.customer_id is None:
+        return
+    code = dialog.code.text().strip()
+    answer = QMessageBox.question(parent, _("Contract termination"), _(
+        "The contract of {code} has ended. Print the termination notice (two copies) on the "
+        "desk's printer now?", code=code))
+    if answer == QMessageBox.StandardButton.Yes:
+        print_document(parent, context, termination_notice_document(
+            context, dialog.customer_id, code))
 
 
 class TerminationDialog(BaseDialog):

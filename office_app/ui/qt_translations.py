@@ -31,6 +31,33 @@ QT_TEXTS: dict[str, tuple[str, ...]] = {
     "QFileSystemModel": (N_("Name"), N_("Size"), N_("Type"), N_("Date Modified")),
     "QMessageBox": (N_("Show Details..."), N_("Hide Details...")),
     "QProgressDialog": (N_("Cancel"),),
+    # The print preview and print dialogs every document opens (ui/documents.py).
+    "QPrintPreviewDialog": (
+        N_("Next page"), N_("Previous page"), N_("First page"), N_("Last page"),
+        N_("Fit width"), N_("Fit page"), N_("Zoom in"), N_("Zoom out"), N_("Portrait"),
+        N_("Landscape"), N_("Show single page"), N_("Show facing pages"),
+        N_("Show overview of all pages"), N_("Print"), N_("Page setup"), N_("Page Setup"),
+        N_("Print Preview"), N_("Export to PDF"), N_("Close")),
+    "QPrintDialog": (
+        N_("Print"), N_("All Pages"), N_("Odd Pages"), N_("Even Pages"), N_("&Options >>"),
+        N_("&Options <<"), N_("&Print"), N_("Print to File (PDF)"), N_("Local file"),
+        N_("Write PDF file"), N_("Print To File ..."), N_("Print all"), N_("Print range"),
+        N_("Print selection"), N_("Print current page")),
+    "QPrintWidget": (N_("Printer"), N_("&Name:"), N_("P&roperties"), N_("Location:"),
+                     N_("Preview"), N_("Type:"), N_("Output &file:")),
+    "QPrintSettingsOutput": (
+        N_("Print range"), N_("Print all"), N_("Pages from"), N_("to"), N_("Pages"),
+        N_("Current Page"), N_("Selection"), N_("Page &Set:"), N_("Output Settings"),
+        N_("Copies:"), N_("Collate"), N_("Reverse"), N_("Copies"), N_("Color Mode"),
+        N_("Color"), N_("Grayscale"), N_("Double Sided Printing"), N_("Off"),
+        N_("Long side binding"), N_("Short side binding"), N_("Options")),
+    "QPageSetupWidget": (
+        N_("Paper"), N_("Page size:"), N_("Width:"), N_("Height:"), N_("Paper source:"),
+        N_("Orientation"), N_("Portrait"), N_("Landscape"), N_("Reverse landscape"),
+        N_("Reverse portrait"), N_("Margins"), N_("top margin"), N_("left margin"),
+        N_("right margin"), N_("bottom margin"), N_("Page Layout"), N_("Page &order:"),
+        N_("Pages &per sheet:"), N_("Millimeters (mm)"), N_("Inches (in)"),
+        N_("Points (pt)"), N_("Custom")),
     "QLineEdit": (N_("&Undo"), N_("&Redo"), N_("Cu&t"), N_("&Copy"), N_("&Paste"),
                   N_("Delete"), N_("Select All")),
 }

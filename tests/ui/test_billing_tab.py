@@ -44,14 +44,15 @@ def office(sqlite_db: Database) -> Office:
 
 @pytest.fixture
 def saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Save dialogs answer with a file in tmp_path; opened files are recorded."""
-    opened: list[str] = []
-    counter = iter(range(1, 100))
-    monkeypatch.setattr(documents.QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(tmp_path / f"doc{next(counter)}.pdf"), ""))
-    monkeypatch.setattr(documents, "open_file", opened.append)
-    monkeypatch.setattr(invoices_page, "open_file", opened.append)
-    return opened
+    """Save dialogs answer with a file in tmp_path; the files offered are recorded."""
+    offered: list[str] = []
+
+    def answer(*_a: Any, **_k: Any) -> tuple[str, str]:
+        offered.append(str(tmp_path / f"doc{len(offered) + 1}.pdf"))
+        return offered[-1], ""
+
+    monkeypatch.setattr(documents.QFileDialog, "getSaveFileName", answer)
+    return offered
 
 
 def _tab(qtbot: QtBot, context: AppContext) -> BillingWidget:
@@ -88,6 +89,7 @@ def test_supervisor_runs_billing_prints_copies_and_corrects(
     # batch print for delivery, then a copy of one invoice
     qtbot.mouseClick(invoices.buttons["print_period"], Qt.MouseButton.LeftButton)
     assert len(saved) == 1 and len(PdfReader(saved[0]).pages) == 3
+    assert f"Sačuvano u {saved[0]}" in message_boxes.texts("information")
     select_row(invoices.table, 0)
     qtbot.waitUntil(lambda: invoices.current() is not None)
     chosen = invoices.current()

@@ -15,7 +15,6 @@ from office_app.i18n import set_language
 from office_app.services.billing import tariffs
 from office_app.services.energy_card import PeriodUse
 from office_app.services.permissions import Role
-from office_app.ui.billing import invoices_page
 from office_app.ui.billing.invoices_page import SELECTION_ACTIONS, InvoicesPage
 from office_app.ui.billing.tariffs_page import TariffsPage
 from office_app.ui.context import AppContext
@@ -88,12 +87,10 @@ def test_invoice_actions_wait_for_a_chosen_invoice(
     assert not any(page.buttons[name].isEnabled() for name in SELECTION_ACTIONS)
     select_row(page.table, 1)
     assert all(page.buttons[name].isEnabled() for name in SELECTION_ACTIONS)
-    names: list[str] = []
-    monkeypatch.setattr(invoices_page, "save_pdf", lambda _p, _c, _t, name, *_a: names.append(name))
     set_language("sr_Latn")                 # default file names in the UI language
     qtbot.waitUntil(lambda: page.current() is not None)   # the row's page is loaded
-    page.print_copy()
-    page.print_statement()
+    names = [document.file_name for document in (page.copy_document(),
+                                                 page.statement_document()) if document]
     number = page.current().number
     assert names == [f"racun-{number}.pdf",
                      f"neplaceni-racuni-{page.current().customer_code}.pdf"]

@@ -173,7 +173,6 @@ def test_energy_card_page_in_the_customer_detail(qtbot: object, tab: ReadingsWid
     import pypdf
     from PySide6.QtWidgets import QFileDialog
 
-    from office_app.ui import documents
     from office_app.ui.customers.pages import CUSTOMER_PAGES
 
     [(title, factory)] = [(t, f) for t, f in CUSTOMER_PAGES if t == "Energy card"]
@@ -184,12 +183,9 @@ def test_energy_card_page_in_the_customer_detail(qtbot: object, tab: ReadingsWid
     assert page.model.rowCount() == 14  # type: ignore[attr-defined]
     assert len(page.chart.periods) == 12  # type: ignore[attr-defined]
     target = Path(str(tmp_path)) / "card.pdf"
-    opened: list[str] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *_a, **_k: (str(target), "PDF documents (*.pdf)"))
-    monkeypatch.setattr(documents, "open_file", opened.append)
-    page.print_copy()  # type: ignore[attr-defined]
-    assert opened == [str(target)]
+    page.print_button.save_action.trigger()  # type: ignore[attr-defined]
     assert "Žabljak Trade" in pypdf.PdfReader(target).pages[0].extract_text()
 
 
@@ -305,16 +301,14 @@ def test_print_books_and_the_report_from_the_tab(
     import pypdf
     from PySide6.QtWidgets import QFileDialog
 
-    from office_app.ui import documents
 
     targets = iter([Path(str(tmp_path)) / "books.pdf", Path(str(tmp_path)) / "report.pdf"])
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         lambda *_a, **_k: (str(next(targets)), ""))
-    opened: list[str] = []
-    monkeypatch.setattr(documents, "open_file", opened.append)
-    tab.print_books()
-    tab.print_implausible()
-    books_pdf, report_pdf = (pypdf.PdfReader(p) for p in opened)
+    tab.buttons["print_books"].save_action.trigger()  # type: ignore[attr-defined]
+    tab.buttons["implausible"].save_action.trigger()  # type: ignore[attr-defined]
+    books_pdf, report_pdf = (pypdf.PdfReader(Path(str(tmp_path)) / name)
+                             for name in ("books.pdf", "report.pdf"))
     assert "Reading book" in books_pdf.pages[0].extract_text()
     assert "no reading waits" in report_pdf.pages[0].extract_text()
 

@@ -23,10 +23,10 @@ from office_app.services.collection import warnings
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
 from office_app.ui import changes
-from office_app.ui.billing.common import day, money, save_pdf
+from office_app.ui.billing.common import day, money
 from office_app.ui.billing.profile_dialog import BillingProfileDialog
 from office_app.ui.context import AppContext
-from office_app.ui.documents import preview_and_print
+from office_app.ui.documents import Document, DocumentButton
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import (
     Column,
@@ -74,16 +74,12 @@ class FinancialCardWidget(QWidget):
         self.summary.setObjectName("card_summary")
         self.summary.setWordWrap(True)
         printing = context.operator.can(Permission.PRINT_INVOICES)
-        self.print_button = QPushButton(_("Print the card (12 months)…"))
-        self.print_button.setObjectName("print_card")
-        self.print_button.clicked.connect(self.print_card)
-        self.statement_button = QPushButton(_("Statement of open invoices…"))
-        self.statement_button.setObjectName("print_statement")
-        self.statement_button.clicked.connect(self.print_statement)
-        self.preview_button = QPushButton(_("Preview and print the card…"))
-        self.preview_button.setObjectName("preview_card")
-        self.preview_button.clicked.connect(self.preview_card)
-        for button in (self.print_button, self.statement_button, self.preview_button):
+        self.print_button = DocumentButton(context, _("Card (12 months)"), self.card_document,
+                                           "print_card")
+        self.preview_button = self.print_button
+        self.statement_button = DocumentButton(context, _("Statement of open invoices"),
+                                               self.statement_document, "print_statement")
+        for button in (self.print_button, self.statement_button):
             button.setVisible(printing)
         self.profile_button = QPushButton(_("Billing of a point…"))
         self.profile_button.setObjectName("billing_profile")
@@ -94,7 +90,6 @@ class FinancialCardWidget(QWidget):
         bar.addWidget(self.profile_button)
         bar.addWidget(self.statement_button)
         bar.addWidget(self.print_button)
-        bar.addWidget(self.preview_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
@@ -161,32 +156,26 @@ class FinancialCardWidget(QWidget):
 
         ctx.runner.run(load, loaded, lambda exc: show_error(self, exc))
 
-    def print_card(self) -> None:
-        if self.customer_id is None:
-            return
-        ctx, customer_id = self.context, self.customer_id
-        code = self.card.customer_code if self.card else str(customer_id)
-        save_pdf(self, ctx, _("Financial card"), f"card-{code}.pdf",
-                 lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
-                 _("Printing the card…"))
+    def _code(self) -> str:
+        return self.card.customer_code if self.card else str(self.customer_id)
 
-    def preview_card(self) -> None:
-        """The card copy in Qt's print preview, for the desk's printer."""
+    def card_document(self) -> Document | None:
+        """The card copy of the last 12 months."""
         if self.customer_id is None:
-            return
+            return None
         ctx, customer_id = self.context, self.customer_id
-        preview_and_print(self, ctx, _("Financial card"),
-                          lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
-                          _("Printing the card…"))
+        return Document(_("Financial card"), _("card-{code}.pdf", code=self._code()),
+                        lambda: invoices.card_copy(ctx.db, ctx.operator, customer_id),
+                        _("Printing the card…"))
 
-    def print_statement(self) -> None:
+    def statement_document(self) -> Document | None:
         if self.customer_id is None:
-            return
+            return None
         ctx, customer_id = self.context, self.customer_id
-        code = self.card.customer_code if self.card else str(customer_id)
-        save_pdf(self, ctx, _("Statement of open invoices"), f"statement-{code}.pdf",
-                 lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
-                 _("Printing the statement…"))
+        return Document(_("Statement of open invoices"),
+                        _("statement-{code}.pdf", code=self._code()),
+                        lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
+                        _("Printing the statement…"))
 
 
 def _warned_entries(sent: list[warnings.WarningRecord]) -> dict[int, str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -25,8 +26,9 @@ from office_app.i18n import _
 from office_app.services.billing import corrections, invoices
 from office_app.services.permissions import Permission
 from office_app.ui import changes
-from office_app.ui.billing.common import ask_pdf_path, day, money, open_file, save_pdf
+from office_app.ui.billing.common import ask_pdf_path, day, money
 from office_app.ui.context import AppContext
+from office_app.ui.documents import Document, DocumentButton, DocumentSource, say_saved
 from office_app.ui.forms import BaseDialog, DateField, NumberField, show_error
 from office_app.ui.lazy_table import (
     Column,
@@ -134,7 +136,7 @@ class InvoicesPage(QWidget):
             lambda count: _("{count} invoices", count=count), parent=self)
         self.searcher.sig_failed.connect(lambda exc: show_error(self, exc))
         self.search.textEdited.connect(self.searcher.typed)
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QAbstractButton] = {}
         bar = QHBoxLayout()
         bar.addWidget(QLabel(_("Find:")))
         bar.addWidget(self.search, 3)
@@ -146,9 +148,10 @@ class InvoicesPage(QWidget):
         printing = op.can(Permission.PRINT_INVOICES)
         actions.addWidget(self._button("print_period", _("Print the period…"),
                                        self.print_period, printing))
-        actions.addWidget(self._button("copy", _("Print a copy…"), self.print_copy, printing))
-        actions.addWidget(self._button("statement", _("Statement of open invoices…"),
-                                       self.print_statement, printing))
+        actions.addWidget(self._document("copy", _("Copy of the invoice"), self.copy_document,
+                                         printing))
+        actions.addWidget(self._document("statement", _("Statement of open invoices"),
+                                         self.statement_document, printing))
         actions.addWidget(self._button("note", _("Credit or debit note…"), self.correct,
                                        op.can(Permission.CORRECT_INVOICES)))
         actions.addStretch(1)
@@ -167,6 +170,13 @@ class InvoicesPage(QWidget):
         button = QPushButton(text)
         button.setObjectName(name)
         button.clicked.connect(slot)
+        button.setVisible(allowed)
+        self.buttons[name] = button
+        return button
+
+    def _document(self, name: str, text: str, source: DocumentSource,
+                  allowed: bool) -> DocumentButton:
+        button = DocumentButton(self.context, text, source, name)
         button.setVisible(allowed)
         self.buttons[name] = button
         return button
@@ -229,31 +239,31 @@ class InvoicesPage(QWidget):
             return invoices.print_period(ctx.db, ctx.operator, period, Path(path), zone)
 
         def done(result: invoices.BatchResult) -> None:
-            open_file(path)
             self.model.invalidate()
+            say_saved(self, path)
 
         ctx.runner.run(work, done, lambda exc: show_error(self, exc), parent=self,
                        label=_("Printing the invoices…"))
 
-    def print_copy(self) -> None:
+    def copy_document(self) -> Document | None:
         invoice = self._need_current()
         if invoice is None:
-            return
+            return None
         ctx, invoice_id = self.context, invoice.id
-        save_pdf(self, ctx, _("Copy of invoice {number}", number=invoice.number),
-                 _("invoice-{number}.pdf", number=invoice.number),
-                 lambda: invoices.print_copy(ctx.db, ctx.operator, invoice_id),
-                 _("Printing the copy…"), self.model.invalidate)
+        return Document(_("Copy of invoice {number}", number=invoice.number),
+                        _("invoice-{number}.pdf", number=invoice.number),
+                        lambda: invoices.print_copy(ctx.db, ctx.operator, invoice_id),
+                        _("Printing the copy…"), self.model.invalidate)
 
-    def print_statement(self) -> None:
+    def statement_document(self) -> Document | None:
         invoice = self._need_current()
         if invoice is None:
-            return
+            return None
         ctx, customer_id = self.context, invoice.customer_id
-        save_pdf(self, ctx, _("Statement of open invoices"),
-                 _("statement-{code}.pdf", code=invoice.customer_code),
-                 lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
-                 _("Printing the statement…"))
+        return Document(_("Statement of open invoices"),
+                        _("statement-{code}.pdf", code=invoice.customer_code),
+                        lambda: invoices.statement(ctx.db, ctx.operator, customer_id),
+                        _("Printing the statement…"))
 
     def correct(self) -> None:
         invoice = self._need_current()

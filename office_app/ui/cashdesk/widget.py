@@ -11,6 +11,7 @@ A payment carries an idempotency key made when the form is filled: a retry after
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,16 +38,19 @@ from PySide6.QtWidgets import (
 from office_app.config import desk_id
 from office_app.errors import DomainError, ValidationError
 from office_app.i18n import _, current, tr_error
+from office_app.printing.cash_report import report_pdf
 from office_app.printing.cash_slip import slip_pdf
 from office_app.services.cashdesk import counter, drawers
 from office_app.services.cashdesk.counter import Lookup, Payer, Receipt
+from office_app.services.cashdesk.report import daily_report
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
 from office_app.ui import changes
 from office_app.ui.cashdesk.supervision import SupervisorBox
 from office_app.ui.context import AppContext
 from office_app.ui.desk_printing import DeskPrinter, render_pages
-from office_app.ui.forms import show_error
+from office_app.ui.documents import Document, DocumentButton
+from office_app.ui.forms import DateField, InputError, show_error
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -71,7 +75,7 @@ class CounterWidget(QWidget):
         super().__init__(parent)
         self.context = context
         self.desk = desk or desk_id()
-        self.printer = printer or DeskPrinter()
+        self.printer = printer or context.desk_printer
         self.drawer: drawers.DrawerInfo | None = None
         self.payer: Payer | None = None
         self.last_receipt: Receipt | None = None
@@ -102,6 +106,14 @@ class CounterWidget(QWidget):
         self.printer_button.setObjectName("choose_printer")
         self.printer_button.clicked.connect(lambda: self.printer.choose(self))
         top.addWidget(self.printer_button)
+        self.report_day = DateField("report_day", _("Report day"))
+        self.report_day.set_value(date.today())
+        self.report_button = DocumentButton(self.context, _("Daily collection report"),
+                                            self.report_document, "cash_report")
+        self.report_button.setVisible(self.context.operator.can(Permission.VIEW_LEDGER))
+        self.report_day.setVisible(self.report_button.isVisibleTo(self))
+        top.addWidget(self.report_day)
+        top.addWidget(self.report_button)
 
         self.scan = QLineEdit()
         self.scan.setObjectName("scan")
@@ -193,6 +205,21 @@ class CounterWidget(QWidget):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+
+    def report_document(self) -> Document | None:
+        """The daily collection report (001 Član 4) of the day chosen next to the button."""
+        try:
+            day = self.report_day.value() or date.today()
+        except InputError as exc:
+            show_error(self, exc)
+            return None
+        db, operator = self.context.db, self.context.operator
+        language = current().language
+        return Document(_("Daily collection report {day}", day=current().date(day)),
+                        _("collection-report-{day}.pdf", day=day.isoformat()),
+                        lambda: report_pdf(daily_report(db, operator, day), operator.code,
+                                           language),
+                        _("Preparing the report…"))
 
     def _close_box(self) -> QGroupBox:
         box = QGroupBox(_("Close the drawer"))

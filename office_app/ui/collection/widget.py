@@ -41,7 +41,7 @@ from office_app.ui.collection.dialogs import (
     FieldRecordDialog,
 )
 from office_app.ui.context import AppContext
-from office_app.ui.documents import save_pdf
+from office_app.ui.documents import Document, DocumentButton, DocumentSource
 from office_app.ui.forms import DateField, InputError, NumberField, show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
 
@@ -110,6 +110,12 @@ class WarningRunPage(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.approve_button)
         actions.addWidget(self.issue_button)
+        self.issued_ids: tuple[int, ...] = ()
+        self.issued_on = date.today()
+        self.print_issued = DocumentButton(context, _("The warnings issued"),
+                                           self.issued_document, "print_issued_warnings",
+                                           missing=N_("Issue the warnings first."))
+        actions.addWidget(self.print_issued)
         actions.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(criteria)
@@ -166,7 +172,18 @@ class WarningRunPage(QWidget):
             lambda: warnings.run_warnings(db, operator, criteria, approved),
             self._on_issued, lambda exc: show_error(self, exc))
 
+    def issued_document(self) -> Document | None:
+        """Every warning of the last run, two copies each, in its customer's language."""
+        if not self.issued_ids:
+            return None
+        db, operator, ids = self.context.db, self.context.operator, self.issued_ids
+        return Document(_("{count} warnings", count=len(ids)),
+                        _("warnings-{day}.pdf", day=self.issued_on.isoformat()),
+                        lambda: documents.warning_batch(db, operator, ids),
+                        _("Preparing the warnings…"))
+
     def _on_issued(self, result: WarningRunResult) -> None:
+        self.issued_ids, self.issued_on = result.warning_ids, result.as_of
         self.last_run = _("{issued} warnings issued, {before} issued before",
                           issued=result.issued, before=result.already_issued)
         self.status.setText(self.last_run)
@@ -212,6 +229,13 @@ class _RegisterPage(QWidget):
         self.buttons.addWidget(button)
         return button
 
+    def document_button(self, text: str, source: DocumentSource, name: str,
+                        missing: str = "") -> DocumentButton:
+        button = DocumentButton(self.context, text, source, name, missing=missing)
+        button.setEnabled(self.context.operator.can(Permission.PRINT_INVOICES))
+        self.buttons.addWidget(button)
+        return button
+
     def current(self) -> Any:
         row = selected_row(self.table)
         return self.model.record_at(row) if row is not None else None
@@ -235,21 +259,32 @@ class WarningRegisterPage(_RegisterPage):
         self.button(_("&Delivery and outcome…"),
                     lambda: self.dialog(lambda r: DeliveryDialog(context, r, self)),
                     Permission.COLLECT_DEBT)
-        self.button(_("&Print warning…"), self.print_selected, Permission.PRINT_INVOICES)
+        self.document_button(_("Warning (2 copies)"), self.warning_document, "print_warning",
+                             N_("Choose a warning in the register first."))
+        self.document_button(_("The register"), self.register_document,
+                             "print_warning_register")
         self.buttons.addStretch(1)
 
     def fetch(self) -> Callable[[], list[WarningRecord]]:
         db, operator = self.context.db, self.context.operator
         return lambda: warnings.warning_register(db, operator)
 
-    def print_selected(self) -> None:
+    def register_document(self) -> Document | None:
+        db, operator, language = self.context.db, self.context.operator, current().language
+        return Document(_("Warning register"), _("warning-register.pdf"),
+                        lambda: documents.warning_register_document(db, operator, language),
+                        _("Preparing the register…"))
+
+    def warning_document(self) -> Document | None:
         record: WarningRecord | None = self.current()
         if record is None:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
-        save_pdf(self, self.context, _("Save the warning"), f"{record.number}.pdf",
-                 lambda: documents.warning_documents(db, operator, [record.id])[record.language],
-                 _("Preparing the warning…"))
+        return Document(_("Warning {number}", number=record.number),
+                        _("warning-{number}.pdf", number=record.number),
+                        lambda: documents.warning_documents(db, operator,
+                                                            [record.id])[record.language],
+                        _("Preparing the warning…"))
 
 
 ORDER_KIND_LABELS = {"disconnection": N_("Disconnection"), "reconnection": N_("Reconnection")}
@@ -285,7 +320,14 @@ class OrderRegisterPage(_RegisterPage):
                     lambda: self.dialog(lambda r: CancelOrderDialog(context, r, self)),
                     Permission.COLLECT_DEBT)
         self.button(_("&Reconnect customer"), self.reconnect, Permission.COLLECT_DEBT)
-        self.button(_("&Print order…"), self.print_selected, Permission.PRINT_INVOICES)
+        self.document_button(_("Order (2 copies)"), self.order_document, "print_order",
+                             N_("Choose an order in the register first."))
+        self.issued_ids: tuple[int, ...] = ()
+        self.issued_on = date.today()
+        self.document_button(_("The orders issued"), self.issued_document,
+                             "print_issued_orders", N_("Issue the orders first."))
+        self.document_button(_("The register"), self.register_document,
+                             "print_order_register")
         self.buttons.addStretch(1)
         self.status = QLabel()
         self.buttons.addWidget(self.status)
@@ -303,6 +345,7 @@ class OrderRegisterPage(_RegisterPage):
         db, operator = self.context.db, self.context.operator
 
         def done(result: orders.OrderRunResult) -> None:
+            self.issued_ids, self.issued_on = result.order_ids, result.as_of
             self.status.setText(_("{issued} orders issued, {before} issued before",
                                   issued=result.issued, before=result.already_issued))
             self.load()
@@ -324,14 +367,31 @@ class OrderRegisterPage(_RegisterPage):
             lambda: orders.issue_reconnection(db, operator, record.customer_id, date.today()),
             done, lambda exc: show_error(self, exc))
 
-    def print_selected(self) -> None:
+    def register_document(self) -> Document | None:
+        db, operator, language = self.context.db, self.context.operator, current().language
+        return Document(_("Register of orders"), _("order-register.pdf"),
+                        lambda: documents.order_register_document(db, operator, language),
+                        _("Preparing the register…"))
+
+    def issued_document(self) -> Document | None:
+        """Every order of the last run, two copies each."""
+        if not self.issued_ids:
+            return None
+        db, operator, ids = self.context.db, self.context.operator, self.issued_ids
+        return Document(_("{count} orders", count=len(ids)),
+                        _("orders-{day}.pdf", day=self.issued_on.isoformat()),
+                        lambda: documents.order_documents(db, operator, ids),
+                        _("Preparing the orders…"))
+
+    def order_document(self) -> Document | None:
         record: OrderRecord | None = self.current()
         if record is None:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
-        save_pdf(self, self.context, _("Save the order"), f"{record.number}.pdf",
-                 lambda: documents.order_documents(db, operator, [record.id]),
-                 _("Preparing the order…"))
+        return Document(_("Order {number}", number=record.number),
+                        _("order-{number}.pdf", number=record.number),
+                        lambda: documents.order_documents(db, operator, [record.id]),
+                        _("Preparing the order…"))
 
 
 class CollectionWidget(QWidget):

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -35,6 +36,7 @@ from office_app.services.permissions import Permission
 from office_app.ui import changes
 from office_app.ui.complaints.dialogs import AnswerDialog, ComplaintDialog, CorrectionDialog
 from office_app.ui.context import AppContext
+from office_app.ui.documents import Document, DocumentButton
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
 
@@ -85,13 +87,11 @@ class ComplaintsWidget(QWidget):
         self.open_only.toggled.connect(self.refresh)
         self.overdue_label = QLabel()
         self.overdue_label.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QAbstractButton] = {}
         bar = QHBoxLayout()
         for key, label, slot in (("new", _("New complaint…"), self.new_complaint),
                                  ("answer", _("Answer…"), self.answer),
                                  ("correct", _("Correction…"), self.correct),
-                                 ("print", _("Print complaint…"), self.print_complaint),
-                                 ("letter", _("Answer letter…"), self.letter),
                                  ("email", _("E-mail draft…"), self.email)):
             button = QPushButton(label)
             button.setObjectName(key)
@@ -100,6 +100,12 @@ class ComplaintsWidget(QWidget):
             self.buttons[key] = button
         # Credit and debit notes are a supervisor's: a clerk does not see the button.
         self.buttons["correct"].setVisible(context.operator.can(Permission.CORRECT_INVOICES))
+        for key, label, source in (
+                ("print", _("Complaint (2 copies)"), self.complaint_document),
+                ("letter", _("Answer letter"), self.letter_document)):
+            self.buttons[key] = DocumentButton(
+                context, label, source, key, missing=N_("Choose a complaint in the book first."))
+            bar.insertWidget(bar.count() - 1, self.buttons[key])
         bar.addStretch(1)
         bar.addWidget(self.overdue_label)
         bar.addWidget(self.open_only)
@@ -162,15 +168,25 @@ class ComplaintsWidget(QWidget):
             self.context.runner.run(lambda: Path(path).write_bytes(make(record.id)),
                                     lambda _r: None, lambda exc: show_error(self, exc))
 
-    def print_complaint(self) -> None:
-        db, op = self.context.db, self.context.operator
-        self._save(".pdf", _("PDF documents (*.pdf)"),
-                   lambda i: complaints.complaint_document(db, op, i))
+    def complaint_document(self) -> Document | None:
+        record = self.current()
+        if record is None:
+            return None
+        db, op, number = self.context.db, self.context.operator, record.number
+        return Document(_("Complaint {number}", number=number),
+                        _("complaint-{number}.pdf", number=number.replace("/", "-")),
+                        lambda: complaints.complaint_document(db, op, record.id),
+                        _("Preparing the complaint…"))
 
-    def letter(self) -> None:
-        db, op = self.context.db, self.context.operator
-        self._save("-answer.pdf", _("PDF documents (*.pdf)"),
-                   lambda i: complaints.answer_letter(db, op, i))
+    def letter_document(self) -> Document | None:
+        record = self.current()
+        if record is None:
+            return None
+        db, op, number = self.context.db, self.context.operator, record.number
+        return Document(_("Answer to complaint {number}", number=number),
+                        _("complaint-answer-{number}.pdf", number=number.replace("/", "-")),
+                        lambda: complaints.answer_letter(db, op, record.id),
+                        _("Preparing the answer letter…"))
 
     def email(self) -> None:
         db, op = self.context.db, self.context.operator

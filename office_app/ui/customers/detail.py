@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,10 +30,11 @@ from office_app.ui.customers.info import CustomerInfoWidget
 from office_app.ui.customers.labels import status_tooltip
 from office_app.ui.customers.pages import CUSTOMER_PAGES
 from office_app.ui.customers.points import PointsWidget
-from office_app.ui.documents import save_pdf
+from office_app.ui.documents import Document, DocumentButton, save_document
 from office_app.ui.forms import show_error
 from office_app.ui.icons import icon
 from office_app.ui.layout import roomy_tabs
+from office_app.ui.meter_event_dialogs import termination_notice_document
 
 #: Icons of the pages other tabs contribute (by title msgid); others get the card icon.
 PAGE_ICONS = {"Energy card": "energy", "Financial card": "card"}
@@ -66,6 +66,7 @@ class CustomerDetailWidget(QWidget):
         self.edit_button.clicked.connect(self.edit)
         self.edit_button.setVisible(self.editable)
         self.extract_button = self._extract_button()
+        self.termination_button = self._termination_button()
         self.info = CustomerInfoWidget()
         self.points = PointsWidget(context)
         self.points.sig_changed.connect(self._on_points_changed)
@@ -100,25 +101,31 @@ class CustomerDetailWidget(QWidget):
         self.tabs.addTab(widget, icon(meaning), title)
         self._loaders.append(loader)
 
-    def _extract_button(self) -> QToolButton:
-        button = QToolButton()
-        button.setObjectName("print_extract")
-        button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        default = QAction(_("Print record extract…"), button)
-        default.triggered.connect(lambda: self.print_extract(None))
-        button.setDefaultAction(default)
-        menu = QMenu(button)
+    def _extract_button(self) -> DocumentButton:
+        self.extract_language: str | None = None
+        button = DocumentButton(self.context, _("Record extract"), self.extract_document,
+                                "print_extract")
+        languages = QMenu(_("In &another language"), button)
         for code, name in LANGUAGES.items():
-            menu.addAction(name).triggered.connect(
+            languages.addAction(name).triggered.connect(
                 lambda _checked=False, code=code: self.print_extract(code))
-        button.setMenu(menu)
+        button.menu().addMenu(languages)
         button.setToolTip(_("Everything the register holds about the customer, as a PDF in "
                             "the customer's language (the arrow offers other languages)."))
+        return button
+
+    def _termination_button(self) -> DocumentButton:
+        button = DocumentButton(self.context, _("Termination notice"),
+                                self.termination_document, "termination_notice")
+        button.setToolTip(_("The contract termination notice in two copies (customer, "
+                            "archive)."))
+        button.setVisible(False)
         return button
 
     def _build_layout(self) -> None:
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
+        head.addWidget(self.termination_button)
         head.addWidget(self.extract_button)
         head.addWidget(self.edit_button)
         content = QWidget()
@@ -162,6 +169,7 @@ class CustomerDetailWidget(QWidget):
         status = f"  [{record.status}]" if record.status else ""
         self.title.setText(f"{record.code} — {record.name}{status}")
         self.title.setToolTip(status_tooltip(record.status, record.status_date))
+        self.termination_button.setVisible(record.status == "N")
         self.stack.setCurrentIndex(1)
 
     def _load_page(self, index: int) -> None:
@@ -186,15 +194,27 @@ class CustomerDetailWidget(QWidget):
             self.show_customer(dialog.result_value.id)
             self.sig_changed.emit(dialog.result_value.id)
 
-    def print_extract(self, language: str | None) -> None:
+    def extract_document(self, language: str | None = None) -> Document | None:
+        """The record extract in ``language`` (None: the customer's own)."""
         record = self.record
         if record is None:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
-        save_pdf(self, self.context, _("Save the record extract"),
-                 _("record-extract-{code}.pdf", code=record.code),
-                 lambda: customer_extract(db, operator, record.id, language),
-                 _("Preparing the record extract…"))
+        return Document(_("Record extract"), _("record-extract-{code}.pdf", code=record.code),
+                        lambda: customer_extract(db, operator, record.id, language),
+                        _("Preparing the record extract…"))
+
+    def print_extract(self, language: str | None) -> None:
+        """The extract in another language, offered for saving."""
+        document = self.extract_document(language)
+        if document is not None:
+            save_document(self, self.context, document)
+
+    def termination_document(self) -> Document | None:
+        record = self.record
+        if record is None:
+            return None
+        return termination_notice_document(self.context, record.id, record.code)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QDialog,
     QFileDialog,
@@ -34,6 +35,7 @@ from office_app.services.legal import (
 )
 from office_app.ui import changes
 from office_app.ui.context import AppContext
+from office_app.ui.documents import Document, DocumentButton
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
 from office_app.ui.legal.dialogs import (
@@ -121,7 +123,7 @@ class LegalWidget(QWidget):
         self.open_only = QCheckBox(_("Open cases only"))
         self.open_only.setChecked(True)
         self.open_only.toggled.connect(self.refresh)
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QAbstractButton] = {}
         bar = QHBoxLayout()
         for key, label, slot in (("new", _("New case…"), self.new_case),
                                  ("batch", _("File proposals…"), self.file_proposals),
@@ -129,13 +131,16 @@ class LegalWidget(QWidget):
                                  ("attach", _("Attach document…"), self.attach),
                                  ("stage", _("Stage…"), self.set_stage),
                                  ("costs", _("Costs…"), self.post_costs),
-                                 ("close", _("Close case…"), self.close_case),
-                                 ("proposal", _("Enforcement proposal…"), self.proposal)):
+                                 ("close", _("Close case…"), self.close_case)):
             button = QPushButton(label)
             button.setObjectName(key)
             button.clicked.connect(slot)
             bar.addWidget(button)
             self.buttons[key] = button
+        self.buttons["proposal"] = DocumentButton(
+            context, _("Enforcement proposal (5 copies)"), self.proposal_document, "proposal",
+            missing=N_("Choose a case in the register first."))
+        bar.addWidget(self.buttons["proposal"])
         bar.addStretch(1)
         bar.addWidget(self.open_only)
         for key, label, slot in (("done", _("Mark done"), self.mark_done),
@@ -282,16 +287,15 @@ class LegalWidget(QWidget):
             self.context.runner.run(lambda: Path(path).write_bytes(filed.pdf), lambda _r: None,
                                     lambda exc: show_error(self, exc))
 
-    def proposal(self) -> None:
+    def proposal_document(self) -> Document | None:
+        """The case's enforcement proposal: five copies with the certified financial card and
+        the open items as of the filing date."""
         case = self.current_case()
         if case is None:
-            return
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the enforcement proposal"), f"{case.case_number.replace('/', '-')}.pdf",
-            _("PDF documents (*.pdf)"))
-        if not path:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
-        self.context.runner.run(
-            lambda: Path(path).write_bytes(enforcement.proposal_pdf(db, operator, case.id)),
-            lambda _r: None, lambda exc: show_error(self, exc))
+        return Document(_("Enforcement proposal {number}", number=case.case_number),
+                        _("enforcement-proposal-{number}.pdf",
+                          number=case.case_number.replace("/", "-")),
+                        lambda: enforcement.proposal_pdf(db, operator, case.id),
+                        _("Preparing the enforcement proposal…"))

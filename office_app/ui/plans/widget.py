@@ -29,8 +29,9 @@ from office_app.printing.plan_workbook import plan_workbook
 from office_app.services import plans
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
-from office_app.ui.billing.common import day, money, open_file, save_pdf
+from office_app.ui.billing.common import day, money, open_file
 from office_app.ui.context import AppContext
+from office_app.ui.documents import Document, DocumentButton
 from office_app.ui.forms import DateField, InputError, show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
 from office_app.ui.plans.dialog import PlanDialog
@@ -104,10 +105,13 @@ class PlansWidget(QWidget):
                                        can(Permission.CORRECT_INVOICES))
         self.check_button = self._button(bar, "check", _("Check plans"), self.check,
                                          can(Permission.RUN_BILLING))
-        self.agreement_button = self._button(bar, "agreement", _("Agreement…"),
-                                             self.print_agreement)
-        self.pdf_button = self._button(bar, "analysis_pdf", _("Analysis PDF…"),
-                                       self.print_analysis)
+        self.agreement_button = DocumentButton(
+            self.context, _("Agreement"), self.agreement_document, "agreement",
+            missing=N_("Choose a plan in the list first."))
+        self.pdf_button = DocumentButton(self.context, _("Analysis"), self.analysis_document,
+                                         "analysis_pdf")
+        bar.addWidget(self.agreement_button)
+        bar.addWidget(self.pdf_button)
         self.xlsx_button = self._button(bar, "analysis_xlsx", _("Analysis xlsx…"),
                                         self.export_analysis)
         bar.addStretch(1)
@@ -178,19 +182,20 @@ class PlansWidget(QWidget):
                                 lambda exc: show_error(self, exc), parent=self,
                                 label=_("Checking the plans…"))
 
-    def print_agreement(self) -> None:
+    def agreement_document(self) -> Document | None:
         plan = self.current()
         if plan is None:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
-        save_pdf(self, self.context, _("Installment agreement"), f"{plan.number}.pdf".replace(
-            "/", "-"), lambda: plan_agreement_pdf(plans.agreement(db, operator, plan.id)),
-            _("Preparing the agreement…"))
+        return Document(_("Installment agreement {number}", number=plan.number),
+                        _("agreement-{number}.pdf", number=plan.number.replace("/", "-")),
+                        lambda: plan_agreement_pdf(plans.agreement(db, operator, plan.id)),
+                        _("Preparing the agreement…"))
 
-    def print_analysis(self) -> None:
+    def analysis_document(self) -> Document | None:
         as_of = self.day()
         if as_of is None:
-            return
+            return None
         db, operator = self.context.db, self.context.operator
         status = self.status.currentData() or None
         language = current().language
@@ -200,8 +205,9 @@ class PlansWidget(QWidget):
             return plan_analysis_pdf(states, summary, get_office(db), language,
                                      operator.code, datetime.now(UTC))
 
-        save_pdf(self, self.context, _("Installment plans"),
-                 f"plans-{as_of.isoformat()}.pdf", make, _("Preparing the analysis…"))
+        return Document(_("Installment plans"),
+                        _("plans-{day}.pdf", day=as_of.isoformat()), make,
+                        _("Preparing the analysis…"))
 
 
     def export_analysis(self) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -25,7 +24,7 @@ from office_app.printing.energy_card import energy_card_pdf
 from office_app.printing.registers import quantity
 from office_app.services.energy_card import KIND_LABELS, EnergyCard, PeriodUse, energy_card
 from office_app.ui.context import AppContext
-from office_app.ui.documents import save_pdf
+from office_app.ui.documents import Document, DocumentButton
 from office_app.ui.forms import show_error
 from office_app.ui.layout import remember_splitter
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sample_date
@@ -166,9 +165,8 @@ class EnergyCardWidget(QWidget):
         configure_view(self.table, self.model)
         self.chart = ConsumptionChart()
         self.summary = QLabel()
-        self.print_button = QPushButton(_("Print a copy (12 months)…"))
-        self.print_button.setObjectName("print_energy_card")
-        self.print_button.clicked.connect(self.print_copy)
+        self.print_button = DocumentButton(context, _("Energy card (12 months)"),
+                                           self.copy_document, "print_energy_card")
         head = QHBoxLayout()
         head.addWidget(self.summary, 1)
         head.addWidget(self.print_button)
@@ -198,16 +196,15 @@ class EnergyCardWidget(QWidget):
                                use=quantity(current(), last.total) if last else "0",
                                unit=card.unit))
 
-    def print_copy(self) -> None:
+    def copy_document(self) -> Document | None:
         card = self.card
         if card is None:
-            return
+            return None
         db, operator, customer_id = self.context.db, self.context.operator, card.customer_id
 
         def make() -> bytes:
             copy = energy_card(db, operator, customer_id, months=12)
             return energy_card_pdf(copy, copy.language)
 
-        save_pdf(self, self.context, _("Save the energy card"),
-                 _("energy-card-{code}.pdf", code=card.customer_code), make,
-                 _("Preparing the energy card…"))
+        return Document(_("Energy card"), _("energy-card-{code}.pdf", code=card.customer_code),
+                        make, _("Preparing the energy card…"))

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QGridLayout,
@@ -33,13 +34,14 @@ from office_app.services.consumption import BillingPeriodInfo, shift_period
 from office_app.services.field_records import implausible_report
 from office_app.services.permissions import Permission
 from office_app.ui.context import AppContext
-from office_app.ui.documents import save_pdf
+from office_app.ui.documents import Document, DocumentButton, DocumentSource
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, select_row
 from office_app.ui.meter_event_dialogs import (
     ReplacementDialog,
     TerminationDialog,
     TransferDialog,
+    offer_termination_notice,
 )
 from office_app.ui.readings.field_records import FieldRecordDialog
 from office_app.ui.readings.import_dialog import run_import
@@ -86,7 +88,7 @@ class ReadingsWidget(QWidget):
         self.keying.sig_leave.connect(self._on_keying_leave)
         self.keying.sig_changed.connect(self._on_keying_changed)
         self.stack = QStackedWidget()
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QAbstractButton] = {}
         self.stack.addWidget(self._list_page())
         self.stack.addWidget(self.keying)
         layout = QVBoxLayout(self)
@@ -100,6 +102,12 @@ class ReadingsWidget(QWidget):
         button.setObjectName(name)
         button.clicked.connect(slot)
         button.setVisible(allowed)
+        self.buttons[name] = button
+        return button
+
+    def _document(self, name: str, text: str, source: DocumentSource) -> DocumentButton:
+        button = DocumentButton(self.context, text, source, name, missing=N_(
+            "Choose a period and, for one book, the book in the list first."))
         self.buttons[name] = button
         return button
 
@@ -120,11 +128,11 @@ class ReadingsWidget(QWidget):
     def _list_page(self) -> QWidget:
         page = QWidget()
         grid = QGridLayout()
-        actions = [
+        actions: list[tuple[str, str, Any, bool | None]] = [
             ("key_book", _("Key the book (Enter)"), self.key_book, self.key),
-            ("print_books", _("Print books…"), self.print_books, True),
-            ("print_book", _("Print this book…"), self.print_book, True),
-            ("implausible", _("Implausible readings report…"), self.print_implausible, True),
+            ("print_books", _("Reading books"), self.books_document, None),
+            ("print_book", _("This reading book"), self.book_document, None),
+            ("implausible", _("Implausible readings report"), self.implausible_document, None),
             ("field_records", _("Field records…"), self.field_records, self.key),
             ("import", _("Import readings…"), self.import_readings, self.key),
             ("replacement", _("Meter replacement…"), self.replace_meter, self.key),
@@ -133,7 +141,9 @@ class ReadingsWidget(QWidget):
              self.key and self.context.operator.can(Permission.SET_CUSTOMER_STATUS)),
         ]
         for number, (name, text, slot, allowed) in enumerate(actions):
-            grid.addWidget(self._button(name, text, slot, allowed), number // 5, number % 5)
+            button = (self._button(name, text, slot, allowed) if allowed is not None
+                      else self._document(name, text, slot))
+            grid.addWidget(button, number // 5, number % 5)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(grid)
@@ -270,10 +280,10 @@ class ReadingsWidget(QWidget):
         """Counts on the list are refreshed when the clerk comes back to it."""
 
     # -- documents --------------------------------------------------------------------------
-    def print_books(self, only_current: bool = False) -> None:
+    def books_document(self, only_current: bool = False) -> Document | None:
         label, book = self.period(), self.current_book()
         if label is None or (only_current and book is None):
-            return
+            return None
         db, operator, language = self.context.db, self.context.operator, current().language
 
         def make() -> bytes:
@@ -287,22 +297,22 @@ class ReadingsWidget(QWidget):
         if only_current and book is not None:
             name = _("reading-book-{period}-{zone}-{reader}.pdf", period=label,
                      zone=book.zone_code, reader=book.reader_code)
-        save_pdf(self, self.context, _("Save the reading books"), name, make,
-                 _("Preparing the reading books…"))
+        return Document(_("Reading books {period}", period=label), name, make,
+                        _("Preparing the reading books…"))
 
-    def print_book(self) -> None:
-        self.print_books(only_current=True)
+    def book_document(self) -> Document | None:
+        return self.books_document(only_current=True)
 
-    def print_implausible(self) -> None:
+    def implausible_document(self) -> Document | None:
         label = self.period()
         if label is None:
-            return
+            return None
         db, operator, language = self.context.db, self.context.operator, current().language
-        save_pdf(self, self.context, _("Save the implausible readings report"),
-                 _("implausible-readings-{period}.pdf", period=label),
-                 lambda: implausible_report_pdf(implausible_report(db, operator, label),
-                                                language),
-                 _("Preparing the report…"))
+        return Document(_("Implausible readings report {period}", period=label),
+                        _("implausible-readings-{period}.pdf", period=label),
+                        lambda: implausible_report_pdf(implausible_report(db, operator, label),
+                                                       language),
+                        _("Preparing the report…"))
 
     # -- the month's other work -------------------------------------------------------------
     def field_records(self) -> None:
@@ -323,7 +333,10 @@ class ReadingsWidget(QWidget):
         self._event(TransferDialog(self.context, parent=self))
 
     def terminate(self) -> None:
-        self._event(TerminationDialog(self.context, parent=self))
+        dialog = TerminationDialog(self.context, parent=self)
+        if dialog.exec():
+            self.load_books()
+            offer_termination_notice(self, self.context, dialog)
 
     def _event(self, dialog: QDialog) -> None:
         if dialog.exec():
