@@ -35,7 +35,7 @@ from office_app.services.legal import (
 )
 from office_app.ui import changes
 from office_app.ui.context import AppContext
-from office_app.ui.documents import Document, DocumentButton
+from office_app.ui.documents import Document, DocumentButton, save_document
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
 from office_app.ui.legal.dialogs import (
@@ -280,12 +280,10 @@ class LegalWidget(QWidget):
         self.refresh()
         changes.bus().notify(changes.PAYMENT, 0)
         filed: BatchFiled = dialog.result_value
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Save the enforcement proposals"),
-            f"proposals-{date.today().isoformat()}.pdf", _("PDF documents (*.pdf)"))
-        if path:
-            self.context.runner.run(lambda: Path(path).write_bytes(filed.pdf), lambda _r: None,
-                                    lambda exc: show_error(self, exc))
+        save_document(self, self.context, Document(
+            _("Save the enforcement proposals"),
+            _("enforcement-proposals-{day}.pdf", day=date.today().isoformat()),
+            lambda: filed.pdf))
 
     def proposal_document(self) -> Document | None:
         """The case's enforcement proposal: five copies with the certified financial card and
