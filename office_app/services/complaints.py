@@ -194,6 +194,30 @@ def disputed_amounts(session: Session, customer_ids: Iterable[int],
     return found
 
 
+def disputed_by_invoice(session: Session, customer_id: int, on: date) -> dict[int, Decimal]:
+    """The disputed part of each invoice of the customer in complaints open on ``on`` (003
+    III.1g: it may be left unpaid at the counter). A complaint's disputed amount is spread
+    over the invoices it concerns, oldest first, each up to its total; a complaint that names
+    no invoice disputes no invoice in particular and is left out."""
+    rows = session.execute(
+        select(Complaint.id, Complaint.disputed_amount, Invoice.id, Invoice.total)
+        .join(ComplaintInvoice, ComplaintInvoice.complaint_id == Complaint.id)
+        .join(Invoice, Invoice.id == ComplaintInvoice.invoice_id)
+        .where(Complaint.customer_id == customer_id, Complaint.received_on <= on,
+               (Complaint.answered_on.is_(None)) | (Complaint.answered_on > on),
+               Complaint.disputed_amount > 0)
+        .order_by(Complaint.id, Invoice.issue_date, Invoice.id)).all()
+    left: dict[int, Decimal] = {}
+    found: dict[int, Decimal] = {}
+    for complaint_id, disputed, invoice_id, total in rows:
+        rest = left.setdefault(complaint_id, Decimal(disputed))
+        part = min(rest, Decimal(total))
+        if part > 0:
+            found[invoice_id] = found.get(invoice_id, ZERO) + part
+            left[complaint_id] = rest - part
+    return found
+
+
 # --- writing ----------------------------------------------------------------------------------
 
 def register(db: Database, operator: Operator, data: ComplaintInput) -> ComplaintRecord:

@@ -115,10 +115,12 @@ class CounterWidget(QWidget):
         self.candidates.hide()
         self.payer_label = QLabel()
         self.payer_label.setObjectName("payer")
-        self.items = QTableWidget(0, 5)
+        self.items = QTableWidget(0, 6)
         self.items.setObjectName("items")
+        # Open: what is open of the document; Disputed: the part an open complaint disputes
+        # (003 III.1g), neither asked for nor settled unless the cashier ticks the invoice.
         self.items.setHorizontalHeaderLabels([_("Pay"), _("Document"), _("Date"),
-                                              _("Due date"), _("Open")])
+                                              _("Due date"), _("Open"), _("Disputed")])
         self.items.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -320,21 +322,30 @@ class CounterWidget(QWidget):
             check.setData(Qt.ItemDataRole.UserRole, item.invoice_id)
             self.items.setItem(row, 0, check)
             cells = [item.document_number, t.date(item.document_date), t.date(item.due_date),
-                     _money(item.payable)]
+                     _money(item.open_amount), _money(item.disputed) if item.disputed else ""]
             for column, text in enumerate(cells, start=1):
                 cell = QTableWidgetItem(text)
-                if column == 4:
+                if column >= 4:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.items.setItem(row, column, cell)
         self.items.blockSignals(False)
-        self.total.setText(_("Total due: {amount}", amount=_money(payer.total_due)))
+        self.total.setText(self._total_text(payer.total_due))
         self.means.setCurrentIndex(0)
         self.means.setEnabled(True)
         self.amount.setText(t.number(payer.total_due, 2) if payer.total_due else "")
         self.received.clear()
         self._update_change()
         self.received.setFocus()
+
+    def _total_text(self, due: Decimal) -> str:
+        disputed = sum((i.disputed for i in self.payer.items), Decimal(0)) if self.payer \
+            else Decimal(0)
+        if not disputed:
+            return _("Total due: {amount}", amount=_money(due))
+        return _("Total due: {amount}; disputed in an open complaint and not asked for: "
+                 "{disputed} (tick the invoice to take it too)", amount=_money(due),
+                 disputed=_money(disputed))
 
     def chosen_invoices(self) -> tuple[int, ...]:
         chosen = []
