@@ -3,7 +3,7 @@ tests/integration/test_cashdesk.py and test_statements.py): a statement that is 
 another account, with one bad amount, or imported twice gets a message naming the problem and
 posts nothing; a drawer a supervisor closed meanwhile refuses the payment next to the drawer;
 a connection that drops after the payment was posted is retried with the same key and the
-payment is posted once."""
+payment is posted once; a reference with wrong check digits is named, not guessed."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -24,6 +24,7 @@ from office_app.i18n import DEFAULT_LANGUAGE, set_language
 from office_app.models import Customer, Invoice, LedgerEntry
 from office_app.models.statements import Statement
 from office_app.services import ledger
+from office_app.services.billing import references
 from office_app.services.billing import run as billing
 from office_app.services.cashdesk import counter, drawers
 from office_app.services.office import save_office
@@ -131,6 +132,12 @@ def test_a_drawer_closed_meanwhile_by_a_supervisor_refuses_the_payment(
     assert tab.drawer is not None
     with sqlite_db.unit_of_work() as s:
         code = s.scalar(select(Customer.code).where(Customer.id == office.customers["P-200"]))
+        reference = s.scalar(select(Invoice.payment_reference)
+                             .where(Invoice.customer_id == office.customers["P-200"]))
+    # a reference typed with wrong check digits: named next to the scan field, not guessed
+    wrong = f"{(int(references.check_digits(reference)) + 1) % 100:02d}"
+    _type(qtbot, tab.scan, f"97 {wrong} {reference}")
+    assert "check digits" in tab.scan_error.text() and tab.payer is None
     _type(qtbot, tab.scan, code)
     # the supervisor closes the drawer as forgotten while the customer is at the desk
     drawers.close_drawer(sqlite_db, make_operator(Role.SUPERVISOR, "SUP1"), tab.drawer.id,

@@ -135,6 +135,11 @@ def find_payer(db: Database, operator: Operator, text: str) -> Lookup:
         found = _exact(s, typed)
         if found is not None:
             return Lookup(payer_in(s, *found))
+        wrong_check = _wrong_check_digits(s, typed)
+    if wrong_check:
+        raise NotFound(N_("Reference {text}: the check digits (model 97) do not fit the "
+                          "number; check the number, or scan the barcode or type the customer "
+                          "code."), "search", text=typed)
     if _BARCODE.match(typed.upper()) or typed.replace(" ", "").isdigit():
         raise NotFound(N_("Nothing matches {text}: no invoice, customer code or reference "
                           "of this office. Check the barcode or type the customer code."),
@@ -163,6 +168,21 @@ def _exact(s: Session, typed: str) -> tuple[int, int | None] | None:
     if customer is not None:
         return customer, None
     return _by_reference(s, typed)
+
+
+def _wrong_check_digits(s: Session, typed: str) -> bool:
+    """A model 97 reference of this office (``97``, check digits, office part, 10 digits)
+    whose check digits are wrong: a mistyped reference, never matched to a guess."""
+    digits = typed.replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not digits.startswith(references.MODEL):
+        return False
+    try:
+        prefix = references.office_digits(office_in(s).code)
+    except ValidationError:
+        return False
+    body = digits[4:]
+    return (body.startswith(prefix) and len(body) == len(prefix) + 10
+            and not references.is_valid(digits[2:4], body))
 
 
 def _by_reference(s: Session, typed: str) -> tuple[int, int | None] | None:
