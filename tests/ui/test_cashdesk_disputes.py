@@ -1,7 +1,8 @@
 """The counter with a disputed invoice (003 III.1g), by keyboard alone: the open items show
 the disputed part, the amount asked is the undisputed part, a card payment of it leaves the
 dispute open; ticking the invoice takes the disputed part too; a partial cash payment; the
-drawer closes balanced (cash and card as counted)."""
+drawer closes balanced (cash and card as counted); the day's report prints on the desk
+printer and agrees with the cards."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -64,8 +65,10 @@ def test_a_disputed_invoice_at_the_counter(
         qtbot: QtBot, login_as: Callable[..., AppContext], office: Office, sqlite_db: Database,
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import office_app.services.cashdesk.counter as counter_service
+    import office_app.services.cashdesk.drawers as drawer_service
 
     monkeypatch.setattr(counter_service, "date", _Today)
+    monkeypatch.setattr(drawer_service, "date", _Today)
     household = office.customers["P-100"]
     with sqlite_db.unit_of_work() as s:
         invoice_id, number = s.execute(select(Invoice.id, Invoice.number)
@@ -131,3 +134,13 @@ def test_a_disputed_invoice_at_the_counter(
     _type(qtbot, tab.counted_card, "37,03")
     assert tab.drawer is None
     assert "0,00" in tab.close_result.text() and "-" not in tab.close_result.text()
+
+    # the day's report on the desk printer agrees with the cards
+    qtbot.mouseClick(tab.report_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "67,03" in tab.report_result.text(), timeout=10000)
+    assert ": 3 " in tab.report_result.text() and "30,00" in tab.report_result.text()
+    assert tab.printer.printed[-1].endswith("2024-06-20")
+    paid = sum((row.credit for c in office.customers.values()
+                for row in ledger.card(sqlite_db, ctx.operator, c).rows
+                if row.document_type == "payment"), D(0))
+    assert paid == D("67.03")

@@ -11,6 +11,7 @@ A payment carries an idempotency key made when the form is filled: a retry after
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,8 +38,9 @@ from PySide6.QtWidgets import (
 from office_app.config import desk_id
 from office_app.errors import DomainError, ValidationError
 from office_app.i18n import _, current, tr_error
+from office_app.printing.cash_report import report_pdf
 from office_app.printing.cash_slip import slip_pdf
-from office_app.services.cashdesk import counter, drawers
+from office_app.services.cashdesk import counter, drawers, report
 from office_app.services.cashdesk.counter import Lookup, Payer, Receipt
 from office_app.services.office import get_office
 from office_app.services.permissions import Permission
@@ -75,6 +77,8 @@ class CounterWidget(QWidget):
         self.drawer: drawers.DrawerInfo | None = None
         self.payer: Payer | None = None
         self.last_receipt: Receipt | None = None
+        #: The day the report button prints: the day of the drawer opened or closed last.
+        self.report_day: date | None = None
         self._key = ""
         self._build()
         changes.bus().sig_changed.connect(self._on_bus_changed)
@@ -209,6 +213,13 @@ class CounterWidget(QWidget):
         self.close_result = QLabel()
         self.close_result.setObjectName("close_result")
         self.close_result.setWordWrap(True)
+        # The daily collection report (001 Član 4), filed with the slips' archive copies.
+        self.report_button = QPushButton(_("Print the day's report"))
+        self.report_button.setObjectName("print_report")
+        self.report_button.clicked.connect(self.print_report)
+        self.report_result = QLabel()
+        self.report_result.setObjectName("report_result")
+        self.report_result.setWordWrap(True)
         row = QHBoxLayout(box)
         row.addWidget(QLabel(_("Counted cash (float included)")))
         row.addWidget(self.counted_cash)
@@ -216,6 +227,8 @@ class CounterWidget(QWidget):
         row.addWidget(self.counted_card)
         row.addWidget(self.close_button)
         row.addWidget(self.close_result, 1)
+        row.addWidget(self.report_button)
+        row.addWidget(self.report_result, 1)
         return box
 
     # --- the drawer ---------------------------------------------------------------------------
@@ -227,6 +240,8 @@ class CounterWidget(QWidget):
 
     def _show_drawer(self, drawer: drawers.DrawerInfo | None) -> None:
         self.drawer = drawer
+        if drawer is not None:
+            self.report_day = drawer.opened_on
         is_open = drawer is not None
         for widget in (self.opening_float, self.open_button):
             widget.setVisible(not is_open)
@@ -262,7 +277,35 @@ class CounterWidget(QWidget):
         ctx.runner.run(lambda: drawers.close_drawer(ctx.db, ctx.operator, drawer_id, cash, card),
                        self._on_drawer_closed, self._on_error)
 
+    def print_report(self) -> None:
+        """The daily collection report of the last drawer's day (today when none) on the
+        desk's printer: every counter payment of the day per cashier and desk, with totals."""
+        ctx = self.context
+        day = self.report_day or counter.date.today()
+        language = current().language
+
+        def render() -> tuple[report.DailyReport, list[Any]]:
+            data = report.daily_report(ctx.db, ctx.operator, day)
+            return data, render_pages(report_pdf(data, ctx.operator.code, language))
+
+        def printed(result: tuple[report.DailyReport, list[Any]]) -> None:
+            data, images = result
+            try:
+                self.printer.print_images(images, f"{_('Daily collection report')} {day}")
+            except Exception as exc:  # noqa: BLE001 - any printer failure: say so, try again
+                self.report_result.setText(_("The report was not printed ({detail}).",
+                                             detail=str(exc)))
+                return
+            self.report_result.setText(_(
+                "Daily report {day} printed: {count} payments, cash {cash}, card {card}, "
+                "total {total}.", day=current().date(day), count=data.count,
+                cash=_money(data.totals["cash"]), card=_money(data.totals["card"]),
+                total=_money(data.total)))
+
+        ctx.runner.run(render, printed, self._on_error)
+
     def _on_drawer_closed(self, drawer: drawers.DrawerInfo) -> None:
+        self.report_day = drawer.opened_on
         self.close_result.setText(_(
             "Drawer {id} closed. Expected cash {expected}, card {card}; difference {difference}.",
             id=drawer.id, expected=_money(drawer.expected_cash), card=_money(drawer.card_taken),
