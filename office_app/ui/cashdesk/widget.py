@@ -281,7 +281,7 @@ class CounterWidget(QWidget):
         """The daily collection report of the last drawer's day (today when none) on the
         desk's printer: every counter payment of the day per cashier and desk, with totals."""
         ctx = self.context
-        day = self.report_day or counter.date.today()
+        day = self.report_day or date.today()
         language = current().language
 
         def render() -> tuple[report.DailyReport, list[Any]]:
