@@ -375,6 +375,10 @@ def _triggers(conn: Connection, table: str) -> None:
         conn.execute(text(
             "CREATE OR REPLACE TRIGGER case_attachment_no_truncate BEFORE TRUNCATE "
             "ON case_attachment FOR EACH STATEMENT EXECUTE FUNCTION refuse_posted_change()"))
+    if table == "cash_session":
+        conn.execute(text(
+            "CREATE OR REPLACE TRIGGER cash_session_guard BEFORE UPDATE ON cash_session "
+            "FOR EACH ROW EXECUTE FUNCTION office_cash_session_guard()"))
     if table == "app_user":
         conn.execute(text(
             "CREATE OR REPLACE TRIGGER app_user_login_role BEFORE INSERT OR UPDATE ON app_user "
@@ -388,6 +392,8 @@ ROUTINES: dict[str, str | None] = {
     "office_stamp_operator()": None,
     "office_user_sync()": None,
     "refuse_posted_change()": None,
+    "office_cash_session_guard()": None,
+    "office_open_disputes(integer, date)": "groups",
     "office_legal_postings()": None,
     "office_attachment_erasure()": None,
     "office_take_numbers(text, integer)": "groups",
@@ -439,7 +445,50 @@ _ERASABLE = ("length(NEW.content) = 0 AND NEW.size = 0 AND NEW.file_name = '' "
 
 def _functions(names: RoleNames) -> list[str]:
     groups = "ARRAY[" + ", ".join(_lit(g) for g in names.groups) + "]"
+    supervisors = "ARRAY[" + ", ".join(
+        _lit(r.value) for r in roles_with([Permission.SUPERVISE_CASH])) + "]::text[]"
     return [
+        # The counter's view of the complaint book (003 III.1g): only the disputed amounts of
+        # a customer's open complaints and the invoices they concern, for every office role
+        # (the book itself is read by customer care only).
+        f"""CREATE OR REPLACE FUNCTION office_open_disputes(p_customer integer, p_on date)
+            RETURNS TABLE (complaint_id integer, disputed_amount numeric, invoice_id integer,
+                           total numeric)
+            LANGUAGE sql STABLE {_DEFINER} AS $$
+            SELECT c.id, c.disputed_amount, i.id, i.total
+              FROM complaint c
+              JOIN complaint_invoice ci ON ci.complaint_id = c.id
+              JOIN invoice i ON i.id = ci.invoice_id
+             WHERE c.customer_id = p_customer AND c.received_on <= p_on
+               AND (c.answered_on IS NULL OR c.answered_on > p_on) AND c.disputed_amount > 0
+             ORDER BY c.id, i.issue_date, i.id $$""",
+        # A drawer is closed once, by its own cashier, or (forgotten open) by a supervisor:
+        # the row level of the services' check, so a cashier's own login cannot close or
+        # change another cashier's drawer, nor change a closed one.
+        f"""CREATE OR REPLACE FUNCTION office_cash_session_guard() RETURNS trigger
+            LANGUAGE plpgsql {_DEFINER} AS $$
+        DECLARE
+            prefix CONSTANT text := {_lit(names.login_prefix)};
+            code text := office_session_operator();
+            user_role text;
+        BEGIN
+            IF code IS NULL THEN
+                RETURN NEW;
+            END IF;
+            IF OLD.closed_at IS NOT NULL THEN
+                RAISE EXCEPTION 'drawer % is closed; it is never changed again', OLD.id
+                      USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF OLD.created_by IS DISTINCT FROM code THEN
+                SELECT role INTO user_role FROM app_user
+                 WHERE login = substr(session_user::text, length(prefix) + 1);
+                IF user_role IS NULL OR NOT user_role = ANY ({supervisors}) THEN
+                    RAISE EXCEPTION 'drawer % is cashier %''s: only a supervisor closes it',
+                          OLD.id, OLD.created_by USING ERRCODE = 'insufficient_privilege';
+                END IF;
+            END IF;
+            RETURN NEW;
+        END $$""",
         f"""CREATE OR REPLACE FUNCTION office_role_key() RETURNS text LANGUAGE sql IMMUTABLE
             AS $$ SELECT {_lit(names.key)}::text $$""",
         # The office user of this session (session_user: SET ROLE cannot change it); NULL for

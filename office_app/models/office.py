@@ -7,6 +7,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from office_app.models.base import Base
 
 UTILITIES = ("electricity", "water")
+#: How a payment that names no invoice is allocated (004 §35.2): the oldest open items first
+#: (the seeds' rule, the default), or costs and interest before principal, each oldest first.
+ALLOCATION_ORDERS = ("oldest_first", "costs_first")
 
 
 class Office(Base):
@@ -29,3 +32,6 @@ class Office(Base):
     #: the currency is the euro: whether the customers' banking apps read it is the office's
     #: to check (PAYMENTS.md), so it is a setting, off until the office turns it on.
     epc_qr: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: One of ALLOCATION_ORDERS: how money that names no invoice settles the open items.
+    allocation_order: Mapped[str] = mapped_column(String(12), default="oldest_first",
+                                                  server_default="oldest_first")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from office_app.db import Database
@@ -48,6 +48,7 @@ from office_app.services.permissions import Operator, Permission
 #: Working days the office has to answer (003 III.1).
 ANSWER_DAYS = 10
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 
 CHANNEL_LABELS = {"written": N_("Written"), "electronic": N_("Electronic")}
 SUBJECT_LABELS = {
@@ -191,6 +192,36 @@ def disputed_amounts(session: Session, customer_ids: Iterable[int],
         for customer_id, amount in rows:
             if amount:
                 found[customer_id] = Decimal(amount).quantize(Decimal("0.01"))
+    return found
+
+
+def disputed_by_invoice(session: Session, customer_id: int, on: date) -> dict[int, Decimal]:
+    """The disputed part of each invoice of the customer in complaints open on ``on`` (003
+    III.1g: it may be left unpaid at the counter). A complaint's disputed amount is spread
+    over the invoices it concerns, oldest first, each up to its total; a complaint that names
+    no invoice disputes no invoice in particular and is left out."""
+    if session.get_bind().dialect.name == "postgresql":
+        # the book is customer care's: the counter reads the amounts through the owner's
+        # office_open_disputes() (office_app/privileges.py)
+        rows = session.execute(text("SELECT * FROM office_open_disputes(:customer, :on)"),
+                               {"customer": customer_id, "on": on}).all()
+    else:
+        rows = session.execute(
+            select(Complaint.id, Complaint.disputed_amount, Invoice.id, Invoice.total)
+            .join(ComplaintInvoice, ComplaintInvoice.complaint_id == Complaint.id)
+            .join(Invoice, Invoice.id == ComplaintInvoice.invoice_id)
+            .where(Complaint.customer_id == customer_id, Complaint.received_on <= on,
+                   (Complaint.answered_on.is_(None)) | (Complaint.answered_on > on),
+                   Complaint.disputed_amount > 0)
+            .order_by(Complaint.id, Invoice.issue_date, Invoice.id)).all()
+    left: dict[int, Decimal] = {}
+    found: dict[int, Decimal] = {}
+    for complaint_id, disputed, invoice_id, total in rows:
+        rest = left.setdefault(complaint_id, Decimal(disputed).quantize(CENT))
+        part = min(rest, Decimal(total).quantize(CENT))
+        if part > 0:
+            found[invoice_id] = found.get(invoice_id, ZERO) + part
+            left[complaint_id] = rest - part
     return found
 
 

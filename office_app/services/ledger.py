@@ -249,6 +249,9 @@ class EntryData(NamedTuple):
     order_number: str
     order_date: date | None
     operator_code: str
+    #: The debit a credit was posted to settle (the counter's allocation names it), or the
+    #: payment a storno reverses; None for most entries.
+    origin_entry_id: int | None = None
 
     @property
     def amount(self) -> Decimal:
@@ -259,7 +262,7 @@ _COLUMNS = (LedgerEntry.id, LedgerEntry.customer_id, LedgerEntry.document_date,
             LedgerEntry.document_type, LedgerEntry.document_number, LedgerEntry.description,
             LedgerEntry.debit, LedgerEntry.credit, LedgerEntry.due_date, LedgerEntry.invoice_id,
             LedgerEntry.period, LedgerEntry.order_number, LedgerEntry.order_date,
-            LedgerEntry.operator_code)
+            LedgerEntry.operator_code, LedgerEntry.origin_entry_id)
 
 
 def entries(session: Session, customer_ids: Iterable[int],
@@ -346,19 +349,22 @@ class Allocation:
 
 
 def allocate(card: Sequence[EntryData]) -> Allocation:
-    """Settle debits with credits, in card order. A credit that names an invoice settles that
-    invoice first; the rest (and unnamed credits) settle the plan installments due by its
-    date (``settle_order``), then the oldest open debits by due date; what is left waits as an
+    """Settle debits with credits, in card order. A credit that names a debit (its origin
+    entry: the counter's allocation, 004 §35.2) or an invoice settles that one first; the rest
+    (and unnamed credits) settle the plan installments due by its date (``settle_order``), then
+    the oldest open debits by due date; what is left waits as an
     advance for the next debits, which it settles on their date."""
     items: list[OpenItem] = []
     waiting: list[OpenItem] = []          # open items, oldest first
     invoices: dict[int, OpenItem] = {}
+    debits: dict[int, OpenItem] = {}
     advance: list[Decimal] = []
     for entry in sorted(card, key=lambda e: (e.document_date, e.id)):
         if entry.debit > 0:
             item = OpenItem(entry.id, entry.document_type, entry.document_number,
                             entry.document_date, entry.due_date, entry.debit, entry.invoice_id)
             items.append(item)
+            debits[entry.id] = item
             if entry.document_type == "invoice" and entry.invoice_id is not None:
                 invoices.setdefault(entry.invoice_id, item)
             _apply_advance(item, advance, entry.document_date)
@@ -366,7 +372,9 @@ def allocate(card: Sequence[EntryData]) -> Allocation:
                 insort(waiting, item, key=lambda i: i.order)
         elif entry.credit > 0:
             left = entry.credit
-            named = invoices.get(entry.invoice_id) if entry.invoice_id is not None else None
+            named = debits.get(entry.origin_entry_id) if entry.origin_entry_id else None
+            if named is None and entry.invoice_id is not None:
+                named = invoices.get(entry.invoice_id)
             if named is not None:
                 left = _settle([named], left, entry.document_date)
             left = _settle(settle_order(waiting, entry.document_date), left,

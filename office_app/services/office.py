@@ -23,6 +23,8 @@ class OfficeInfo:
     country: str
     #: EPC payment QR code on invoices (when the account has an IBAN and the currency is EUR).
     epc_qr: bool = False
+    #: How money that names no invoice settles the open items (models.office.ALLOCATION_ORDERS).
+    allocation_order: str = "oldest_first"
 
 
 DEFAULT = OfficeInfo("01", "Office", "electricity", "", "", "", "", "", "ME")
@@ -33,7 +35,8 @@ def office_in(session: Session) -> OfficeInfo:
     if row is None:
         return DEFAULT
     return OfficeInfo(row.code, row.name, row.utility, row.address, row.phone, row.email,
-                      row.tax_number, row.bank_account, row.country, bool(row.epc_qr))
+                      row.tax_number, row.bank_account, row.country, bool(row.epc_qr),
+                      row.allocation_order or "oldest_first")
 
 
 def get_office(db: Database) -> OfficeInfo:

@@ -80,3 +80,37 @@ def test_cli_refuses_a_bad_date_and_file_kind(db: Database, tmp_path: Path,
     assert main(["cash", "report", "--date", "2024-06-20", "--out", str(tmp_path / "a.csv"),
                  "--db", url]) != 0
     assert ".pdf or .xlsx" in capsys.readouterr().err
+
+
+def test_a_storno_while_the_drawer_is_open_takes_the_money_out_of_it_and_the_report(
+        db: Database, supervisor: Operator, clerk: Operator, cashier: Operator) -> None:
+    """A payment posted to the wrong customer, reversed by a supervisor and taken again for
+    the right one: the drawer balances with the money once, the report counts it once (the
+    reversed slip listed as storno) and agrees with the cards; a storno after closing leaves
+    the closed drawer's totals and the audit alone."""
+    from office_app.services.cashdesk import supervision
+    from office_app.services.integrity import CHECKS, Scope
+
+    billed = billed_office(db, supervisor, clerk)
+    drawer = open_drawer(db, cashier, "20.00")
+    wrong = pay(db, cashier, drawer.id, billed.customers["P-100"], "26.02")
+    supervision.reverse_payment(db, supervisor, wrong.id, "posted to the wrong customer", DAY)
+    right = pay(db, cashier, drawer.id, billed.customers["P-200"], "26.02")
+    closed = drawers.close_drawer(db, cashier, drawer.id, "46.02", "0")
+    assert closed.cash_taken == D("26.02") and closed.difference == 0
+    data = report.daily_report(db, cashier, DAY)
+    assert [(r.document_number, r.reversed, r.counted) for r in data.drawers[0].rows] == [
+        (wrong.number, True, False), (right.number, False, True)]
+    assert data.totals == {"cash": D("26.02"), "card": D("0")}
+    net = sum((row.credit - (row.debit if row.document_type == "payment_reversal" else 0)
+               for c in billed.customers.values()
+               for row in ledger.card(db, cashier, c).rows
+               if row.document_type in ("payment", "payment_reversal")), D(0))
+    assert net == data.total
+    assert ledger.card(db, cashier, billed.customers["P-100"]).closing_balance == D("57.03")
+    # reversed after closing: the drawer was handed over with the money; nothing changes
+    supervision.reverse_payment(db, supervisor, right.id, "found the next day", DAY)
+    assert drawers.get_drawer(db, cashier, drawer.id).cash_taken == D("26.02")
+    assert report.daily_report(db, cashier, DAY).totals["cash"] == D("26.02")
+    with db.unit_of_work() as s:
+        assert list(CHECKS["cash_desk"](s, Scope())) == []

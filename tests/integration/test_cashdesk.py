@@ -56,6 +56,19 @@ def test_unknown_barcode_is_named_in_the_message(db: Database, billed: Billed,
     assert exc.value.params["text"] == "01-2024-0999999"
 
 
+def test_a_reference_with_wrong_check_digits_is_named_not_guessed(
+        db: Database, billed: Billed, cashier: Operator) -> None:
+    number = billed.invoices["P-100"]
+    reference = references.invoice_reference("01", "", 2024, int(number.split("-")[-1]))
+    good = references.check_digits(reference)
+    wrong = f"{(int(good) + 1) % 100:02d}"
+    with pytest.raises(NotFound) as exc:
+        counter.find_payer(db, cashier, f"97 {wrong} {reference}")
+    assert exc.value.field == "search" and "check digits" in exc.value.msg_id
+    found = counter.find_payer(db, cashier, f"97 {good} {reference}").payer
+    assert found is not None and found.customer_id == billed.customers["P-100"]
+
+
 def test_cash_payment_with_change_posts_receipt_entry_and_drawer_total(
         db: Database, billed: Billed, cashier: Operator) -> None:
     drawer = open_drawer(db, cashier)

@@ -112,3 +112,47 @@ def test_postgresql_refuses_a_cashier_what_only_a_supervisor_may(office: Office)
     assert closed.difference == 0 and closed.cashier_code == "CAS-REAL"
     with office.db.engine.connect() as conn:
         assert conn.scalar(text("SELECT supervisor_code FROM cash_receipt_print")) == "SUP-REAL"
+
+
+def test_postgresql_lets_a_cashier_close_only_his_own_open_drawer(office: Office) -> None:
+    """The row level of the drawer rules: a cashier's own login cannot close or change another
+    cashier's drawer, nor change a closed one; a supervisor closes a forgotten drawer."""
+    cas, sup = office.operators[Role.CASHIER], office.operators[Role.SUPERVISOR]
+    other = Operator(0, "CAS-OTHER", "other", "Other", Role.CASHIER)
+    foreign = drawers.open_drawer(office.db, other, "KASA2", D("5"), DAY)
+    desk_db = office.as_role(Role.CASHIER)
+    own = drawers.open_drawer(desk_db, cas, "KASA1", D("10"), DAY)
+    close = ("UPDATE cash_session SET closed_at = now(), closed_by = 'x', counted_cash = 0, "
+             "counted_card = 0, system_cash = 0, system_card = 0, difference = 0 "
+             "WHERE id = {id}")
+    assert _refused(desk_db, close.format(id=foreign.id)) == "42501"
+    assert _refused(desk_db, "UPDATE cash_session SET close_note = 'mine' "
+                             f"WHERE id = {foreign.id}") == "42501"
+    drawers.close_drawer(desk_db, cas, own.id, "10", "0")
+    assert _refused(desk_db, f"UPDATE cash_session SET counted_cash = 99 WHERE id = {own.id}") \
+        == "42501"
+    closed = drawers.close_drawer(office.as_role(Role.SUPERVISOR), sup, foreign.id, "5", "0")
+    assert closed.closed_by == "SUP-REAL" and closed.difference == 0
+    assert _refused(office.as_role(Role.SUPERVISOR),
+                    f"UPDATE cash_session SET close_note = 'x' WHERE id = {foreign.id}") == "42501"
+
+
+def test_a_cashiers_own_login_sees_the_disputed_part_not_the_complaint(office: Office) -> None:
+    """The complaint book is customer care's (PostgreSQL refuses it to a cashier), but the
+    counter shows the disputed part of an invoice through office_open_disputes()."""
+    from datetime import date
+
+    from office_app.services import complaints
+    from office_app.services.complaints import ComplaintInput
+
+    sup, cas = office.operators[Role.SUPERVISOR], office.operators[Role.CASHIER]
+    billed = billed_office(office.db, sup, office.operators[Role.CLERK])
+    complaints.register(office.as_role(Role.CLERK), office.operators[Role.CLERK],
+                        ComplaintInput(billed.customers["P-100"], date(2024, 6, 12), "written",
+                                       "bill_amount", "Too high.", "20.00",
+                                       (billed.invoice_ids["P-100"],)))
+    desk_db = office.as_role(Role.CASHIER)
+    assert _refused(desk_db, "SELECT description FROM complaint") == "42501"
+    payer = counter.find_payer(desk_db, cas, billed.invoices["P-100"]).payer
+    assert payer is not None and payer.items[0].disputed == D("20.00")
+    assert payer.total_due == D("37.03")

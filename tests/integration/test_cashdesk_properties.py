@@ -1,8 +1,8 @@
 """The counter under any sequence of operations (a Hypothesis state machine): new debts,
 payments in cash or by card, full, partial or overpaid, retried with their key, refused bad
-amounts, reversals. After every step: the card's balance equals the model's, the drawer's
-totals equal what was taken, every receipt's lines add up to its amount, the desk's receipts
-are gapless, and the audit finds nothing."""
+amounts, reversals (while the drawer is open: the money leaves it). After every step: the
+card's balance equals the model's, the drawer's totals equal what was taken, every receipt's
+lines add up to its amount, the desk's receipts are gapless, and the audit finds nothing."""
 from __future__ import annotations
 
 import itertools
@@ -88,6 +88,7 @@ def counter_machine(db: Database) -> type[RuleBasedStateMachine]:
             supervision.reverse_payment(db, supervisor, receipt.id, "wrong customer", DAY)
             self.reversed.add(receipt.id)
             self.balance += receipt.amount
+            self.taken[receipt.means] -= receipt.amount  # the money left the open drawer
 
         @invariant()
         def books_agree(self) -> None:

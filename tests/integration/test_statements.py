@@ -275,3 +275,12 @@ def test_the_command_prints_json_and_refuses_a_second_import(
     assert main(["--db", url, "payments", "import", str(path)]) == 1
     assert "Statement CLI-1 was imported already" in capsys.readouterr().err
     assert len(_payments(db)) == 1
+
+
+def test_a_file_that_is_no_statement_at_all_is_named_so(db: Database, cashier: Operator) -> None:
+    for data in (b"%PDF-1.4 a scanned statement", b"Izvod broj 5"):
+        with pytest.raises(ValidationError) as caught:
+            import_statement(db, cashier, data)
+        assert "neither a camt.053/camt.054 statement nor the post office's CSV" in \
+            caught.value.errors[0].msg_id
+    assert _count(db, Statement) == 0

@@ -7,17 +7,23 @@ Guarantees of ``pay``:
   Printing comes after and never re-posts (``receipt`` gives the slip again).
 - A payment carries a client-made idempotency key: sent twice (a double click, a retry after
   a dropped connection, two threads) it is posted once, and both calls return the first.
-- Money settles the oldest open items first (004 §35.2) unless the cashier chose invoices;
-  what is left over stays as a credit on the financial card, used by the next invoice.
+- Money settles the oldest open items first (004 §35.2), or costs and interest before
+  principal when the office's allocation order says so, unless the cashier chose invoices;
+  each part names the debit it settles, so the card keeps that allocation whatever the
+  setting later becomes. What is left over stays as a credit on the financial card, used by
+  the next invoice.
+- The disputed part of an invoice in an open complaint (003 III.1g) is not asked for and the
+  allocation never settles it, unless the cashier chose that invoice.
 - Card payments are for households only (001 Član 4).
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +34,8 @@ from office_app.errors import N_, Conflict, FieldError, NotFound, ValidationErro
 from office_app.models import Customer, Invoice
 from office_app.models.cashdesk import MEANS, CashReceipt, CashReceiptLine, CashSession
 from office_app.models.ledger import LedgerEntry
-from office_app.services import ledger
+from office_app.models.office import ALLOCATION_ORDERS
+from office_app.services import complaints, ledger
 from office_app.services.billing import references
 from office_app.services.cashdesk.drawers import (
     CENT,
@@ -39,20 +46,26 @@ from office_app.services.cashdesk.drawers import (
 )
 from office_app.services.ledger import EntryData, OpenItem, Posting
 from office_app.services.numbering import issue_number
-from office_app.services.office import office_in
+from office_app.services.office import OfficeInfo, office_in, save_office
 from office_app.services.permissions import Operator, Permission
 from office_app.services.search import CustomerQuery, search_customer_ids
 
-#: Hook for the complaint book (another issue): the disputed part of each open invoice of a
-#: customer, by invoice id. The counter asks only for the undisputed part (003 III.1g).
-DisputedAmounts = Callable[[Session, int], dict[int, Decimal]]
+#: Costs, then interest, then principal (the ``costs_first`` allocation order).
+_RANK = {"court_costs": 0, "interest": 1}
 
 
-def no_disputes(_session: Session, _customer_id: int) -> dict[int, Decimal]:
-    return {}
+def counter_order(items: Sequence[OpenItem], order: str, day: date) -> list[OpenItem]:
+    """The open items in the order a payment of ``day`` settles them: the installments of a
+    plan due by that day first (docs/plans.md), then the office's allocation order."""
+    return ledger.settle_order(sorted(items, key=lambda i: allocation_key(i, order)), day)
 
 
-disputed_amounts: DisputedAmounts = no_disputes
+def allocation_key(item: OpenItem, order: str) -> tuple[int, date, int]:
+    """Where an open item comes in the allocation (004 §35.2): the oldest first; with the
+    office's ``costs_first`` order, costs and interest before principal, each oldest first."""
+    rank = _RANK.get(item.document_type, 2) if order == "costs_first" else 0
+    return (rank, *item.order)
+
 
 #: Ids of the not yet posted credits when the allocation is previewed: after every real one.
 _LAST = 10**15
@@ -128,6 +141,11 @@ def find_payer(db: Database, operator: Operator, text: str) -> Lookup:
         found = _exact(s, typed)
         if found is not None:
             return Lookup(payer_in(s, *found))
+        wrong_check = _wrong_check_digits(s, typed)
+    if wrong_check:
+        raise NotFound(N_("Reference {text}: the check digits (model 97) do not fit the "
+                          "number; check the number, or scan the barcode or type the customer "
+                          "code."), "search", text=typed)
     if _BARCODE.match(typed.upper()) or typed.replace(" ", "").isdigit():
         raise NotFound(N_("Nothing matches {text}: no invoice, customer code or reference "
                           "of this office. Check the barcode or type the customer code."),
@@ -158,6 +176,21 @@ def _exact(s: Session, typed: str) -> tuple[int, int | None] | None:
     return _by_reference(s, typed)
 
 
+def _wrong_check_digits(s: Session, typed: str) -> bool:
+    """A model 97 reference of this office (``97``, check digits, office part, 10 digits)
+    whose check digits are wrong: a mistyped reference, never matched to a guess."""
+    digits = typed.replace(" ", "").replace("-", "")
+    if not digits.isdigit() or not digits.startswith(references.MODEL):
+        return False
+    try:
+        prefix = references.office_digits(office_in(s).code)
+    except ValidationError:
+        return False
+    body = digits[4:]
+    return (body.startswith(prefix) and len(body) == len(prefix) + 10
+            and not references.is_valid(digits[2:4], body))
+
+
 def _by_reference(s: Session, typed: str) -> tuple[int, int | None] | None:
     digits = typed.replace(" ", "").replace("-", "")
     if not digits.isdigit():
@@ -185,22 +218,45 @@ def _by_reference(s: Session, typed: str) -> tuple[int, int | None] | None:
     return None
 
 
-def payer_in(s: Session, customer_id: int, scanned: int | None = None) -> Payer:
+def payer_in(s: Session, customer_id: int, scanned: int | None = None,
+             day: date | None = None) -> Payer:
     customer = s.get(Customer, customer_id)
     if customer is None:
         raise NotFound(N_("Customer {id} does not exist."), id=customer_id)
     card = ledger.entries(s, [customer_id])[customer_id]
     allocation = ledger.allocate(card)
-    disputed = disputed_amounts(s, customer_id)
+    order = office_in(s).allocation_order
+    disputed = complaints.disputed_by_invoice(s, customer_id, day or date.today())
     items = tuple(
         DueItem(i.entry_id, i.document_type, i.document_number, i.document_date, i.due_date,
-                i.amount, i.open, i.invoice_id,
-                disputed.get(i.invoice_id, ZERO) if i.invoice_id is not None else ZERO)
-        for i in sorted(allocation.items, key=lambda i: i.order) if i.open > 0)
+                i.amount, i.open, i.invoice_id, _disputed_part(i, disputed))
+        for i in counter_order(allocation.items, order, day or date.today())
+        if i.open > 0)
     due = sum((i.payable for i in items), ZERO) - allocation.unapplied
     address = ", ".join(p for p in (customer.address, customer.place) if p)
     return Payer(customer.id, customer.code, customer.name, address, customer.kind,
                  customer.language, items, max(due, ZERO), allocation.unapplied, scanned)
+
+
+def _disputed_part(item: OpenItem, disputed: dict[int, Decimal]) -> Decimal:
+    """What of an open invoice an open complaint disputes (never more than is open)."""
+    if item.document_type != "invoice" or item.invoice_id is None:
+        return ZERO
+    return min(disputed.get(item.invoice_id, ZERO), item.open)
+
+
+def set_allocation_order(db: Database, operator: Operator, order: str) -> OfficeInfo:
+    """The office's allocation order for money that names no invoice (an administrator's
+    setting): ``oldest_first`` (004 §35.2, the default) or ``costs_first`` (costs, then
+    interest, then principal). Payments already posted keep the allocation they were given."""
+    operator.require(Permission.MANAGE_USERS)
+    if order not in ALLOCATION_ORDERS:
+        raise ValidationError([FieldError("allocation_order", N_(
+            "Allocation order: oldest_first or costs_first."))])
+    with db.unit_of_work() as s:
+        changed = replace(office_in(s), allocation_order=order)
+        save_office(s, changed)
+        return changed
 
 
 # --- paying -----------------------------------------------------------------------------------
@@ -339,7 +395,8 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
     drawer = _drawer(s, operator, request)
     day = request.day or date.today()
     card = ledger.entries(s, [customer.id])[customer.id]
-    chunks = _chunks(card, request.invoice_ids, amount)
+    chunks = _chunks(card, request.invoice_ids, amount, office_in(s).allocation_order,
+                     complaints.disputed_by_invoice(s, customer.id, day), day)
     sequence, number = issue_number(s, "receipt", drawer.office_code, day.year, drawer.desk)
     # The series' lock is held now: a retry of this payment from this desk that was ahead of
     # us has committed, and is visible. Roll back (the number goes back) and return that one.
@@ -347,11 +404,11 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
         raise _AlreadyPosted
     source = drawer_source(drawer.desk, drawer.id, request.means)
     ids = []
-    for k, (invoice_id, part) in enumerate(chunks, start=1):
+    for k, chunk in enumerate(chunks, start=1):
         ids.append(ledger.post(s, operator, Posting(
             customer.id, "payment", number if k == 1 else f"{number}/{k}", day,
-            "", credit=part, invoice_id=invoice_id,
-            source=source,
+            "", credit=chunk.amount, invoice_id=chunk.invoice_id,
+            origin_entry_id=chunk.entry_id, source=source,
             idempotency_key=key if k == 1 else None)))
     row = CashReceipt(number=number, office_code=drawer.office_code, year=day.year,
                       desk=drawer.desk, sequence=sequence, session_id=drawer.id,
@@ -362,9 +419,9 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
                       operator_code=operator.code)
     s.add(row)
     s.flush()
-    new = [EntryData(_LAST + k, customer.id, day, "payment", number, "", ZERO, part, None,
-                     inv, None, "", None, operator.code)
-           for k, (inv, part) in enumerate(chunks, start=1)]
+    new = [EntryData(_LAST + k, customer.id, day, "payment", number, "", ZERO, c.amount, None,
+                     c.invoice_id, None, "", None, operator.code, c.entry_id)
+           for k, c in enumerate(chunks, start=1)]
     for line in _settled(card, new):
         s.add(CashReceiptLine(receipt_id=row.id, document_number=line.document_number,
                               amount=line.amount))
@@ -372,27 +429,60 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
     return receipt_in(s, row.id)
 
 
-def _chunks(card: Sequence[EntryData], invoice_ids: Sequence[int],
-            amount: Decimal) -> list[tuple[int | None, Decimal]]:
-    """One ledger credit per invoice the cashier chose (what is open of it), the rest (or
-    everything, when none was chosen) as one credit that settles the oldest items first."""
-    if not invoice_ids:
-        return [(None, amount)]
-    open_by_invoice = {i.invoice_id: i.open for i in ledger.allocate(card).items
-                       if i.invoice_id is not None and i.document_type == "invoice"
-                       and i.open > 0}
-    chunks: list[tuple[int | None, Decimal]] = []
+class Chunk(NamedTuple):
+    """One ledger credit of a payment: the invoice and the debit it settles (None: the oldest
+    open items, or a credit on the card)."""
+
+    invoice_id: int | None
+    entry_id: int | None
+    amount: Decimal
+
+
+def _chunks(card: Sequence[EntryData], invoice_ids: Sequence[int], amount: Decimal,
+            order: str = "oldest_first",
+            disputed: dict[int, Decimal] | None = None,
+            day: date | None = None) -> list[Chunk]:
+    """The payment's credits. First one per invoice the cashier chose (what is open of it,
+    its disputed part included: choosing it is the cashier's explicit word). The rest (or
+    everything, when none was chosen) settles the open items in the office's allocation
+    order, each up to its undisputed part, one credit per item; what is left is one credit
+    that names nothing and stays on the card. With the seeds' order and nothing disputed
+    that is all one credit, as the ledger allocates it anyway."""
+    items = [i for i in ledger.allocate(card).items if i.open > 0]
+    open_by_invoice = {i.invoice_id: i for i in items
+                       if i.invoice_id is not None and i.document_type == "invoice"}
+    chunks: list[Chunk] = []
     left = amount
+    taken: dict[int, Decimal] = {}
     for invoice_id in invoice_ids:
         if invoice_id not in open_by_invoice:
             raise ValidationError([FieldError("invoices", N_(
                 "The chosen invoice is not open on this customer's card; choose again."))])
-        part = min(open_by_invoice[invoice_id], left)
+        item = open_by_invoice[invoice_id]
+        part = min(item.open, left)
         if part > 0:
-            chunks.append((invoice_id, part))
+            chunks.append(Chunk(invoice_id, item.entry_id, part))
+            taken[item.entry_id] = part
             left -= part
+    held = {i.entry_id: _disputed_part(i, disputed or {}) for i in items
+            if i.invoice_id not in invoice_ids}
+    held = {k: v for k, v in held.items() if v > 0}
+    if left > 0 and (held or order != "oldest_first"):
+        for item in counter_order(items, order, day or date.today()):
+            part = min(item.open - taken.get(item.entry_id, ZERO)
+                       - held.get(item.entry_id, ZERO), left)
+            if part > 0:
+                chunks.append(Chunk(item.invoice_id if item.document_type == "invoice"
+                                    else None, item.entry_id, part))
+                left -= part
+        if left > 0 and held:
+            raise ValidationError([FieldError("amount", N_(
+                "Amount: {extra} more than is due without the disputed part of {documents} "
+                "(an open complaint). Tick that invoice to pay its disputed part too, or "
+                "lower the amount."), {"extra": f"{left:.2f}", "documents": ", ".join(
+                    i.document_number for i in items if i.entry_id in held)})])
     if left > 0:
-        chunks.append((None, left))
+        chunks.append(Chunk(None, None, left))
     return chunks
 
 

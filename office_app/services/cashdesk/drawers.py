@@ -96,18 +96,33 @@ def check_desk(desk: str) -> str:
 
 
 def taken(s: Session, row: CashSession) -> tuple[Decimal, Decimal, int]:
-    """Cash and card the ledger holds for the drawer, and how many payments."""
+    """Cash and card the ledger holds for the drawer, and how many payments. A payment a
+    supervisor reversed (storno) while the drawer was open left it (handed back, or taken
+    again as the right payment, which counts in its place); one reversed after the drawer
+    was closed was handed over with the drawer and stays in its totals, which were frozen
+    at closing (the audit re-checks them this way)."""
     prefix = drawer_prefix(row.desk, row.id)
+    sources = [prefix + m for m in MEANS]
+    # ``source <> ''`` lets the databases use the partial index on the source (SQLite would
+    # otherwise scan every payment of the ledger: 14 ms instead of 0.02 ms per drawer).
     rows = s.execute(select(LedgerEntry.source, func.sum(LedgerEntry.credit),
                             func.count(LedgerEntry.idempotency_key))
-                     .where(LedgerEntry.source.in_([prefix + m for m in MEANS]),
+                     .where(LedgerEntry.source.in_(sources), LedgerEntry.source != "",
                             LedgerEntry.document_type == "payment")
                      .group_by(LedgerEntry.source)).all()
     sums = {source[len(prefix):]: (Decimal(total).quantize(CENT), count)
             for source, total, count in rows}
+    reversals = (select(LedgerEntry.source, func.sum(LedgerEntry.debit))
+                 .where(LedgerEntry.source.in_(sources), LedgerEntry.source != "",
+                        LedgerEntry.document_type == "payment_reversal")
+                 .group_by(LedgerEntry.source))
+    if row.closed_at is not None:
+        reversals = reversals.where(LedgerEntry.posted_at <= row.closed_at)
+    back = {source[len(prefix):]: Decimal(total).quantize(CENT)
+            for source, total in s.execute(reversals)}
     cash, cash_n = sums.get("cash", (ZERO, 0))
     card, card_n = sums.get("card", (ZERO, 0))
-    return cash, card, cash_n + card_n
+    return cash - back.get("cash", ZERO), card - back.get("card", ZERO), cash_n + card_n
 
 
 def info(s: Session, row: CashSession) -> DrawerInfo:

@@ -31,8 +31,11 @@ class ReportRow:
     operator_code: str
     means: str
     amount: Decimal
-    #: Reversed (storno) later by a supervisor: the money was taken, the card was corrected.
+    #: Reversed (storno) by a supervisor: the card was corrected.
     reversed: bool = False
+    #: In the totals: False when it was reversed while its drawer was open (the money left
+    #: the drawer); a payment reversed after closing was handed over with the drawer.
+    counted: bool = True
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,8 @@ class DailyReport:
 
 
 def _totals(rows: list[ReportRow]) -> dict[str, Decimal]:
-    return {m: sum((r.amount for r in rows if r.means == m), ZERO) for m in MEANS}
+    return {m: sum((r.amount for r in rows if r.means == m and r.counted), ZERO)
+            for m in MEANS}
 
 
 def daily_report(db: Database, operator: Operator, day: date) -> DailyReport:
@@ -73,21 +77,25 @@ def daily_report(db: Database, operator: Operator, day: date) -> DailyReport:
     operator.require(Permission.VIEW_LEDGER)
     with db.unit_of_work() as s:
         office = office_in(s)
-        reversed_ids = set(s.scalars(select(LedgerEntry.origin_entry_id).where(
-            LedgerEntry.document_type == "payment_reversal")))
+        reversed_at = {origin: when for origin, when in s.execute(
+            select(LedgerEntry.origin_entry_id, LedgerEntry.posted_at).where(
+                LedgerEntry.document_type == "payment_reversal"))}
         rows = s.execute(
-            select(CashReceipt, CashSession.opened_on, CashSession.created_by)
+            select(CashReceipt, CashSession.opened_on, CashSession.created_by,
+                   CashSession.closed_at)
             .join(CashSession, CashSession.id == CashReceipt.session_id)
             .where(CashReceipt.document_date == day)
             .order_by(CashReceipt.desk, CashReceipt.session_id, CashReceipt.sequence)).all()
     groups: dict[int, tuple[str, str, list[ReportRow]]] = {}
-    for receipt, opened_on, cashier in rows:
+    for receipt, opened_on, cashier, closed_at in rows:
+        when = reversed_at.get(receipt.entry_id)
         group = groups.setdefault(receipt.session_id, (receipt.desk, cashier, []))
         group[2].append(ReportRow(
             receipt.office_code, receipt.customer_code, receipt.customer_name,
             receipt.document_date, receipt.number, f"{receipt.desk}/{receipt.session_id}",
             opened_on, receipt.operator_code, receipt.means, receipt.amount,
-            receipt.entry_id in reversed_ids))
+            when is not None,
+            when is None or (closed_at is not None and when > closed_at)))
     drawers = tuple(DrawerReport(i, desk, cashier, tuple(found), _totals(found))
                     for i, (desk, cashier, found) in groups.items())
     every = [r for d in drawers for r in d.rows]

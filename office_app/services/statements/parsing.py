@@ -293,7 +293,10 @@ def parse_post_csv(data: bytes) -> ParsedStatement:
     except csv.Error:
         raise _refuse(N_("The file is neither a camt.053/camt.054 statement nor the post "
                          "office's CSV (UTF-8). Nothing was imported.")) from None
-    if not rows or tuple(c.strip().lower() for c in rows[0]) != CSV_HEADER:
+    if not rows or len(rows[0]) < 2:        # not XML and no semicolons: not a statement
+        raise _refuse(N_("The file is neither a camt.053/camt.054 statement nor the post "
+                         "office's CSV (UTF-8). Nothing was imported."))
+    if tuple(c.strip().lower() for c in rows[0]) != CSV_HEADER:
         raise _refuse(N_("The post office's CSV must start with the header row {header}. "
                          "Nothing was imported."), header=";".join(CSV_HEADER))
     account = statement = ""

@@ -40,7 +40,7 @@ from office_app.errors import DomainError, ValidationError
 from office_app.i18n import _, current, tr_error
 from office_app.printing.cash_report import report_pdf
 from office_app.printing.cash_slip import slip_pdf
-from office_app.services.cashdesk import counter, drawers
+from office_app.services.cashdesk import counter, drawers, report
 from office_app.services.cashdesk.counter import Lookup, Payer, Receipt
 from office_app.services.cashdesk.report import daily_report
 from office_app.services.office import get_office
@@ -79,6 +79,8 @@ class CounterWidget(QWidget):
         self.drawer: drawers.DrawerInfo | None = None
         self.payer: Payer | None = None
         self.last_receipt: Receipt | None = None
+        #: The day the report button prints: the day of the drawer opened or closed last.
+        self.report_day: date | None = None
         self._key = ""
         self._build()
         changes.bus().sig_changed.connect(self._on_bus_changed)
@@ -127,10 +129,12 @@ class CounterWidget(QWidget):
         self.candidates.hide()
         self.payer_label = QLabel()
         self.payer_label.setObjectName("payer")
-        self.items = QTableWidget(0, 5)
+        self.items = QTableWidget(0, 6)
         self.items.setObjectName("items")
+        # Open: what is open of the document; Disputed: the part an open complaint disputes
+        # (003 III.1g), neither asked for nor settled unless the cashier ticks the invoice.
         self.items.setHorizontalHeaderLabels([_("Pay"), _("Document"), _("Date"),
-                                              _("Due date"), _("Open")])
+                                              _("Due date"), _("Open"), _("Disputed")])
         self.items.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -234,6 +238,13 @@ class CounterWidget(QWidget):
         self.close_result = QLabel()
         self.close_result.setObjectName("close_result")
         self.close_result.setWordWrap(True)
+        # The daily collection report (001 Član 4), filed with the slips' archive copies.
+        self.report_button = QPushButton(_("Print the day's report"))
+        self.report_button.setObjectName("print_report")
+        self.report_button.clicked.connect(self.print_report)
+        self.report_result = QLabel()
+        self.report_result.setObjectName("report_result")
+        self.report_result.setWordWrap(True)
         row = QHBoxLayout(box)
         row.addWidget(QLabel(_("Counted cash (float included)")))
         row.addWidget(self.counted_cash)
@@ -241,6 +252,8 @@ class CounterWidget(QWidget):
         row.addWidget(self.counted_card)
         row.addWidget(self.close_button)
         row.addWidget(self.close_result, 1)
+        row.addWidget(self.report_button)
+        row.addWidget(self.report_result, 1)
         return box
 
     # --- the drawer ---------------------------------------------------------------------------
@@ -252,6 +265,8 @@ class CounterWidget(QWidget):
 
     def _show_drawer(self, drawer: drawers.DrawerInfo | None) -> None:
         self.drawer = drawer
+        if drawer is not None:
+            self.report_day = drawer.opened_on
         is_open = drawer is not None
         for widget in (self.opening_float, self.open_button):
             widget.setVisible(not is_open)
@@ -287,7 +302,35 @@ class CounterWidget(QWidget):
         ctx.runner.run(lambda: drawers.close_drawer(ctx.db, ctx.operator, drawer_id, cash, card),
                        self._on_drawer_closed, self._on_error)
 
+    def print_report(self) -> None:
+        """The daily collection report of the last drawer's day (today when none) on the
+        desk's printer: every counter payment of the day per cashier and desk, with totals."""
+        ctx = self.context
+        day = self.report_day or date.today()
+        language = current().language
+
+        def render() -> tuple[report.DailyReport, list[Any]]:
+            data = report.daily_report(ctx.db, ctx.operator, day)
+            return data, render_pages(report_pdf(data, ctx.operator.code, language))
+
+        def printed(result: tuple[report.DailyReport, list[Any]]) -> None:
+            data, images = result
+            try:
+                self.printer.print_images(images, f"{_('Daily collection report')} {day}")
+            except Exception as exc:  # noqa: BLE001 - any printer failure: say so, try again
+                self.report_result.setText(_("The report was not printed ({detail}).",
+                                             detail=str(exc)))
+                return
+            self.report_result.setText(_(
+                "Daily report {day} printed: {count} payments, cash {cash}, card {card}, "
+                "total {total}.", day=current().date(day), count=data.count,
+                cash=_money(data.totals["cash"]), card=_money(data.totals["card"]),
+                total=_money(data.total)))
+
+        ctx.runner.run(render, printed, self._on_error)
+
     def _on_drawer_closed(self, drawer: drawers.DrawerInfo) -> None:
+        self.report_day = drawer.opened_on
         self.close_result.setText(_(
             "Drawer {id} closed. Expected cash {expected}, card {card}; difference {difference}.",
             id=drawer.id, expected=_money(drawer.expected_cash), card=_money(drawer.card_taken),
@@ -347,21 +390,30 @@ class CounterWidget(QWidget):
             check.setData(Qt.ItemDataRole.UserRole, item.invoice_id)
             self.items.setItem(row, 0, check)
             cells = [item.document_number, t.date(item.document_date), t.date(item.due_date),
-                     _money(item.payable)]
+                     _money(item.open_amount), _money(item.disputed) if item.disputed else ""]
             for column, text in enumerate(cells, start=1):
                 cell = QTableWidgetItem(text)
-                if column == 4:
+                if column >= 4:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.items.setItem(row, column, cell)
         self.items.blockSignals(False)
-        self.total.setText(_("Total due: {amount}", amount=_money(payer.total_due)))
+        self.total.setText(self._total_text(payer.total_due))
         self.means.setCurrentIndex(0)
         self.means.setEnabled(True)
         self.amount.setText(t.number(payer.total_due, 2) if payer.total_due else "")
         self.received.clear()
         self._update_change()
         self.received.setFocus()
+
+    def _total_text(self, due: Decimal) -> str:
+        disputed = sum((i.disputed for i in self.payer.items), Decimal(0)) if self.payer \
+            else Decimal(0)
+        if not disputed:
+            return _("Total due: {amount}", amount=_money(due))
+        return _("Total due: {amount}; disputed in an open complaint and not asked for: "
+                 "{disputed} (tick the invoice to take it too)", amount=_money(due),
+                 disputed=_money(disputed))
 
     def chosen_invoices(self) -> tuple[int, ...]:
         chosen = []
