@@ -136,7 +136,7 @@ def test_a_disputed_invoice_at_the_counter(
     assert "0,00" in tab.close_result.text() and "-" not in tab.close_result.text()
 
     # the day's report on the desk printer agrees with the cards
-    qtbot.mouseClick(tab.report_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tab.day_report_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "67,03" in tab.report_result.text(), timeout=10000)
     assert ": 3 " in tab.report_result.text() and "30,00" in tab.report_result.text()
     assert tab.printer.printed[-1].endswith("2024-06-20")

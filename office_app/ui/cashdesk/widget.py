@@ -80,7 +80,7 @@ class CounterWidget(QWidget):
         self.payer: Payer | None = None
         self.last_receipt: Receipt | None = None
         #: The day the report button prints: the day of the drawer opened or closed last.
-        self.report_day: date | None = None
+        self.drawer_day: date | None = None
         self._key = ""
         self._build()
         changes.bus().sig_changed.connect(self._on_bus_changed)
@@ -239,9 +239,9 @@ class CounterWidget(QWidget):
         self.close_result.setObjectName("close_result")
         self.close_result.setWordWrap(True)
         # The daily collection report (001 Član 4), filed with the slips' archive copies.
-        self.report_button = QPushButton(_("Print the day's report"))
-        self.report_button.setObjectName("print_report")
-        self.report_button.clicked.connect(self.print_report)
+        self.day_report_button = QPushButton(_("Print the day's report"))
+        self.day_report_button.setObjectName("print_report")
+        self.day_report_button.clicked.connect(self.print_report)
         self.report_result = QLabel()
         self.report_result.setObjectName("report_result")
         self.report_result.setWordWrap(True)
@@ -252,7 +252,7 @@ class CounterWidget(QWidget):
         row.addWidget(self.counted_card)
         row.addWidget(self.close_button)
         row.addWidget(self.close_result, 1)
-        row.addWidget(self.report_button)
+        row.addWidget(self.day_report_button)
         row.addWidget(self.report_result, 1)
         return box
 
@@ -266,7 +266,7 @@ class CounterWidget(QWidget):
     def _show_drawer(self, drawer: drawers.DrawerInfo | None) -> None:
         self.drawer = drawer
         if drawer is not None:
-            self.report_day = drawer.opened_on
+            self.drawer_day = drawer.opened_on
         is_open = drawer is not None
         for widget in (self.opening_float, self.open_button):
             widget.setVisible(not is_open)
@@ -306,7 +306,7 @@ class CounterWidget(QWidget):
         """The daily collection report of the last drawer's day (today when none) on the
         desk's printer: every counter payment of the day per cashier and desk, with totals."""
         ctx = self.context
-        day = self.report_day or date.today()
+        day = self.drawer_day or date.today()
         language = current().language
 
         def render() -> tuple[report.DailyReport, list[Any]]:
@@ -330,7 +330,7 @@ class CounterWidget(QWidget):
         ctx.runner.run(render, printed, self._on_error)
 
     def _on_drawer_closed(self, drawer: drawers.DrawerInfo) -> None:
-        self.report_day = drawer.opened_on
+        self.drawer_day = drawer.opened_on
         self.close_result.setText(_(
             "Drawer {id} closed. Expected cash {expected}, card {card}; difference {difference}.",
             id=drawer.id, expected=_money(drawer.expected_cash), card=_money(drawer.card_taken),
