@@ -252,3 +252,29 @@ def test_a_payment_settles_the_due_installment_before_an_older_invoice(
     assert "RP-01-2024-00001/01" not in still_open
     assert [n for n in still_open if n.startswith("OB-")] == [f"OB-{customer}-3"]
     assert still_open[f"OB-{customer}-3"] == D("30.00")
+
+
+@pytest.mark.parametrize("order", ["oldest_first", "costs_first"])
+def test_the_counter_settles_the_due_installment_first_in_either_allocation_order(
+        db: Database, supervisor: Operator, cashier: Operator, admin: Operator,
+        order: str) -> None:
+    """The counter computes its own allocation when the office puts costs first; a plan's
+    installment due by the payment's day still comes before everything else."""
+    from office_app.services.cashdesk import counter, drawers
+
+    customer = customer_with_debt(db)
+    plans.create_plan(db, supervisor, standard_terms(customer))
+    pay(db, customer, "30.50", AGREED)
+    counter.set_allocation_order(db, admin, order)
+    day = date(2024, 4, 10)
+    with db.unit_of_work() as s:
+        payer = counter.payer_in(s, customer, day=day)
+    assert payer.items[0].document_number == "RP-01-2024-00001/01"
+    drawer = drawers.open_drawer(db, cashier, "KASA1", D("0.00"), day)
+    counter.pay(db, cashier, counter.PaymentRequest(
+        f"plan-{order}", drawer.id, "KASA1", customer, "cash", D("26.00"), None, (), day))
+    with db.unit_of_work() as s:
+        items = ledger.allocate(ledger.entries(s, [customer])[customer]).items
+    still_open = {i.document_number: i.open for i in items if i.open > 0}
+    assert "RP-01-2024-00001/01" not in still_open
+    assert still_open[f"OB-{customer}-3"] == D("30.00")
