@@ -43,10 +43,16 @@ class JobControl:
         self.reports: list[tuple[int, int]] = []
 
     def report(self, done: int, total: int) -> None:
-        self.reports.append((done, total))
-        self.signals.progress.emit(done, total)
+        self.show(done, total)
         if self._cancel.is_set():
             raise JobCancelled()
+
+    def show(self, done: int, total: int) -> None:
+        """Report progress without stopping: for services that take a ``cancelled`` check
+        of their own and stop cleanly between committed batches (``progress=job.show,
+        cancelled=job.cancelled``)."""
+        self.reports.append((done, total))
+        self.signals.progress.emit(done, total)
 
     def cancel(self) -> None:
         self._cancel.set()
