@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from office_app.db import Database
@@ -73,7 +74,7 @@ def _rows(model: Any) -> list[list[str]]:
 
 def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
         make_tab: Callable[..., CollectionWidget], office: dict, sqlite_db: Database,
-        qtmodeltester: Any) -> None:
+        qtmodeltester: Any, message_boxes: Any) -> None:
     tab = make_tab()
     page = tab.run_page
     page.as_of.set_value(date(2024, 8, 1))
@@ -87,6 +88,13 @@ def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
     select_row(page.table, [r[0] for r in _rows(page.model)].index("0000002"))
     page.approve_selected()
     assert {r[0]: r[6] for r in _rows(page.model)}["0000002"] == "approved"
+    message_boxes.answer = QMessageBox.StandardButton.No
+    page.issue()
+    assert message_boxes.texts("question") == [
+        "3 warnings will be issued for 2,099.08 € of debt in all; 0 waiting for review are "
+        "left out. Issue them?"]
+    assert tab.warnings.model.rowCount() == 0         # nothing issued when the answer is No
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     page.issue()
     assert "3 warnings issued" in page.status.text()
     register = _rows(tab.warnings.model)
@@ -95,6 +103,9 @@ def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
 
     tab.orders.as_of.set_value(date(2024, 8, 14))
     tab.orders.issue()
+    assert message_boxes.texts("question")[-1] == (
+        "3 disconnection orders will be issued on 14.08.2024 for 3 customers owing 2,099.08 € "
+        "in all. Issue them?")
     assert "3 orders issued" in tab.orders.status.text()
     orders = _rows(tab.orders.model)
     assert {r[6] for r in orders} == {"E-100", "E-200", "E-300"}

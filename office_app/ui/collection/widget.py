@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -162,9 +163,26 @@ class WarningRunPage(QWidget):
         if criteria is None:
             return
         db, operator, approved = self.context.db, self.context.operator, set(self.approved)
-        self.context.runner.run(
-            lambda: warnings.run_warnings(db, operator, criteria, approved),
-            self._on_issued, lambda exc: show_error(self, exc))
+
+        def confirm(preview: WarningPreview) -> None:
+            """The counts of the criteria as they stand now, asked once."""
+            self._on_preview_loaded(preview)
+            chosen = [c for c in preview.to_issue if not c.review or c.customer_id in approved]
+            if not chosen:
+                return
+            waiting = len(preview.to_issue) - len(chosen)
+            text = _("{count} warnings will be issued for {debt} € of debt in all; {review} "
+                     "waiting for review are left out. Issue them?", count=len(chosen),
+                     debt=current().number(sum((c.debt for c in chosen), Decimal(0)), 2),
+                     review=waiting)
+            if QMessageBox.question(self, _("Issue warnings"), text) == \
+                    QMessageBox.StandardButton.Yes:
+                self.context.runner.run(
+                    lambda: warnings.run_warnings(db, operator, criteria, approved),
+                    self._on_issued, lambda exc: show_error(self, exc))
+
+        self.context.runner.run(lambda: warnings.preview_warnings(db, operator, criteria),
+                                confirm, lambda exc: show_error(self, exc))
 
     def _on_issued(self, result: WarningRunResult) -> None:
         self.last_run = _("{issued} warnings issued, {before} issued before",
@@ -307,7 +325,21 @@ class OrderRegisterPage(_RegisterPage):
                                   issued=result.issued, before=result.already_issued))
             self.load()
 
-        self.context.runner.run(lambda: orders.run_orders(db, operator, as_of), done,
+        def confirm(candidates: list[orders.OrderCandidate]) -> None:
+            if not candidates:
+                self.status.setText(_("No orders to issue on {day}.", day=_date(as_of)))
+                return
+            text = _("{count} disconnection orders will be issued on {day} for {customers} "
+                     "customers owing {debt} € in all. Issue them?", count=len(candidates),
+                     day=_date(as_of), customers=len({c.customer_id for c in candidates}),
+                     debt=current().number(sum((c.debt for c in {
+                         c.warning_id: c for c in candidates}.values()), Decimal(0)), 2))
+            if QMessageBox.question(self, _("Issue orders"), text) == \
+                    QMessageBox.StandardButton.Yes:
+                self.context.runner.run(lambda: orders.run_orders(db, operator, as_of), done,
+                                        lambda exc: show_error(self, exc))
+
+        self.context.runner.run(lambda: orders.preview_orders(db, operator, as_of), confirm,
                                 lambda exc: show_error(self, exc))
 
     def reconnect(self) -> None:
