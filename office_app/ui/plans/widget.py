@@ -174,7 +174,23 @@ class PlansWidget(QWidget):
                 completed=", ".join(result.completed) or "0"))
             self.refresh()
 
-        self.context.runner.run(lambda: plans.check_plans(db, operator, as_of), done,
+        def confirm(preview: plans.CheckResult) -> None:
+            if not preview.broken and not preview.completed:
+                QMessageBox.information(self, _("Check plans"), _(
+                    "No plan is broken or completed on {day}.", day=current().date(as_of)))
+                return
+            text = _("On {day} {broken} plans will be broken (the rest of each falls due at "
+                     "once) and {completed} marked completed.", day=current().date(as_of),
+                     broken=len(preview.broken), completed=len(preview.completed))
+            if preview.broken:
+                text += "\n" + _("Broken: {plans}.", plans=", ".join(preview.broken))
+            if QMessageBox.question(self, _("Check plans"), text + "\n\n" + _(
+                    "Apply it now?")) == QMessageBox.StandardButton.Yes:
+                self.context.runner.run(lambda: plans.check_plans(db, operator, as_of), done,
+                                        lambda exc: show_error(self, exc), parent=self,
+                                        label=_("Checking the plans…"))
+
+        self.context.runner.run(lambda: plans.preview_check(db, operator, as_of), confirm,
                                 lambda exc: show_error(self, exc), parent=self,
                                 label=_("Checking the plans…"))
 
