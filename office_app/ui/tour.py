@@ -600,6 +600,10 @@ def problems(root: QWidget, dialog: bool = False) -> list[str]:
     """Texts under ``root`` that do not fit their widgets; for a dialog also the shortcut
     letters that repeat."""
     found: list[str] = []
+    if not dialog and root.isWindow() and (root.width() > SCREEN[0] or
+                                           root.height() > SCREEN[1]):
+        found.append(f"window {root.width()}×{root.height()} px on a "
+                     f"{SCREEN[0]}×{SCREEN[1]} screen: something is too wide to fit")
     for label in root.findChildren(QLabel):
         if _shown(label, root) and (problem := _label_problem(label)):
             found.append(problem)

@@ -36,7 +36,7 @@ from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sel
 from office_app.ui.plans.dialog import PlanDialog
 
 PLAN_COLUMNS = [
-    Column(N_("Plan"), lambda p: p.number, width=18),
+    Column(N_("Plan"), lambda p: p.number, width=18, sample="RP-BAR-2026-00000/B"),
     Column(N_("Customer code"), lambda p: p.customer_code, width=10),
     Column(N_("Customer"), lambda p: p.customer_name, width=24),
     Column(N_("Agreed on"), lambda p: day(p.agreed_on), width=10),

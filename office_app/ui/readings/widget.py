@@ -75,8 +75,12 @@ class ReadingsWidget(QWidget):
         self.period_box = QComboBox()
         self.period_box.setObjectName("period")
         self.period_box.currentIndexChanged.connect(self._on_period_chosen)
+        self.period_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.period_info = QLabel()
         self.period_info.setObjectName("period_info")
+        # The dates wrap onto a second line in longer languages instead of widening the
+        # window past a 1366-pixel screen.
+        self.period_info.setWordWrap(True)
         self.books_model = ListTableModel(BOOK_COLUMNS, self)
         self.books_table = QTableView()
         self.books_table.setObjectName("books")
