@@ -345,7 +345,8 @@ def dialogs_not_shown() -> list[str]:
     classes: set[type] = set()
     todo: list[type] = [QDialog]
     while todo:
-        for cls in todo.pop().__subclasses__():
+        subclasses: list[type] = todo.pop().__subclasses__()
+        for cls in subclasses:
             todo.append(cls)
             if cls.__module__.startswith(package.__name__ + "."):
                 classes.add(cls)
