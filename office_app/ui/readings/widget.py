@@ -220,9 +220,15 @@ class ReadingsWidget(QWidget):
         label = self.period()
         if label is None:
             return
+        listed = self.books_model.rows()          # the period's books, as on screen
+        points = sum(b.points for b in listed)
         answer = QMessageBox.question(self, _("Close the period"), _(
             "Close period {period}? Its readings can no longer be changed afterwards.",
-            period=label))
+            period=label) + "\n\n" + _(
+            "{books} books: {keyed} of {points} points keyed, {left} without a reading, "
+            "{implausible} implausible.", books=len(listed),
+            keyed=sum(b.keyed for b in listed), points=points,
+            left=sum(b.left for b in listed), implausible=sum(b.implausible for b in listed)))
         if answer != QMessageBox.StandardButton.Yes:
             return
         db, operator = self.context.db, self.context.operator
