@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from office_app.db import Database
 from office_app.i18n import DEFAULT_LANGUAGE, set_language
 from office_app.models import Customer
+from office_app.services import ledger
 from office_app.services.billing import run as billing
 from office_app.services.billing import tariffs
 from office_app.services.customers import get_customer
@@ -122,6 +124,22 @@ def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
     status = {r[3]: (r[7], r[9]) for r in _rows(tab.orders.model)}
     assert status["0000002"] == ("carried out", "16.08.2024")
     assert get_customer(sqlite_db, SYSTEM, office["P-200"]).status == "I"
+
+    # reconnection once the debt and fees are paid: asked once, with the count
+    ledger.post_payment(sqlite_db, SYSTEM, office["P-200"], Decimal("500.00"),
+                        date(2024, 8, 20), "UPL-9")
+    select_row(tab.orders.table, [r[3] for r in _rows(tab.orders.model)].index("0000002"))
+    asked = len(message_boxes.texts("question"))
+    message_boxes.answer = QMessageBox.StandardButton.No
+    tab.orders.reconnect_button.click()
+    assert message_boxes.texts("question")[asked:] == [
+        f"1 reconnection orders will be issued for 0000002 {tab.orders.current().customer_name}"
+        "; the reconnection fee comes on the next invoice. Issue them?"]
+    assert len(_rows(tab.orders.model)) == 3                 # No: nothing issued
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    tab.orders.reconnect_button.click()
+    assert "1 reconnection orders issued" in tab.orders.status.text()
+    assert len(_rows(tab.orders.model)) == 4
 
 
 def test_a_cashier_sees_the_registers_but_not_the_run(

@@ -302,7 +302,8 @@ class OrderRegisterPage(_RegisterPage):
         self.button(_("&Cancel order…"),
                     lambda: self.dialog(lambda r: CancelOrderDialog(context, r, self)),
                     Permission.COLLECT_DEBT)
-        self.button(_("&Reconnect customer"), self.reconnect, Permission.COLLECT_DEBT)
+        self.reconnect_button = self.button(_("&Reconnect customer"), self.reconnect,
+                                            Permission.COLLECT_DEBT)
         self.button(_("&Print order…"), self.print_selected, Permission.PRINT_INVOICES)
         self.buttons.addStretch(1)
         self.status = QLabel()
@@ -352,9 +353,20 @@ class OrderRegisterPage(_RegisterPage):
             self.status.setText(_("{count} reconnection orders issued", count=len(ids)))
             self.load()
 
+        def confirm(points: int) -> None:
+            text = _("{count} reconnection orders will be issued for {code} {name}; the "
+                     "reconnection fee comes on the next invoice. Issue them?", count=points,
+                     code=record.customer_code, name=record.customer_name)
+            if QMessageBox.question(self, _("Reconnect customer"), text) == \
+                    QMessageBox.StandardButton.Yes:
+                self.context.runner.run(
+                    lambda: orders.issue_reconnection(db, operator, record.customer_id,
+                                                      date.today()),
+                    done, lambda exc: show_error(self, exc))
+
         self.context.runner.run(
-            lambda: orders.issue_reconnection(db, operator, record.customer_id, date.today()),
-            done, lambda exc: show_error(self, exc))
+            lambda: orders.reconnection_points(db, operator, record.customer_id, date.today()),
+            confirm, lambda exc: show_error(self, exc))
 
     def print_selected(self) -> None:
         record: OrderRecord | None = self.current()
