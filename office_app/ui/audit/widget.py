@@ -50,6 +50,8 @@ class AuditWidget(QWidget):
         self.period.setObjectName("period")
         self.period.setMaxLength(7)
         self.period.setPlaceholderText(_("YYYY-MM, empty: everything"))
+        self.period.setMinimumWidth(   # the hint reads whole in every language
+            self.period.fontMetrics().horizontalAdvance(self.period.placeholderText()) + 16)
         self.run_button = QPushButton(_("Run the audit"))
         self.run_button.setObjectName("run")
         self.run_button.clicked.connect(self.run)
