@@ -4,7 +4,8 @@ four UI languages, saved as PNGs with an index page, for review.
     python3 tools/screenshots.py --out DIR [--languages en sq] [--check] [--no-png]
 
 Runs offscreen on a 1366×768 screen; with ``--check`` it also lists every text that does not
-fit its widget and every shortcut letter used twice in a dialog, and exits with 1 if any
+fit its widget, every shortcut letter used twice in a dialog and every dialog class of
+office_app.ui the tour never opened, and exits with 1 if any
 (tests/ui/test_tour.py runs it that way). Uses the project's .venv when started with another
 Python.
 """
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work / "qs"))
     from office_app.i18n import LANGUAGES
-    from office_app.ui.tour import Shot, build_tour_office, problems, tour
+    from office_app.ui.tour import Shot, build_tour_office, dialogs_not_shown, problems, tour
 
     started = time.monotonic()
     db = build_tour_office(work / "demo.sqlite", args.customers)
@@ -105,8 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, listed in found.items():
         for problem in listed:
             print(f"NOT FITTING {name}: {problem}")
+    missing = dialogs_not_shown() if args.check else []
+    for dialog in missing:
+        print(f"NOT IN TOUR: {dialog}")
     db.engine.dispose()
-    return 1 if found else 0
+    return 1 if found or missing else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ Columns are sized to what they hold: readings, meter numbers and dates never wra
 """
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -106,18 +107,43 @@ def _chart(t: Translator, card: EnergyCard) -> Drawing:
     chart.categoryAxis.style = "stacked"
     for axis in (chart.categoryAxis, chart.valueAxis):
         axis.labels.fontName = REGULAR
-        axis.labels.fontSize = 6.5
+        axis.labels.fontSize = 7.5
+    totals = [float(p.vt + p.mt) for p in periods]
+    step = tick_step(max(totals, default=0.0))
+    # The axis ends on a labelled tick above the highest bar, so every bar can be read off it.
     chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.valueMax = step * (int(max(totals, default=0.0) // step) + 1)
     chart.valueAxis.labelTextFormat = lambda v: quantity(t, Decimal(str(v)).normalize())
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = MUTED
+    chart.valueAxis.gridStrokeWidth = 0.2
     chart.bars[0].fillColor = ACCENT
     chart.bars[1].fillColor = MUTED
     chart.bars.strokeWidth = 0
     chart.bars.strokeColor = None
     drawing.add(chart)
+    # Each period's total printed above its bar: a printed card is read without a ruler.
+    for number, (period, total) in enumerate(zip(periods, totals, strict=True)):
+        if total:
+            drawing.add(String(
+                chart.x + chart.width * (number + 0.5) / len(periods),
+                chart.y + chart.height * total / chart.valueAxis.valueMax + 1.5 * mm,
+                quantity(t, period.vt + period.mt), fontName=REGULAR, fontSize=7,
+                textAnchor="middle"))
     drawing.add(String(chart.x - 2 * mm, chart.y + chart.height + 4 * mm, card.unit,
                        fontName=REGULAR, fontSize=7, fillColor=MUTED, textAnchor="end"))
     drawing.add(_legend(t, card, chart.x + chart.width, chart.y + chart.height + 7 * mm))
     return drawing
+
+
+def tick_step(top: float, count: int = 4) -> float:
+    """A round step (1, 2 or 5 × 10ⁿ) giving about ``count`` ticks up to ``top``."""
+    if top <= 0:
+        return 1.0
+    rough = top / count
+    magnitude = 10 ** math.floor(math.log10(rough))
+    return next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= rough)
 
 
 def _legend(t: Translator, card: EnergyCard, right: float, top: float) -> Legend:

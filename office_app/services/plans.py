@@ -626,21 +626,40 @@ def check_plans(db: Database, operator: Operator, as_of: date) -> CheckResult:
     broken: list[str] = []
     completed: list[str] = []
     with exclusive_run(db, operator), db.unit_of_work() as s:
-        active = s.scalars(select(InstallmentPlan).where(
-            InstallmentPlan.status == "active", InstallmentPlan.agreed_on <= as_of)
-            .order_by(InstallmentPlan.id)).all()
-        for plan in active:
-            state = plan_state_in(s, plan, as_of)
-            if any(i.state == "missed" for i in state.installments):
+        for plan, state, verdict in _verdicts(s, as_of):
+            if verdict == "broken":
                 _break(s, operator, plan, state, as_of)
                 broken.append(plan.number)
-            elif all(i.state.startswith("paid") for i in state.installments):
+            else:
                 plan.status = "completed"
                 plan.completed_on = max(i.paid_on or plan.agreed_on
                                         for i in state.installments)
                 completed.append(plan.number)
         s.flush()
     return CheckResult(as_of, tuple(broken), tuple(completed))
+
+
+def preview_check(db: Database, operator: Operator, as_of: date) -> CheckResult:
+    """The plans ``check_plans`` would break and complete on ``as_of``; writes nothing."""
+    operator.require(Permission.RUN_BILLING)
+    with db.unit_of_work() as s:
+        verdicts = _verdicts(s, as_of)
+        return CheckResult(as_of, tuple(p.number for p, _s, v in verdicts if v == "broken"),
+                           tuple(p.number for p, _s, v in verdicts if v == "completed"))
+
+
+def _verdicts(s: Session, as_of: date) -> list[tuple[InstallmentPlan, PlanState, str]]:
+    """Each active plan that is broken (an installment missed) or completed (all paid)."""
+    found = []
+    for plan in s.scalars(select(InstallmentPlan).where(
+            InstallmentPlan.status == "active", InstallmentPlan.agreed_on <= as_of)
+            .order_by(InstallmentPlan.id)).all():
+        state = plan_state_in(s, plan, as_of)
+        if any(i.state == "missed" for i in state.installments):
+            found.append((plan, state, "broken"))
+        elif all(i.state.startswith("paid") for i in state.installments):
+            found.append((plan, state, "completed"))
+    return found
 
 
 def _break(s: Session, operator: Operator, plan: InstallmentPlan, state: PlanState,

@@ -191,6 +191,30 @@ def set_active(db: Database, operator: Operator, login: str, active: bool) -> Us
         return _info(user)
 
 
+@dataclass(frozen=True)
+class DisableImpact:
+    """What disabling ``login`` would leave: the active users still in the role, and the
+    cash drawers the user has open (a supervisor closes those)."""
+
+    user: UserInfo
+    others_in_role: int
+    open_drawers: int
+
+
+def disable_impact(db: Database, operator: Operator, login: str) -> DisableImpact:
+    """The counts an administrator confirms before disabling ``login``; writes nothing."""
+    from office_app.models import CashSession
+
+    operator.require(Permission.MANAGE_USERS)
+    with db.unit_of_work() as s:
+        user = _get(s, login)
+        others = s.scalar(select(func.count()).select_from(User).where(
+            User.role == user.role, User.active.is_(True), User.id != user.id)) or 0
+        drawers = s.scalar(select(func.count()).select_from(CashSession).where(
+            CashSession.created_by == user.code, CashSession.closed_at.is_(None))) or 0
+        return DisableImpact(_info(user), others, drawers)
+
+
 def set_role(db: Database, operator: Operator, login: str, role: str) -> UserInfo:
     """Give a user another office role (on PostgreSQL: another group role)."""
     operator.require(Permission.MANAGE_USERS)

@@ -41,12 +41,20 @@ class JobControl:
         self.signals = _ProgressSignals()
         self._cancel = threading.Event()
         self.reports: list[tuple[int, int]] = []
+        self.note = ""
 
     def report(self, done: int, total: int) -> None:
-        self.reports.append((done, total))
-        self.signals.progress.emit(done, total)
+        self.show(done, total)
         if self._cancel.is_set():
             raise JobCancelled()
+
+    def show(self, done: int, total: int, note: str = "") -> None:
+        """Report progress without stopping: for services that take a ``cancelled`` check
+        of their own and stop cleanly between committed batches (``progress=job.show,
+        cancelled=job.cancelled``). ``note`` says what is being done now (a check's name)."""
+        self.note = note
+        self.reports.append((done, total))
+        self.signals.progress.emit(done, total)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -84,7 +92,7 @@ class JobProgressDialog(QProgressDialog):
         self.setAutoClose(False)
         self.setAutoReset(False)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 56)
-        QTimer.singleShot(0, lambda: self.setValue(0))
+        QTimer.singleShot(0, self, lambda: self.setValue(0))  # not after the window is gone
 
     def show_progress(self, done: int, total: int) -> None:
         if total <= 0:
@@ -95,7 +103,8 @@ class JobProgressDialog(QProgressDialog):
                   total=current().number(total))
         elapsed = time.monotonic() - self.started
         left = time_left_text(elapsed / done * (total - done)) if 0 < done < total else ""
-        self.setLabelText("\n".join(t for t in (self.label_text, count, left) if t))
+        note = self.control.note if self.control is not None else ""
+        self.setLabelText("\n".join(t for t in (self.label_text, count, note, left) if t))
 
     def _on_cancel_clicked(self) -> None:
         if self.control is not None:

@@ -178,11 +178,15 @@ def test_interest_run_charges_overdue_days_and_the_next_invoice_shows_it(
     billing.run_billing(db, supervisor, PERIOD)
     ledger.post_payment(db, cashier, office.customers["P-200"], D("26.02"), date(2024, 6, 25),
                         "UP-1")                                    # paid on the due date
+    preview = interest.preview_interest(db, supervisor, "2024-06")
+    assert (preview.customers, preview.total, preview.already_charged) == (2, D("2.98"), 0)
     result = interest.run_interest(db, supervisor, "2024-06")
     # 26.-30.06. = 5 days at 10,5 %: 57,03 -> 0,08; 2.016,03 -> 2,90; P-200 paid in time
     assert (result.customers_charged, result.total) == (2, D("2.98"))
     again = interest.run_interest(db, supervisor, "2024-06")
     assert again.customers_charged == 0                    # once per customer and month
+    preview = interest.preview_interest(db, supervisor, "2024-06")
+    assert (preview.customers, preview.total, preview.already_charged) == (0, D("0"), 2)
     card = ledger.card(db, supervisor, office.customers["P-300"])
     entry = card.rows[-1]
     assert (entry.document_type, entry.debit, entry.document_date) == (

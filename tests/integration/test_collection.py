@@ -91,7 +91,10 @@ def test_warning_order_disconnection_payment_reconnection(
     with pytest.raises(Conflict) as owed:
         orders.issue_reconnection(db, supervisor, scepan, date(2024, 8, 20))
     assert owed.value.params["amount"] == "56.27"
+    with pytest.raises(Conflict):          # the count the desk confirms refuses alike
+        orders.reconnection_points(db, supervisor, scepan, date(2024, 8, 20))
     ledger.post_payment(db, supervisor, scepan, D("56.27"), date(2024, 8, 20), "UPL-3")
+    assert orders.reconnection_points(db, supervisor, scepan, date(2024, 8, 20)) == 1
     (reconnect,) = orders.issue_reconnection(db, supervisor, scepan, date(2024, 8, 20))
     orders.record_reconnection(db, supervisor, FieldRecordInput(
         reconnect, date(2024, 8, 21), D("97800"), ""))

@@ -88,6 +88,10 @@ def test_payments_on_time_late_then_a_missed_installment_breaks_the_plan(
     assert state.paid == D("82.25") and state.expected == D("107.75")
     assert plans.check_plans(db, supervisor, date(2024, 6, 25)).broken == ()   # grace: 15 days
     before = _balance(db, customer)
+    card = _card(db, customer)
+    preview = plans.preview_check(db, supervisor, date(2024, 6, 26))   # what the desk confirms
+    assert (preview.broken, preview.completed) == (("RP-01-2024-00001",), ())
+    assert _card(db, customer) == card                                 # nothing posted
     result = plans.check_plans(db, supervisor, date(2024, 6, 26))
     assert result.broken == ("RP-01-2024-00001",)
     assert _card(db, customer)[-2:] == [
@@ -117,6 +121,8 @@ def test_a_plan_paid_in_full_is_completed(db: Database, supervisor: Operator) ->
     pay(db, customer, "30.00", date(2024, 3, 20))
     pay(db, customer, "65.25", date(2024, 4, 10))
     pay(db, customer, "65.25", date(2024, 5, 3))
+    assert plans.preview_check(db, supervisor, date(2024, 5, 4)).completed == (
+        "RP-01-2024-00001",)
     result = plans.check_plans(db, supervisor, date(2024, 5, 4))
     assert result.completed == ("RP-01-2024-00001",)
     state = plans.plan_state(db, supervisor, ref.id, date(2024, 5, 4))

@@ -119,6 +119,24 @@ def test_the_printed_barcode_decodes_to_the_invoice_number(db: Database, supervi
     assert [decode_barcodes(pdf, page) for page in range(3)] == [[n] for n in numbers]
 
 
+def test_a_cancelled_batch_print_logs_no_print(db: Database, supervisor: Operator,
+                                              billed: dict) -> None:
+    """Issue 13: Cancel in the batch print's progress window raises in its progress callback;
+    the invoices are not logged as printed (the next batch prints them as originals)."""
+    class Stop(Exception):
+        pass
+
+    def cancel(_done: int, _total: int) -> None:
+        raise Stop()
+
+    with pytest.raises(Stop):
+        invoices.print_period(db, supervisor, PERIOD, BytesIO(), progress=cancel)
+    assert invoices.print_log(db, supervisor, billed["ids"][0]) == []
+    result = invoices.print_period(db, supervisor, PERIOD, BytesIO())
+    assert (result.invoices, result.copies) == (3, 0)
+    assert [p.copy for p in invoices.print_log(db, supervisor, billed["ids"][0])] == [False]
+
+
 def test_barcode_is_big_enough_for_a_cheap_scanner() -> None:
     from reportlab.graphics.barcode.code128 import Code128
     from reportlab.lib.units import mm

@@ -16,7 +16,7 @@ from reading_setup import OFFICE, PERIOD, Book, build_book
 from office_app.db import Database
 from office_app.i18n import Translator, translator
 from office_app.models import Reading
-from office_app.printing.energy_card import energy_card_pdf
+from office_app.printing.energy_card import energy_card_pdf, tick_step
 from office_app.printing.implausible_report import COLUMNS as IMPLAUSIBLE_COLUMNS
 from office_app.printing.implausible_report import implausible_report_pdf
 from office_app.printing.reading_book import (
@@ -24,7 +24,7 @@ from office_app.printing.reading_book import (
     HOUSEHOLD_COLUMNS,
     reading_books_pdf,
 )
-from office_app.printing.registers import register
+from office_app.printing.registers import quantity, register
 from office_app.services import books, metering
 from office_app.services.customers import CustomerInput, create_customer
 from office_app.services.energy_card import energy_card
@@ -299,3 +299,23 @@ def test_household_card_names_the_point_only_when_it_has_several(
     both = _flat(_text(energy_card_pdf(energy_card(db, clerk, holder), "en")))
     assert "Metering point" in both and "P-150 28.02.2025" in both
     assert "P-100 28.02.2025" in both
+
+
+def test_the_printed_chart_reads_without_a_ruler(office: tuple[Database, Book],
+                                                 clerk: Operator) -> None:
+    """Issue 13: the printed energy chart has a value axis that ends on a labelled tick above
+    the highest bar, and each period's total printed above its bar."""
+    db, book = office
+    key_reading(db, clerk, ReadingEntry(book.points["P-300"], PERIOD, date(2025, 3, 31),
+                                        "1650", "1025", "31,25"))
+    card = energy_card(db, clerk, book.customers["P-300"])
+    en = translator("en")
+    totals = [p.vt + p.mt for p in card.periods[-12:]]       # the chart shows 12 periods
+    assert totals and any(p.mt for p in card.periods)          # stacked: VT and MT
+    words = _flat(_text(energy_card_pdf(card, "en"))).split()
+    for total in totals:                                        # the sums appear nowhere else
+        assert quantity(en, total) in words, total
+    top = max(float(total) for total in totals)
+    step = tick_step(top)
+    assert quantity(en, Decimal(step * (int(top // step) + 1)).normalize()) in words
+    assert (tick_step(396), tick_step(5551), tick_step(40), tick_step(0)) == (100, 2000, 10, 1)

@@ -3,6 +3,7 @@ progress bar, print the batch, reprint a copy, correct an invoice with a credit 
 on the financial card; tariffs with an overlap refused next to the date."""
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -12,12 +13,13 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from office_app.db import Database
-from office_app.models import Invoice
+from office_app.i18n import current
+from office_app.models import Invoice, LedgerEntry
 from office_app.services import ledger
 from office_app.services.billing import corrections
 from office_app.services.office import save_office
@@ -29,7 +31,7 @@ from office_app.ui.billing.tariffs_page import TariffDialog
 from office_app.ui.billing.widget import BillingWidget
 from office_app.ui.context import AppContext
 from office_app.ui.lazy_table import select_row
-from office_app.ui.operations import OperationRunner
+from office_app.ui.operations import JobProgressDialog, OperationRunner
 from tests.billing_setup import PERIOD, Office, build_office
 from tests.conftest import TEST_OFFICE, make_operator
 
@@ -74,9 +76,9 @@ def test_supervisor_runs_billing_prints_copies_and_corrects(
     qtbot.mouseClick(page.buttons["check"], Qt.MouseButton.LeftButton)
     assert "3 invoices to make" in page.status.text() or "3" in page.status.text()
     qtbot.mouseClick(page.buttons["run"], Qt.MouseButton.LeftButton)
-    assert (page.progress.value(), page.progress.maximum()) == (3, 3)
     assert page.runs_model.rowCount() == 1
-    assert page.buttons["run"].isEnabled() and not page.buttons["cancel"].isEnabled()
+    assert page.runs_model.rows()[0]["documents"] == 3
+    assert page.buttons["run"].isEnabled()
     qtmodeltester.check(page.runs_model)
     # the invoices page now shows the period
     tab.pages.setCurrentWidget(tab.invoices_page)
@@ -239,21 +241,87 @@ def test_the_run_asks_first_with_what_it_will_hold_back(
         assert s.scalar(select(func.count()).select_from(Invoice)) == 2
 
 
-def test_the_run_reports_progress_from_a_worker_thread(
+def _job_window(page: QWidget) -> JobProgressDialog | None:
+    """The runner's progress window of a job that can be cancelled (not a short check's)."""
+    for dialog in page.findChildren(JobProgressDialog, "job_progress"):
+        if dialog.control is not None:
+            return dialog
+    return None
+
+
+def test_the_run_shows_the_runners_progress_window_and_cancel_stops_it(
         qtbot: QtBot, login_as: Callable[..., AppContext], office: Office) -> None:
+    """Issue 13: the billing run had a progress bar and a Cancel button of its own; it now
+    runs through the operation runner's titled window with the count, the time left and
+    Cancel, which stops the run before its next batch (nothing of that batch is posted)."""
     ctx = login_as(Role.SUPERVISOR)
     runner = OperationRunner()
-    threaded = AppContext(ctx.db, ctx.operator, ctx.user, runner)
-    tab = _tab(qtbot, threaded)
+    tab = _tab(qtbot, AppContext(ctx.db, ctx.operator, ctx.user, runner))
     page = tab.run_page
     assert page is not None
     page.period.setText(PERIOD)
+    # another desk's write transaction holds the run at its start until we have pressed Cancel
+    blocker = sqlite3.connect(str(ctx.db.engine.url.database), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        qtbot.mouseClick(page.buttons["run"], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: _job_window(page) is not None, timeout=15000)
+        window = _job_window(page)
+        assert window is not None and PERIOD in window.windowTitle()
+        assert not page.buttons["run"].isEnabled()
+        [cancel] = window.findChildren(QPushButton)
+        cancel.click()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    qtbot.waitUntil(lambda: page.buttons["run"].isEnabled(), timeout=15000)
+    assert runner.wait()
+    qtbot.waitUntil(lambda: page.runs_model.rowCount() == 1)
+    run = page.runs_model.rows()[0]
+    assert (run["status"], run["documents"]) == ("cancelled", 0)
+    assert "0" in page.status.text()
+    with ctx.db.unit_of_work() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice)) == 0
+    # run again to the end: the window counts the invoices made
     qtbot.mouseClick(page.buttons["run"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.buttons["run"].isEnabled(), timeout=15000)
-    assert page.progress.value() == page.progress.maximum() == 3
+    assert runner.wait()
     with ctx.db.unit_of_work() as s:
+        assert s.scalar(select(func.count()).select_from(Invoice)) == 3
         assert ledger.balance(s, office.customers["P-300"]) > 0
-    runner.wait()
+
+
+def test_the_interest_run_shows_its_counts_and_asks_once(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office,
+        message_boxes: Any) -> None:
+    """Issue 13: the interest run posted at the click. It now works out what it would charge
+    (nothing posted), shows the number of customers and the total, and asks once."""
+    from office_app.services.billing import run as billing
+
+    ctx = login_as(Role.SUPERVISOR)
+    billing.run_billing(ctx.db, ctx.operator, PERIOD)
+    tab = _tab(qtbot, ctx)
+    page = tab.run_page
+    assert page is not None
+    page.interest_period.setText("2024-06")
+    message_boxes.answer = QMessageBox.StandardButton.No
+    qtbot.mouseClick(page.buttons["interest"], Qt.MouseButton.LeftButton)
+    [question] = message_boxes.texts("question")
+    with ctx.db.unit_of_work() as s:
+        charged = s.scalar(select(func.count()).select_from(LedgerEntry)
+                           .where(LedgerEntry.document_type == "interest"))
+    assert charged == 0
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    qtbot.mouseClick(page.buttons["interest"], Qt.MouseButton.LeftButton)
+    assert len(message_boxes.texts("question")) == 2
+    with ctx.db.unit_of_work() as s:
+        total = s.scalar(select(func.sum(LedgerEntry.debit))
+                         .where(LedgerEntry.document_type == "interest"))
+        count = s.scalar(select(func.count()).select_from(LedgerEntry)
+                         .where(LedgerEntry.document_type == "interest"))
+    assert count == 3            # what was asked is what was posted
+    assert f" {count} " in question and f"{current().number(total, 2)} €" in question
+    assert f"{current().number(total, 2)} €" in page.interest_status.text()
 
 
 def test_billing_of_a_point_set_from_the_card_page(

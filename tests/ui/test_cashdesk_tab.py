@@ -13,6 +13,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from office_app.db import Database
@@ -185,7 +186,7 @@ class _Today(date):
 
 def test_a_supervisor_reprints_reverses_and_closes_a_forgotten_drawer(
         qtbot: QtBot, login_as: Callable[..., AppContext], office: Office, sqlite_db: Database,
-        tmp_path: Path) -> None:
+        tmp_path: Path, message_boxes: Any) -> None:
     from office_app.services.cashdesk import counter, drawers, supervision
 
     forgetful = make_operator(Role.CASHIER, "CSH9")
@@ -208,6 +209,13 @@ def test_a_supervisor_reprints_reverses_and_closes_a_forgotten_drawer(
     assert "DUPLIKAT" in box.result.text()
     assert supervision.reprints(sqlite_db, ctx.operator, receipt.id) == [
         (ctx.operator.code, ctx.operator.code, "printer jammed")]
+    message_boxes.answer = QMessageBox.StandardButton.No
+    qtbot.mouseClick(box.storno_button, Qt.MouseButton.LeftButton)
+    [question] = message_boxes.texts("question")
+    assert receipt.number in question and "57,03 €" in question and "20.06.2024" in question
+    assert ledger.card(sqlite_db, ctx.operator, office.customers["P-100"]).closing_balance \
+        == D("0")                                     # the answer was No: nothing posted
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     qtbot.mouseClick(box.storno_button, Qt.MouseButton.LeftButton)
     assert "ST-01-2024-000001" in box.result.text() or "ST-01-" in box.result.text()
     assert ledger.card(sqlite_db, ctx.operator, office.customers["P-100"]).closing_balance \

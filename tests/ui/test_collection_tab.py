@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from office_app.db import Database
 from office_app.i18n import DEFAULT_LANGUAGE, set_language
 from office_app.models import Customer
+from office_app.services import ledger
 from office_app.services.billing import run as billing
 from office_app.services.billing import tariffs
 from office_app.services.customers import get_customer
@@ -74,7 +77,7 @@ def _rows(model: Any) -> list[list[str]]:
 
 def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
         make_tab: Callable[..., CollectionWidget], office: dict, sqlite_db: Database,
-        qtmodeltester: Any) -> None:
+        qtmodeltester: Any, message_boxes: Any) -> None:
     tab = make_tab()
     page = tab.run_page
     page.as_of.set_value(date(2024, 8, 1))
@@ -88,6 +91,13 @@ def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
     select_row(page.table, [r[0] for r in _rows(page.model)].index("0000002"))
     page.approve_selected()
     assert {r[0]: r[6] for r in _rows(page.model)}["0000002"] == "approved"
+    message_boxes.answer = QMessageBox.StandardButton.No
+    page.issue()
+    assert message_boxes.texts("question") == [
+        "3 warnings will be issued for 2,099.08 € of debt in all; 0 waiting for review are "
+        "left out. Issue them?"]
+    assert tab.warnings.model.rowCount() == 0         # nothing issued when the answer is No
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     page.issue()
     assert "3 warnings issued" in page.status.text()
     register = _rows(tab.warnings.model)
@@ -96,6 +106,9 @@ def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
 
     tab.orders.as_of.set_value(date(2024, 8, 14))
     tab.orders.issue()
+    assert message_boxes.texts("question")[-1] == (
+        "3 disconnection orders will be issued on 14.08.2024 for 3 customers owing 2,099.08 € "
+        "in all. Issue them?")
     assert "3 orders issued" in tab.orders.status.text()
     orders = _rows(tab.orders.model)
     assert {r[6] for r in orders} == {"E-100", "E-200", "E-300"}
@@ -112,6 +125,22 @@ def test_preview_approve_and_issue_warnings_then_orders_and_a_field_record(
     status = {r[3]: (r[7], r[9]) for r in _rows(tab.orders.model)}
     assert status["0000002"] == ("carried out", "16.08.2024")
     assert get_customer(sqlite_db, SYSTEM, office["P-200"]).status == "I"
+
+    # reconnection once the debt and fees are paid: asked once, with the count
+    ledger.post_payment(sqlite_db, SYSTEM, office["P-200"], Decimal("500.00"),
+                        date(2024, 8, 20), "UPL-9")
+    select_row(tab.orders.table, [r[3] for r in _rows(tab.orders.model)].index("0000002"))
+    asked = len(message_boxes.texts("question"))
+    message_boxes.answer = QMessageBox.StandardButton.No
+    tab.orders.reconnect_button.click()
+    assert message_boxes.texts("question")[asked:] == [
+        f"1 reconnection orders will be issued for 0000002 {tab.orders.current().customer_name}"
+        "; the reconnection fee comes on the next invoice. Issue them?"]
+    assert len(_rows(tab.orders.model)) == 3                 # No: nothing issued
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    tab.orders.reconnect_button.click()
+    assert "1 reconnection orders issued" in tab.orders.status.text()
+    assert len(_rows(tab.orders.model)) == 4
 
 
 def test_a_cashier_sees_the_registers_but_not_the_run(

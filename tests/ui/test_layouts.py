@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -89,3 +90,38 @@ def test_an_active_customer_reads_active(qtbot: QtBot, sqlite_db: Database,
     tab = _customers(qtbot, login_as(Role.CLERK))
     tab.detail.show_customer(active.id)
     assert tab.detail.info.values["status"].text() == "Active"
+
+
+def _ink_rows(before: QImage, after: QImage, rect: QRect) -> list[int]:
+    """The rows of ``rect`` where the two renderings differ."""
+    return [y for y in range(rect.top(), rect.bottom() + 1)
+            if any(before.pixel(x, y) != after.pixel(x, y)
+                   for x in range(rect.left(), rect.right() + 1))]
+
+
+def test_the_hacek_of_citacke_knjige_is_drawn_whole(
+        qtbot: QtBot, login_as: Callable[..., AppContext]) -> None:
+    """Issue 13: the tab "Čitačke knjige" read "Citačke" — the tab bar cut the háček off. The
+    bar is rendered offscreen twice, with "Č" and with a plain "C": the pixels that differ
+    (the háček) must be as many rows as the font draws the háček, all inside the tab."""
+    set_language("sr_Latn")
+    window = MainWindow(login_as(Role.SUPERVISOR))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.tabs.tabBar()
+    number = window.tab_titles().index("Čitačke knjige")
+    rect = bar.tabRect(number)
+    with_hacek = bar.grab().toImage()
+    bar.setTabText(number, "Citačke knjige")
+    plain_c = bar.grab().toImage()
+    metrics = bar.fontMetrics()
+    hacek = metrics.tightBoundingRect("C").top() - metrics.tightBoundingRect("Č").top()
+    assert hacek >= 2                                  # the font draws a háček above "C"
+    rows = _ink_rows(with_hacek, plain_c, QRect(0, 0, bar.width(), bar.height()))
+    assert rows, "the háček is not drawn at all"
+    assert rect.top() < rows[0] and rows[-1] < rect.bottom()
+    assert rows[-1] - rows[0] + 1 >= hacek - 1, (rows, hacek)
+    # and the whole text, háček included, sits inside the tab with room to spare
+    assert rect.height() >= tab_text_height(bar) + 6

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from office_app.db import Database
 from office_app.i18n import DEFAULT_LANGUAGE, set_language
-from office_app.services import complaints, legal
+from office_app.services import complaints, ledger, legal
 from office_app.services.complaints import ComplaintInput
 from office_app.services.customers import get_customer
 from office_app.services.legal import CaseInput
@@ -26,7 +26,7 @@ from office_app.ui.complaints.dialogs import AnswerDialog, ComplaintDialog
 from office_app.ui.complaints.widget import OVERDUE, ComplaintsWidget
 from office_app.ui.context import AppContext
 from office_app.ui.legal import create_tab as legal_tab
-from office_app.ui.legal.dialogs import CaseDialog, EventDialog
+from office_app.ui.legal.dialogs import CaseDialog, CloseDialog, EventDialog
 from office_app.ui.legal.widget import MISSED, LegalWidget
 from office_app.ui.operations import SyncRunner
 from office_app.ui.tabs import TAB_SPECS
@@ -140,6 +140,30 @@ def test_a_legal_clerk_opens_a_case_and_sees_its_missed_deadline(
     assert rows(tab.event_table)[0][5] == "answer the objection"
     for m in (tab.cases, tab.events, tab.deadlines):
         qtmodeltester.check(m)
+
+    shown: list[str] = []
+
+    def write_off(dialog: QDialog) -> None:
+        """Issue 13: a write-off posts money; the amount stands in the dialog before OK."""
+        label = dialog.findChild(QLabel, "write_off")
+        assert label is not None and label.isHidden()
+        stage = dialog.field("stage")  # type: ignore[attr-defined]
+        stage.setCurrentIndex(stage.findData("written_off"))
+        assert label.isVisibleTo(dialog)
+        shown.append(label.text())
+        _fill(dialog, outcome="uncollectable")
+        dialog.submit()  # type: ignore[attr-defined]
+        assert not dialog.isVisible(), dialog.general_error.text()  # type: ignore[attr-defined]
+
+    in_dialog(monkeypatch, CloseDialog,
+              lambda: qtbot.mouseClick(tab.buttons["close"], Qt.MouseButton.LeftButton),
+              write_off)
+    # the claim and the court fee: 240,00 + 35,00 owed, all of it written off
+    assert shown == [f"OK posts a write-off of 275.00 € (what the card of {code} shows owed) "
+                     "and closes the case."]
+    card = ledger.card(office_db, clerk, cid)
+    assert card.closing_balance == 0
+    assert [r.document_type for r in card.rows][-1] == "write_off"
 
 
 def test_a_customer_care_clerk_keeps_the_book_with_overdue_complaints_in_red(

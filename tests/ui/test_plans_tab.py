@@ -10,6 +10,7 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from office_app.db import Database
@@ -117,6 +118,14 @@ def test_the_analysis_shows_plans_in_every_state(make_tab: Callable[..., PlansWi
     pay(sqlite_db, completed, "160.50", date(2024, 4, 1))
     pay(sqlite_db, active, "60.50", date(2024, 3, 10))
     tab = make_tab(Role.SUPERVISOR)
+    # asked once, with what the check will do; No leaves every plan as it was
+    message_boxes.answer = QMessageBox.StandardButton.No
+    tab.check_button.click()
+    assert message_boxes.texts("question") == [
+        "On 20.06.2024 1 plans will be broken (the rest of each falls due at once) and 1 "
+        "marked completed.\nBroken: RP-01-2024-00001.\n\nApply it now?"]
+    assert {r[4] for r in rows(tab.plans)} == {"Active"}
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     tab.check_button.click()
     assert "Plans broken: RP-01-2024-00001. Plans completed: RP-01-2024-00002." in \
         message_boxes.texts("information")[0]

@@ -97,3 +97,18 @@ def test_sync_runner_runs_jobs_and_reports_cancellation(qtbot: QtBot) -> None:
                              on_cancelled=lambda: seen.append("cancelled"))
     assert seen == ["cancelled"] and control.reports == [(1, 2), (2, 2)]
     assert issubclass(JobCancelled, Exception)
+
+
+def test_the_window_says_which_step_runs(qtbot: QtBot) -> None:
+    """A job that reports what it is doing (the audit's check in progress) has it in the
+    window, between the count and the time left."""
+    from office_app.ui.operations import JobProgressDialog
+
+    set_language("en")
+    window = _window(qtbot)
+    control = JobControl()
+    dialog = JobProgressDialog(window, "Audit", "Auditing…", control)
+    control.show(2, 5, "Numbering")
+    dialog.show_progress(2, 5)
+    lines = dialog.labelText().splitlines()
+    assert lines[:3] == ["Auditing…", "2 of 5", "Numbering"] and "left" in lines[3]

@@ -21,6 +21,7 @@ from office_app.ui.context import AppContext
 from office_app.ui.readings import create_tab
 from office_app.ui.readings.book_model import COL_MT, COL_PEAK, COL_REMARK, COL_VT
 from office_app.ui.readings.widget import ReadingsWidget
+from tests.ui.conftest import MessageBoxes
 
 pytestmark = pytest.mark.ui
 
@@ -378,3 +379,25 @@ def test_a_refused_keystroke_is_explained_in_the_status_bar(qtbot: object,
     QTest.keyClick(tab.keying.view, "-")
     assert "VT: digits only" in window.statusBar().currentMessage()
     window.takeCentralWidget()  # the tab fixture closes the tab itself
+
+
+def test_closing_the_period_asks_once_with_its_counts(
+        qtbot: object, login_as: Callable[..., AppContext], sqlite_db: Database, book: Book,
+        message_boxes: MessageBoxes) -> None:
+    """Issue 13: closing a period asks once and says what is still missing in its books."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from office_app.services import periods
+
+    set_language("en")
+    widget = create_tab(login_as(Role.SUPERVISOR))
+    assert isinstance(widget, ReadingsWidget)
+    qtbot.addWidget(widget)  # type: ignore[attr-defined]
+    widget.refresh()
+    message_boxes.answer = QMessageBox.StandardButton.No
+    widget.buttons["close_period"].click()
+    assert message_boxes.texts("question") == [
+        "Close period 2025-03? Its readings can no longer be changed afterwards.\n\n"
+        "1 books: 0 of 3 points keyed, 3 without a reading, 0 implausible."]
+    assert [p.status for p in periods.list_periods(sqlite_db, widget.context.operator)] == [
+        "open"]

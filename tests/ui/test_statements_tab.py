@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -71,6 +72,14 @@ def test_import_then_assign_an_unmatched_line(sqlite_db: Database, qtbot: QtBot,
     qtbot.addWidget(tab)
     tab.refresh()
     tab.show()
+    message_boxes.answer = QMessageBox.StandardButton.No
+    tab.import_path(path)
+    assert message_boxes.texts("question") == [
+        "Statement UI-1 of 20.06.2024: 1 payments will be posted (20.00 €), 1 unmatched "
+        "(6.50 €) will wait in the queue; 1 debits and 0 reversals are shown, not posted. "
+        "Import it?"]
+    assert tab.statement_model.rowCount() == 0         # the answer was No: nothing imported
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     with qtbot.waitSignal(tab.sig_payments_posted):
         tab.import_path(path)
     assert "1 payments posted" in tab.summary.text()

@@ -10,12 +10,15 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from office_app import i18n
 from office_app.errors import AuthenticationError
 from office_app.services import users
+from office_app.services.cashdesk import drawers
+from office_app.services.office import save_office
 from office_app.services.permissions import Role
 from office_app.services.users import MAX_FAILED_ATTEMPTS
 from office_app.ui.context import AppContext
 from office_app.ui.users import UsersWidget, create_tab
 from office_app.ui.users.dialogs import AddUserDialog, ResetPasswordDialog
 from office_app.ui.users.model import UsersTableModel
+from tests.conftest import TEST_OFFICE
 
 pytestmark = pytest.mark.ui
 
@@ -102,13 +105,22 @@ def test_adds_a_user_through_the_dialog(tab: UsersWidget,
 def test_disables_and_enables_a_user(tab: UsersWidget, make_user: Callable[..., Any],
                                      sqlite_db: Any, message_boxes: Any) -> None:
     make_user(Role.CASHIER, "kasa")
+    cashier = users.authenticate(sqlite_db, "kasa", PASSWORD)[0]
+    with sqlite_db.unit_of_work() as s:
+        save_office(s, TEST_OFFICE)
+    drawers.open_drawer(sqlite_db, cashier, "K1", "50.00")
     tab.refresh(select="kasa")
     assert tab.active_button.text() == "&Disable"
     message_boxes.answer = QMessageBox.StandardButton.No
     tab.active_button.click()
     assert column_texts(tab, "state") == ["Active", "Active"]  # the user said no
+    # asked once, with what it leaves: nobody else in the role, the drawer still open
+    [question] = message_boxes.texts("question")
+    assert "Active users left in the role Cashier: 0." in question
+    assert "Open cash drawers of this user: 1" in question
     message_boxes.answer = QMessageBox.StandardButton.Yes
     tab.active_button.click()
+    assert len(message_boxes.texts("question")) == 2
     assert column_texts(tab, "state") == ["Active", "Disabled"]
     assert tab.selected_user() is not None and tab.selected_user().login == "kasa"
     with pytest.raises(AuthenticationError):

@@ -138,16 +138,56 @@ def _candidates(s: Session, period: Period) -> list[int]:
     return sorted(s.scalars(late))
 
 
+@dataclass(frozen=True)
+class InterestPreview:
+    """What the interest run of ``period`` would do now: how many customers it would charge
+    and how much in all, and how many were charged for the month before."""
+
+    period: str
+    customers: int
+    total: Decimal
+    already_charged: int
+
+
+def _month_to_charge(period: str) -> Period:
+    month = Period.parse(period)
+    if month.end >= date.today():
+        raise ValidationError([FieldError("period", N_(
+            "Interest is charged for a month that has ended."))])
+    return month
+
+
+def preview_interest(db: Database, operator: Operator, period: str,
+                     progress: Progress | None = None,
+                     batch_size: int = 1000) -> InterestPreview:
+    """The counts the interest run of ``period`` would post, computed the same way and
+    posting nothing (what the supervisor confirms before the run). ``progress`` may raise to
+    stop the preview."""
+    operator.require(Permission.RUN_BILLING)
+    month = _month_to_charge(period)
+    with db.unit_of_work() as s:
+        customers = _candidates(s, month)
+        rates = tuple(price_book(s).interest)
+        already = s.scalar(select(func.count(func.distinct(LedgerEntry.customer_id))).where(
+            LedgerEntry.document_type == "interest", LedgerEntry.period == month.code)) or 0
+    charged, total = 0, ZERO
+    for start in range(0, len(customers), batch_size):
+        with db.unit_of_work() as s:
+            charges = _charges(s, month, rates, customers[start:start + batch_size])
+        charged += len(charges)
+        total += sum((amount for _c, amount, _l in charges), ZERO)
+        if progress:
+            progress(min(start + batch_size, len(customers)), len(customers))
+    return InterestPreview(month.code, charged, total, already)
+
+
 def run_interest(db: Database, operator: Operator, period: str,
                  progress: Progress | None = None, cancelled: Cancelled | None = None,
                  batch_size: int = 1000, take_over: bool = False) -> InterestRunResult:
     """Charge late interest for the days of ``period`` (a month that has ended). Exclusive
     like the billing run (office_app.services.runs); an interrupted run is resumed."""
     operator.require(Permission.RUN_BILLING)
-    month = Period.parse(period)
-    if month.end >= date.today():
-        raise ValidationError([FieldError("period", N_(
-            "Interest is charged for a month that has ended."))])
+    month = _month_to_charge(period)
     with exclusive_run(db, operator, take_over) as claim:
         with claim.session() as s:
             customers = _candidates(s, month)
@@ -188,9 +228,9 @@ def _interest_batches(db: Database, operator: Operator, month: Period, office_co
     return InterestRunResult(run_id, month.code, status, charged, total, order)
 
 
-def _interest_batch(s: Session, operator: Operator, month: Period, office_code: str,
-                    rates: Sequence[Rate], customers: Sequence[int],
-                    order: str) -> tuple[int, Decimal, str]:
+def _charges(s: Session, month: Period, rates: Sequence[Rate], customers: Sequence[int]
+             ) -> list[tuple[int, Decimal, list[InterestLine]]]:
+    """The month's interest of each of ``customers`` who owes any: (customer, amount, lines)."""
     cards = ledger.entries(s, customers, month.end)
     charges = []
     for customer_id in customers:
@@ -199,6 +239,13 @@ def _interest_batch(s: Session, operator: Operator, month: Period, office_code: 
         amount = sum((line.amount for line in lines), ZERO)
         if amount > 0:
             charges.append((customer_id, amount, lines))
+    return charges
+
+
+def _interest_batch(s: Session, operator: Operator, month: Period, office_code: str,
+                    rates: Sequence[Rate], customers: Sequence[int],
+                    order: str) -> tuple[int, Decimal, str]:
+    charges = _charges(s, month, rates, customers)
     if not charges:
         return 0, ZERO, order
     if not order:

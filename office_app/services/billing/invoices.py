@@ -392,7 +392,9 @@ def print_period(db: Database, operator: Operator, period: str, out: BinaryIO | 
                  zone: str = "", progress: Callable[[int, int], None] | None = None
                  ) -> BatchResult:
     """Print a period's invoices (or one zone's) into one PDF ordered for delivery. Invoices
-    printed before come out as copies. Raises NotFound when there is nothing to print."""
+    printed before come out as copies. Raises NotFound when there is nothing to print. The
+    prints are recorded once the PDF is complete, so a ``progress`` callback that raises (the
+    clerk pressed Cancel) leaves the print log as it was."""
     from office_app.printing.invoice import InvoicePrinter
 
     ids = delivery_order(db, operator, period, zone)
@@ -400,21 +402,21 @@ def print_period(db: Database, operator: Operator, period: str, out: BinaryIO | 
         raise NotFound(N_("There are no invoices of period {period} to print."), "period",
                        period=period)
     at = utcnow()
-    copies = 0
+    already: set[int] = set()
     printer = InvoicePrinter(out)
     for start in range(0, len(ids), _PRINT_CHUNK):
         chunk = ids[start:start + _PRINT_CHUNK]
         with db.unit_of_work() as s:
             office = office_in(s)
-            already = _printed(s, chunk)
-            marks = _marks(s, already, at, operator)
-            printer.add(documents(s, chunk, office, marks))
-            _record_prints(s, chunk, operator, already, at)
-            copies += len(already)
+            printed = _printed(s, chunk)
+            printer.add(documents(s, chunk, office, _marks(s, printed, at, operator)))
+        already |= printed
         if progress:
             progress(min(start + _PRINT_CHUNK, len(ids)), len(ids))
     printer.finish()
-    return BatchResult(len(ids), copies, str(out) if not hasattr(out, "write") else "")
+    with db.unit_of_work() as s:
+        _record_prints(s, ids, operator, already, at)
+    return BatchResult(len(ids), len(already), str(out) if not hasattr(out, "write") else "")
 
 
 def _marks(s: Session, ids: set[int], at: datetime, operator: Operator) -> dict[int, CopyMark]:

@@ -537,20 +537,7 @@ def issue_reconnection(db: Database, operator: Operator, customer_id: int,
     Refuses a customer with nothing disconnected or with money still owed."""
     operator.require(Permission.COLLECT_DEBT)
     with db.unit_of_work() as s:
-        customer = s.get(Customer, customer_id, with_for_update=True)
-        if customer is None:
-            raise NotFound(N_("Customer {id} does not exist."), id=customer_id)
-        held = [p.id for p in _open_points(s, [customer_id]).get(customer_id, [])]
-        down = sorted(disconnected_points(s, held) - _reconnecting(s, held))
-        if not down:
-            raise Conflict(N_("Customer {code} has no disconnected point waiting for "
-                              "reconnection."), "customer", code=customer.code)
-        owed = amount_to_reconnect(s, customer, down, on)
-        if owed > 0:
-            raise Conflict(N_("Customer {code} still owes {amount} € of debt and "
-                              "disconnection and reconnection fees; reconnection follows "
-                              "their payment."), "customer", code=customer.code,
-                           amount=f"{owed:.2f}")
+        customer, down = _to_reconnect(s, customer_id, on, lock=True)
         office = office_in(s)
         meters = _meters(s, down)
         ids = []
@@ -567,6 +554,34 @@ def issue_reconnection(db: Database, operator: Operator, customer_id: int,
                                          note=order.number)
             ids.append(order.id)
         return ids
+
+
+def reconnection_points(db: Database, operator: Operator, customer_id: int,
+                        on: date) -> int:
+    """How many reconnection orders ``issue_reconnection`` would issue now (what the clerk
+    confirms); refuses exactly as it does, writes nothing."""
+    operator.require(Permission.COLLECT_DEBT)
+    with db.unit_of_work() as s:
+        return len(_to_reconnect(s, customer_id, on)[1])
+
+
+def _to_reconnect(s: Session, customer_id: int, on: date,
+                  lock: bool = False) -> tuple[Customer, list[int]]:
+    customer = s.get(Customer, customer_id, with_for_update=lock)
+    if customer is None:
+        raise NotFound(N_("Customer {id} does not exist."), id=customer_id)
+    held = [p.id for p in _open_points(s, [customer_id]).get(customer_id, [])]
+    down = sorted(disconnected_points(s, held) - _reconnecting(s, held))
+    if not down:
+        raise Conflict(N_("Customer {code} has no disconnected point waiting for "
+                          "reconnection."), "customer", code=customer.code)
+    owed = amount_to_reconnect(s, customer, down, on)
+    if owed > 0:
+        raise Conflict(N_("Customer {code} still owes {amount} € of debt and "
+                          "disconnection and reconnection fees; reconnection follows "
+                          "their payment."), "customer", code=customer.code,
+                       amount=f"{owed:.2f}")
+    return customer, down
 
 
 def _reconnecting(s: Session, point_ids: Sequence[int]) -> set[int]:

@@ -80,16 +80,71 @@ def office_accounts(office: OfficeInfo) -> set[str]:
 
 # --- importing --------------------------------------------------------------------------------
 
-def import_file(db: Database, operator: Operator, path: str | Path) -> ImportResult:
-    """``import_statement`` of a file on disk (its name is kept with the statement)."""
-    file = Path(path)
+def _read(file: Path) -> bytes:
     try:
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         raise ValidationError([FieldError("file", N_(
             "The file {file} cannot be read: {reason}."),
             {"file": str(file), "reason": exc.strerror or str(exc)})]) from None
-    return import_statement(db, operator, data, file.name)
+
+
+def import_file(db: Database, operator: Operator, path: str | Path) -> ImportResult:
+    """``import_statement`` of a file on disk (its name is kept with the statement)."""
+    file = Path(path)
+    return import_statement(db, operator, _read(file), file.name)
+
+
+@dataclass(frozen=True)
+class StatementPreview:
+    """What importing a statement file would post now: payments matched to a customer, the
+    credits left for the queue, and the lines shown but never posted."""
+
+    statement_id: str
+    account: str
+    statement_date: date
+    to_post: int
+    post_total: Decimal
+    unmatched: int
+    unmatched_total: Decimal
+    debits: int
+    reversals: int
+    pending: int
+
+
+def preview_file(db: Database, operator: Operator, path: str | Path) -> StatementPreview:
+    """Parse, validate and match a statement file the way ``import_file`` does, posting
+    nothing (what the clerk confirms). Raises the same errors the import would."""
+    operator.require(Permission.POST_PAYMENTS)
+    parsed = parse_statement(_read(Path(path)))
+    with db.unit_of_work() as s:
+        office = office_in(s)
+        account = _owned_account(office, parsed.account)
+        _refuse_duplicate(s, account, parsed.statement_id)
+        matches, _found = _matches(s, office.code, parsed)
+    credits = [(ln, m) for ln, m in zip(parsed.lines, matches, strict=True)
+               if ln.kind == "credit"]
+    posted = [ln for ln, m in credits if m is not None and m.customer_id is not None]
+    post_total = sum((ln.amount for ln in posted), ZERO)
+
+    def count(kind: str) -> int:
+        return sum(1 for ln in parsed.lines if ln.kind == kind)
+
+    return StatementPreview(
+        parsed.statement_id, account, parsed.statement_date, len(posted), post_total,
+        len(credits) - len(posted), sum((ln.amount for ln, _m in credits), ZERO) - post_total,
+        count("debit"), count("reversal"), count("pending"))
+
+
+def _matches(s: Session, office_code: str, parsed: ParsedStatement
+             ) -> tuple[list[Match | None], list[list[Reference]]]:
+    found = [find_references(line) for line in parsed.lines]
+    matcher = Matcher(s, office_code)
+    matcher.prepare(parsed.lines, [f if line.kind == "credit" else []
+                                   for line, f in zip(parsed.lines, found, strict=True)])
+    matches = [matcher.match(line, refs) if line.kind == "credit" else None
+               for line, refs in zip(parsed.lines, found, strict=True)]
+    return matches, found
 
 
 def import_statement(db: Database, operator: Operator, data: bytes,
@@ -105,12 +160,7 @@ def import_statement(db: Database, operator: Operator, data: bytes,
         account = _owned_account(office, parsed.account)
         _refuse_duplicate(s, account, parsed.statement_id)
         statement = _insert_statement(s, operator, parsed, account, digest, file_name)
-        found = [find_references(line) for line in parsed.lines]
-        matcher = Matcher(s, office.code)
-        matcher.prepare(parsed.lines, [f if line.kind == "credit" else []
-                                       for line, f in zip(parsed.lines, found, strict=True)])
-        matches = [matcher.match(line, refs) if line.kind == "credit" else None
-                   for line, refs in zip(parsed.lines, found, strict=True)]
+        matches, found = _matches(s, office.code, parsed)
         line_ids = _insert_lines(s, statement.id, parsed.lines, matches, found)
         posted = _post(s, operator, statement, parsed, line_ids, matches)
         return _result(statement, parsed, matches, posted)

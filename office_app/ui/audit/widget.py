@@ -1,15 +1,13 @@
-"""The audit tab: a period filter, Run and Cancel, a progress bar, the count per check and a
+"""The audit tab: a period filter and Run (the operation runner's progress window shows the check
+in progress, the count, the time left and Cancel), the count per check and a
 table of violations (check, document, customer, point, message in the UI's language)."""
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -23,6 +21,7 @@ from office_app.services.integrity.runner import check_label, describe, parse_sc
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view
+from office_app.ui.operations import JobControl
 
 VIOLATION_COLUMNS = [
     Column(N_("Audit check"), lambda v: check_label(v.check), width=18),
@@ -38,12 +37,6 @@ CHECK_COLUMNS = [
 ]
 
 
-class _Relay(QObject):
-    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
-
-    sig_progress = Signal(int, int, str)
-
-
 class AuditWidget(QWidget):
     """Runs the audit through the operation runner; ``sig_audited`` carries the report."""
 
@@ -52,24 +45,16 @@ class AuditWidget(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.cancel_event = threading.Event()
-        self.relay = _Relay(self)
-        self.relay.sig_progress.connect(self._on_relay_progress)
+        self.job: JobControl | None = None
         self.period = QLineEdit()
         self.period.setObjectName("period")
         self.period.setMaxLength(7)
         self.period.setPlaceholderText(_("YYYY-MM, empty: everything"))
+        self.period.setMinimumWidth(   # the hint reads whole in every language
+            self.period.fontMetrics().horizontalAdvance(self.period.placeholderText()) + 16)
         self.run_button = QPushButton(_("Run the audit"))
         self.run_button.setObjectName("run")
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton(_("Cancel"))
-        self.cancel_button.setObjectName("cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progress")
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
         self.status = QLabel(_("Press Run to check the invoices, cards, numbers, references "
                                "and posted documents."))
         self.status.setObjectName("status")
@@ -88,11 +73,9 @@ class AuditWidget(QWidget):
         top.addWidget(QLabel(_("Period")))
         top.addWidget(self.period)
         top.addWidget(self.run_button)
-        top.addWidget(self.cancel_button)
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.progress)
         layout.addWidget(self.status)
         layout.addWidget(self.checks_table, 1)
         layout.addWidget(self.violations_table, 4)
@@ -107,26 +90,18 @@ class AuditWidget(QWidget):
         except Exception as exc:  # noqa: BLE001 - a wrong period is shown, nothing runs
             show_error(self, exc)
             return
-        self.cancel_event.clear()
         self._busy(True)
         self.status.setText(_("Auditing…"))
-        relay, cancelled = self.relay, self.cancel_event.is_set
 
-        def work() -> AuditReport:
-            return run_audit(ctx.db, ctx.operator, scope, progress=relay.sig_progress.emit,
-                             cancel=cancelled)
+        def work(job: JobControl) -> AuditReport:
+            return run_audit(ctx.db, ctx.operator, scope,
+                             progress=lambda done, total, name: job.show(
+                                 done, total, check_label(name) if name else ""),
+                             cancel=job.cancelled)
 
-        ctx.runner.run(work, self._on_audited, self._on_failed)
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-        self.cancel_button.setEnabled(False)
-        self.status.setText(_("Stopping after the check in progress…"))
-
-    def _on_relay_progress(self, done: int, total: int, name: str) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total}  {check_label(name) if name else ''}")
+        self.job = ctx.runner.run_job(work, self._on_audited, self._on_failed, parent=self,
+                                      title=_("Audit"), label=_("Auditing…"),
+                                      on_cancelled=lambda: self._busy(False))
 
     def _on_audited(self, report: AuditReport) -> None:
         self._busy(False)
@@ -150,7 +125,6 @@ class AuditWidget(QWidget):
     def _busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
         self.period.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
 
     def violations(self) -> list[Violation]:
         return list(self.violations_model.rows())

@@ -39,6 +39,7 @@ from office_app.ui.lazy_table import (
     sample_money,
     selected_row,
 )
+from office_app.ui.operations import JobControl
 from office_app.ui.search_page import SearchPageController
 
 COLUMNS = [
@@ -235,15 +236,24 @@ class InvoicesPage(QWidget):
             return
         ctx = self.context
 
-        def work() -> invoices.BatchResult:
-            return invoices.print_period(ctx.db, ctx.operator, period, Path(path), zone)
+        def work(job: JobControl) -> invoices.BatchResult:
+            return invoices.print_period(ctx.db, ctx.operator, period, Path(path), zone,
+                                         progress=job.report)
 
         def done(result: invoices.BatchResult) -> None:
             self.model.invalidate()
             say_saved(self, path)
 
-        ctx.runner.run(work, done, lambda exc: show_error(self, exc), parent=self,
-                       label=_("Printing the invoices…"))
+        def stopped() -> None:
+            Path(path).unlink(missing_ok=True)   # half a batch is no document; nothing logged
+
+        def failed(exc: BaseException) -> None:
+            stopped()
+            show_error(self, exc)
+
+        ctx.runner.run_job(work, done, failed, parent=self,
+                           title=_("Printing period {period}", period=batch),
+                           label=_("Printing the invoices…"), on_cancelled=stopped)
 
     def copy_document(self) -> Document | None:
         invoice = self._need_current()

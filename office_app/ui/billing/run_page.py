@@ -1,13 +1,13 @@
-"""The billing run page: check a period, run its billing with a progress bar (cancellable after
-the batch in flight), see the points held back and why; the monthly interest run; the runs so
-far. Supervisors and administrators only."""
+"""The billing run page: check a period, run its billing (the operation runner's progress window
+with the count, the time left and Cancel, which stops after the batch in flight), see the points
+held back and why; the monthly interest run, confirmed with its counts first; the runs so far.
+Supervisors and administrators only."""
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGroupBox,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -33,6 +32,7 @@ from office_app.ui.billing.common import day
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sample_datetime
+from office_app.ui.operations import JobControl
 
 HELD_COLUMNS = [
     Column(N_("Point"), lambda h: h.point_number, width=10),
@@ -61,12 +61,6 @@ def _local(value: datetime) -> datetime:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone()
 
 
-class _Relay(QObject):
-    """Carries progress from the worker thread to the GUI thread (a queued signal)."""
-
-    sig_progress = Signal(int, int)
-
-
 def default_period(context: AppContext) -> str:
     """The open period, else last month."""
     label = periods.current_period_label(context.db)
@@ -82,9 +76,6 @@ class RunPage(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.cancel_event = threading.Event()
-        self.relay = _Relay(self)
-        self.relay.sig_progress.connect(self._on_relay_progress)
         self.period = QLineEdit(default_period(context))
         self.period.setObjectName("period")
         self.period.setMaxLength(7)
@@ -97,10 +88,6 @@ class RunPage(QWidget):
         group = QButtonGroup(self)
         group.addButton(self.hold)
         group.addButton(self.stop)
-        self.progress = QProgressBar()
-        self.progress.setObjectName("progress")
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
         self.status = QLabel()
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -142,15 +129,11 @@ class RunPage(QWidget):
         top.addWidget(self.period)
         top.addWidget(self._button("check", _("Check"), self.check))
         top.addWidget(self._button("run", _("Run billing"), self.run_billing))
-        cancel = self._button("cancel", _("Cancel after this batch"), self.cancel)
-        cancel.setEnabled(False)
-        top.addWidget(cancel)
         top.addStretch(1)
         layout = QVBoxLayout(box)
         layout.addLayout(top)
         layout.addWidget(self.hold)
         layout.addWidget(self.stop)
-        layout.addWidget(self.progress)
         layout.addWidget(self.status)
         return box
 
@@ -209,26 +192,17 @@ class RunPage(QWidget):
     def _start_run(self, period: str) -> None:
         ctx = self.context
         policy = "stop" if self.stop.isChecked() else "hold"
-        self.cancel_event.clear()
         self._busy(True)
         self.status.setText(_("Billing {period}…", period=period))
-        relay, cancelled = self.relay, self.cancel_event.is_set
 
-        def work() -> billing.RunResult:
+        def work(job: JobControl) -> billing.RunResult:
             return billing.run_billing(ctx.db, ctx.operator, period, policy,
-                                       progress=relay.sig_progress.emit, cancelled=cancelled)
+                                       progress=job.show, cancelled=job.cancelled)
 
-        ctx.runner.run(work, self._on_billed, self._on_failed)
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
-        self.buttons["cancel"].setEnabled(False)
-        self.status.setText(_("Stopping after the batch in flight…"))
-
-    def _on_relay_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done if total else 1)
-        self.progress.setFormat(f"{done} / {total}")
+        ctx.runner.run_job(work, self._on_billed, self._on_failed, parent=self,
+                           title=_("Billing run {period}", period=period),
+                           label=_("Billing {period}…", period=period),
+                           on_cancelled=self._on_cancelled)
 
     def _on_billed(self, result: billing.RunResult) -> None:
         self._busy(False)
@@ -250,27 +224,70 @@ class RunPage(QWidget):
         self.refresh()
         show_error(self, exc)
 
+    def _on_cancelled(self) -> None:
+        self._busy(False)
+        self.status.setText(_("The run was cancelled; what was committed stays, run it again "
+                              "to carry on."))
+        self.refresh()
+
     def _busy(self, busy: bool) -> None:
         for name in ("check", "run", "interest"):
             self.buttons[name].setEnabled(not busy)
-        self.buttons["cancel"].setEnabled(busy)
         self.period.setEnabled(not busy)
+        self.interest_period.setEnabled(not busy)
 
+    # -- interest ----------------------------------------------------------------------------
     def run_interest(self) -> None:
+        """Work out what the run would charge (the same computation, nothing posted), show
+        the counts and ask once; then run it with progress and Cancel."""
         ctx, period = self.context, self.interest_period.text().strip()
+        self._busy(True)
+        ctx.runner.run_job(
+            lambda job: interest.preview_interest(ctx.db, ctx.operator, period,
+                                                  progress=job.report),
+            self._on_interest_preview, self._on_interest_failed, parent=self,
+            title=_("Late interest for {period}", period=period),
+            label=_("Working out the late interest…"), on_cancelled=lambda: self._busy(False))
+
+    def _on_interest_preview(self, preview: interest.InterestPreview) -> None:
+        self._busy(False)
+        text = _("Month {period}: {count} customers will be charged {amount} € late interest "
+                 "in all.", period=preview.period, count=preview.customers,
+                 amount=current().number(preview.total, 2))
+        if preview.already_charged:
+            text += " " + _("{count} customers were charged for this month before; they are "
+                            "not charged again.", count=preview.already_charged)
+        self.interest_status.setText(text)
+        if not preview.customers:
+            return
+        answer = QMessageBox.question(self, _("Charge interest"),
+                                      text + "\n\n" + _("Post the interest now?"))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._start_interest(preview.period)
+
+    def _start_interest(self, period: str) -> None:
+        ctx = self.context
 
         def done(result: interest.InterestRunResult) -> None:
             self._busy(False)
-            self.interest_status.setText(_(
-                "{count} customers charged {amount} € late interest for {period}.",
+            text = _("{count} customers charged {amount} € late interest for {period}.")
+            if result.status == "cancelled":
+                text = _("Interest run for {period} cancelled: {count} customers charged "
+                         "{amount} € so far; run it again to carry on.")
+            self.interest_status.setText(text.format(
                 count=result.customers_charged, amount=current().number(result.total, 2),
                 period=result.period))
             self.refresh()
 
-        def failed(exc: BaseException) -> None:
-            self._busy(False)
-            show_error(self, exc)
-
         self._busy(True)
-        ctx.runner.run(lambda: interest.run_interest(ctx.db, ctx.operator, period), done, failed,
-                       parent=self, label=_("Charging late interest…"))
+        ctx.runner.run_job(
+            lambda job: interest.run_interest(ctx.db, ctx.operator, period,
+                                              progress=job.show, cancelled=job.cancelled),
+            done, self._on_interest_failed, parent=self,
+            title=_("Late interest for {period}", period=period),
+            label=_("Charging late interest…"), on_cancelled=lambda: self._busy(False))
+
+    def _on_interest_failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        self.refresh()
+        show_error(self, exc)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -120,10 +121,23 @@ class SupervisorBox(QGroupBox):
         ctx.runner.run(work, done, self._failed)
 
     def reverse(self) -> None:
+        """Find the receipt, say what the storno will post and ask once; then post it."""
+        self.context.runner.run(self._receipt, self._confirm_reverse, self._failed)
+
+    def _confirm_reverse(self, receipt: counter.Receipt) -> None:
+        text = _("Reverse receipt {number} of {day}: {amount} € paid by {code} {name}? The "
+                 "storno takes the payment off the financial card.", number=receipt.number,
+                 day=current().date(receipt.document_date),
+                 amount=current().number(receipt.amount, 2), code=receipt.customer_code,
+                 name=receipt.customer_name)
+        if QMessageBox.question(self, _("Reverse the payment (storno)"), text) == \
+                QMessageBox.StandardButton.Yes:
+            self._post_reverse(receipt)
+
+    def _post_reverse(self, receipt: counter.Receipt) -> None:
         ctx, reason = self.context, self.reason.text()
 
         def work() -> tuple[counter.Receipt, list[str]]:
-            receipt = self._receipt()
             return receipt, supervision.reverse_payment(ctx.db, ctx.operator, receipt.id,
                                                         reason)
 

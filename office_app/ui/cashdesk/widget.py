@@ -101,7 +101,9 @@ class CounterWidget(QWidget):
         self.float_error = _error_label("opening_float_error")
         top = QHBoxLayout()
         top.addWidget(self.drawer_status, 1)
-        top.addWidget(QLabel(_("Opening float")))
+        self.float_label = QLabel(_("Opening float"))
+        self.float_label.setBuddy(self.opening_float)
+        top.addWidget(self.float_label)
         top.addWidget(self.opening_float)
         top.addWidget(self.open_button)
         self.printer_button = QPushButton(_("Printer…"))
@@ -135,7 +137,11 @@ class CounterWidget(QWidget):
         # (003 III.1g), neither asked for nor settled unless the cashier ticks the invoice.
         self.items.setHorizontalHeaderLabels([_("Pay"), _("Document"), _("Date"),
                                               _("Due date"), _("Open"), _("Disputed")])
-        self.items.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.items.horizontalHeader()
+        header.setHighlightSections(False)      # a bold header no longer fits its column
+        for column in (0, 2, 3, 4, 5):          # a few rows: sized to what they hold
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.items.itemChanged.connect(self._on_items_changed)
@@ -268,7 +274,7 @@ class CounterWidget(QWidget):
         if drawer is not None:
             self.drawer_day = drawer.opened_on
         is_open = drawer is not None
-        for widget in (self.opening_float, self.open_button):
+        for widget in (self.float_label, self.opening_float, self.open_button):
             widget.setVisible(not is_open)
         for widget in (self.counted_cash, self.counted_card, self.close_button,
                        self.pay_button):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -168,9 +169,26 @@ class WarningRunPage(QWidget):
         if criteria is None:
             return
         db, operator, approved = self.context.db, self.context.operator, set(self.approved)
-        self.context.runner.run(
-            lambda: warnings.run_warnings(db, operator, criteria, approved),
-            self._on_issued, lambda exc: show_error(self, exc))
+
+        def confirm(preview: WarningPreview) -> None:
+            """The counts of the criteria as they stand now, asked once."""
+            self._on_preview_loaded(preview)
+            chosen = [c for c in preview.to_issue if not c.review or c.customer_id in approved]
+            if not chosen:
+                return
+            waiting = len(preview.to_issue) - len(chosen)
+            text = _("{count} warnings will be issued for {debt} € of debt in all; {review} "
+                     "waiting for review are left out. Issue them?", count=len(chosen),
+                     debt=current().number(sum((c.debt for c in chosen), Decimal(0)), 2),
+                     review=waiting)
+            if QMessageBox.question(self, _("Issue warnings"), text) == \
+                    QMessageBox.StandardButton.Yes:
+                self.context.runner.run(
+                    lambda: warnings.run_warnings(db, operator, criteria, approved),
+                    self._on_issued, lambda exc: show_error(self, exc))
+
+        self.context.runner.run(lambda: warnings.preview_warnings(db, operator, criteria),
+                                confirm, lambda exc: show_error(self, exc))
 
     def issued_document(self) -> Document | None:
         """Every warning of the last run, two copies each, in its customer's language."""
@@ -319,7 +337,8 @@ class OrderRegisterPage(_RegisterPage):
         self.button(_("&Cancel order…"),
                     lambda: self.dialog(lambda r: CancelOrderDialog(context, r, self)),
                     Permission.COLLECT_DEBT)
-        self.button(_("&Reconnect customer"), self.reconnect, Permission.COLLECT_DEBT)
+        self.reconnect_button = self.button(_("&Reconnect customer"), self.reconnect,
+                                            Permission.COLLECT_DEBT)
         self.document_button(_("Order (2 copies)"), self.order_document, "print_order",
                              N_("Choose an order in the register first."))
         self.issued_ids: tuple[int, ...] = ()
@@ -350,7 +369,21 @@ class OrderRegisterPage(_RegisterPage):
                                   issued=result.issued, before=result.already_issued))
             self.load()
 
-        self.context.runner.run(lambda: orders.run_orders(db, operator, as_of), done,
+        def confirm(candidates: list[orders.OrderCandidate]) -> None:
+            if not candidates:
+                self.status.setText(_("No orders to issue on {day}.", day=_date(as_of)))
+                return
+            text = _("{count} disconnection orders will be issued on {day} for {customers} "
+                     "customers owing {debt} € in all. Issue them?", count=len(candidates),
+                     day=_date(as_of), customers=len({c.customer_id for c in candidates}),
+                     debt=current().number(sum((c.debt for c in {
+                         c.warning_id: c for c in candidates}.values()), Decimal(0)), 2))
+            if QMessageBox.question(self, _("Issue orders"), text) == \
+                    QMessageBox.StandardButton.Yes:
+                self.context.runner.run(lambda: orders.run_orders(db, operator, as_of), done,
+                                        lambda exc: show_error(self, exc))
+
+        self.context.runner.run(lambda: orders.preview_orders(db, operator, as_of), confirm,
                                 lambda exc: show_error(self, exc))
 
     def reconnect(self) -> None:
@@ -363,9 +396,20 @@ class OrderRegisterPage(_RegisterPage):
             self.status.setText(_("{count} reconnection orders issued", count=len(ids)))
             self.load()
 
+        def confirm(points: int) -> None:
+            text = _("{count} reconnection orders will be issued for {code} {name}; the "
+                     "reconnection fee comes on the next invoice. Issue them?", count=points,
+                     code=record.customer_code, name=record.customer_name)
+            if QMessageBox.question(self, _("Reconnect customer"), text) == \
+                    QMessageBox.StandardButton.Yes:
+                self.context.runner.run(
+                    lambda: orders.issue_reconnection(db, operator, record.customer_id,
+                                                      date.today()),
+                    done, lambda exc: show_error(self, exc))
+
         self.context.runner.run(
-            lambda: orders.issue_reconnection(db, operator, record.customer_id, date.today()),
-            done, lambda exc: show_error(self, exc))
+            lambda: orders.reconnection_points(db, operator, record.customer_id, date.today()),
+            confirm, lambda exc: show_error(self, exc))
 
     def register_document(self) -> Document | None:
         db, operator, language = self.context.db, self.context.operator, current().language

@@ -48,7 +48,7 @@ def _day(value: date | None) -> str:
 
 
 COLUMNS = [
-    Column(N_("Number"), lambda c: c.number, width=17),
+    Column(N_("Number"), lambda c: c.number, width=17, sample="RK-BAR-2026-000000"),
     Column(N_("Received"), lambda c: _day(c.received_on), width=10),
     Column(N_("Customer code"), lambda c: c.customer_code, width=9),
     Column(N_("Name"), lambda c: c.customer_name, width=20),
@@ -60,7 +60,8 @@ COLUMNS = [
     Column(N_("Decision"), lambda c: _(DECISION_LABELS[c.decision]) if c.decision else "",
            width=12),
     Column(N_("Answered"), lambda c: _day(c.answered_on), width=10),
-    Column(N_("Correction"), lambda c: c.correction_number, width=17),
+    Column(N_("Correction"), lambda c: c.correction_number, width=17,
+           sample="CN-BAR-2026-000000"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,17 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
 from office_app.errors import N_, FieldError, ValidationError
 from office_app.i18n import _, current
-from office_app.services import enforcement, legal, network
+from office_app.services import enforcement, ledger, legal, network
 from office_app.services.customers import find_by_code
 from office_app.services.legal import (
     CLOSING_STAGES,
@@ -124,7 +127,32 @@ class CloseDialog(BaseDialog):
             self.add_row("closed_on", _("Date closed"),
                          DateField("closed_on", _("Date closed")))]
         self.field("closed_on").set_value(date.today())
+        # A write-off posts what the card shows owed: the amount stands in the dialog before OK.
+        self.write_off = QLabel()
+        self.write_off.setObjectName("write_off")
+        self.write_off.setWordWrap(True)
+        self.write_off.hide()
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.count() - 1, self.write_off)
+        self.field("stage").currentIndexChanged.connect(self._on_stage_changed)
         _finish(self, widgets)
+        self._on_stage_changed()
+
+    def _on_stage_changed(self, *_args: object) -> None:
+        if self.field("stage").currentData() != "written_off":
+            self.write_off.hide()
+            return
+        db, operator, case = self.context.db, self.context.operator, self.case
+        self.context.runner.run(
+            lambda: ledger.card(db, operator, case.customer_id).closing_balance,
+            lambda owed: self._show_write_off(owed), lambda _exc: self.write_off.hide())
+
+    def _show_write_off(self, owed: Decimal) -> None:
+        self.write_off.setText(_(
+            "OK posts a write-off of {amount} € (what the card of {code} shows owed) and closes "
+            "the case.", amount=current().number(owed, 2), code=self.case.customer_code))
+        self.write_off.setVisible(self.field("stage").currentData() == "written_off")
 
     def save(self) -> Callable[[], Any]:
         stage, text = self.field("stage").currentData(), self.field("outcome").text()

@@ -60,7 +60,7 @@ def _day(value: date | None) -> str:
 
 
 CASE_COLUMNS = [
-    Column(N_("Case number"), lambda c: c.case_number, width=14),
+    Column(N_("Case number"), lambda c: c.case_number, width=14, sample="PI-BAR-2026-000000"),
     Column(N_("Court"), lambda c: c.court, width=20),
     Column(N_("Customer code"), lambda c: c.customer_code, width=9),
     Column(N_("Name"), lambda c: c.customer_name, width=22),
@@ -72,7 +72,7 @@ CASE_COLUMNS = [
     Column(N_("Outcome"), lambda c: c.outcome, width=24),
 ]
 EVENT_COLUMNS = [
-    Column(N_("Case number"), lambda e: e.case_number, width=14),
+    Column(N_("Case number"), lambda e: e.case_number, width=14, sample="PI-BAR-2026-000000"),
     Column(N_("Event"), lambda e: _(EVENT_LABELS[e.kind]), width=18),
     Column(N_("Date"), lambda e: _day(e.event_date), width=10),
     Column(N_("Deadline"), lambda e: _day(e.deadline), width=10),

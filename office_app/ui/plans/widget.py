@@ -37,7 +37,7 @@ from office_app.ui.lazy_table import Column, ListTableModel, configure_view, sel
 from office_app.ui.plans.dialog import PlanDialog
 
 PLAN_COLUMNS = [
-    Column(N_("Plan"), lambda p: p.number, width=18),
+    Column(N_("Plan"), lambda p: p.number, width=18, sample="RP-BAR-2026-00000/B"),
     Column(N_("Customer code"), lambda p: p.customer_code, width=10),
     Column(N_("Customer"), lambda p: p.customer_name, width=24),
     Column(N_("Agreed on"), lambda p: day(p.agreed_on), width=10),
@@ -178,7 +178,23 @@ class PlansWidget(QWidget):
                 completed=", ".join(result.completed) or "0"))
             self.refresh()
 
-        self.context.runner.run(lambda: plans.check_plans(db, operator, as_of), done,
+        def confirm(preview: plans.CheckResult) -> None:
+            if not preview.broken and not preview.completed:
+                QMessageBox.information(self, _("Check plans"), _(
+                    "No plan is broken or completed on {day}.", day=current().date(as_of)))
+                return
+            text = _("On {day} {broken} plans will be broken (the rest of each falls due at "
+                     "once) and {completed} marked completed.", day=current().date(as_of),
+                     broken=len(preview.broken), completed=len(preview.completed))
+            if preview.broken:
+                text += "\n" + _("Broken: {plans}.", plans=", ".join(preview.broken))
+            if QMessageBox.question(self, _("Check plans"), text + "\n\n" + _(
+                    "Apply it now?")) == QMessageBox.StandardButton.Yes:
+                self.context.runner.run(lambda: plans.check_plans(db, operator, as_of), done,
+                                        lambda exc: show_error(self, exc), parent=self,
+                                        label=_("Checking the plans…"))
+
+        self.context.runner.run(lambda: plans.preview_check(db, operator, as_of), confirm,
                                 lambda exc: show_error(self, exc), parent=self,
                                 label=_("Checking the plans…"))
 

@@ -77,8 +77,12 @@ class ReadingsWidget(QWidget):
         self.period_box = QComboBox()
         self.period_box.setObjectName("period")
         self.period_box.currentIndexChanged.connect(self._on_period_chosen)
+        self.period_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.period_info = QLabel()
         self.period_info.setObjectName("period_info")
+        # The dates wrap onto a second line in longer languages instead of widening the
+        # window past a 1366-pixel screen.
+        self.period_info.setWordWrap(True)
         self.books_model = ListTableModel(BOOK_COLUMNS, self)
         self.books_table = QTableView()
         self.books_table.setObjectName("books")
@@ -226,9 +230,15 @@ class ReadingsWidget(QWidget):
         label = self.period()
         if label is None:
             return
+        listed = self.books_model.rows()          # the period's books, as on screen
+        points = sum(b.points for b in listed)
         answer = QMessageBox.question(self, _("Close the period"), _(
             "Close period {period}? Its readings can no longer be changed afterwards.",
-            period=label))
+            period=label) + "\n\n" + _(
+            "{books} books: {keyed} of {points} points keyed, {left} without a reading, "
+            "{implausible} implausible.", books=len(listed),
+            keyed=sum(b.keyed for b in listed), points=points,
+            left=sum(b.left for b in listed), implausible=sum(b.implausible for b in listed)))
         if answer != QMessageBox.StandardButton.Yes:
             return
         db, operator = self.context.db, self.context.operator

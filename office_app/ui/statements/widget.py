@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
 from office_app.errors import N_
 from office_app.i18n import _, current
 from office_app.services.statements import queue
-from office_app.services.statements.importer import ImportResult, import_file
+from office_app.services.statements.importer import (
+    ImportResult,
+    StatementPreview,
+    import_file,
+    preview_file,
+)
 from office_app.services.statements.matching import REASONS
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, show_error
@@ -174,6 +179,25 @@ class StatementsWidget(QWidget):
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> None:
+        """Read and match the file (nothing posted), show what it will post and ask once."""
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(lambda: preview_file(db, operator, path),
+                                lambda preview: self._confirm_import(path, preview),
+                                lambda exc: show_error(self, exc), parent=self,
+                                label=_("Reading the statement…"))
+
+    def _confirm_import(self, path: Path, preview: StatementPreview) -> None:
+        text = _("Statement {statement} of {day}: {posted} payments will be posted "
+                 "({posted_total}), {unmatched} unmatched ({unmatched_total}) will wait in the "
+                 "queue; {debits} debits and {reversals} reversals are shown, not posted. "
+                 "Import it?", statement=preview.statement_id,
+                 day=_date(preview.statement_date), posted=preview.to_post,
+                 posted_total=_money(preview.post_total), unmatched=preview.unmatched,
+                 unmatched_total=_money(preview.unmatched_total), debits=preview.debits,
+                 reversals=preview.reversals)
+        if QMessageBox.question(self, _("Import a bank or post statement"), text) != \
+                QMessageBox.StandardButton.Yes:
+            return
         db, operator = self.context.db, self.context.operator
         self.context.runner.run(lambda: import_file(db, operator, path), self._imported,
                                 lambda exc: show_error(self, exc), parent=self,

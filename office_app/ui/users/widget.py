@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from office_app.i18n import _
 from office_app.services import users
+from office_app.services.permissions import ROLE_LABELS
 from office_app.services.users import UserInfo
 from office_app.ui.context import AppContext
 from office_app.ui.forms import show_error
@@ -118,14 +119,31 @@ class UsersWidget(QWidget):
         user = self.selected_user()
         if user is None:
             return
-        if user.active and QMessageBox.question(
-                self, _("Disable user"),
-                _("Disable {name} ({login})? The account stays on record but can no longer "
-                  "log in.", name=user.full_name, login=user.login),
-        ) != QMessageBox.StandardButton.Yes:
+        db, operator = self.context.db, self.context.operator
+        if not user.active:
+            self._set_active(user.login, True)
             return
-        db, operator, active = self.context.db, self.context.operator, not user.active
-        self.context.runner.run(lambda: users.set_active(db, operator, user.login, active),
+        self.context.runner.run(lambda: users.disable_impact(db, operator, user.login),
+                                self._confirm_disable, self._on_error)
+
+    def _confirm_disable(self, impact: users.DisableImpact) -> None:
+        """Ask once, with what it leaves: the others still in the role, the open drawers."""
+        user = impact.user
+        text = _("Disable {name} ({login})? The account stays on record but can no longer "
+                 "log in.", name=user.full_name, login=user.login)
+        text += "\n\n" + _("Active users left in the role {role}: {count}.",
+                            role=_(ROLE_LABELS[user.role]),
+                            count=impact.others_in_role)
+        if impact.open_drawers:
+            text += "\n" + _("Open cash drawers of this user: {count} (a supervisor closes "
+                             "them).", count=impact.open_drawers)
+        if QMessageBox.question(self, _("Disable user"), text) == \
+                QMessageBox.StandardButton.Yes:
+            self._set_active(user.login, False)
+
+    def _set_active(self, login: str, active: bool) -> None:
+        db, operator = self.context.db, self.context.operator
+        self.context.runner.run(lambda: users.set_active(db, operator, login, active),
                                 lambda info: self._changed(info.login), self._on_error)
 
     def reset_password(self) -> None:
