@@ -29,6 +29,7 @@ GLYPHS: dict[str, str] = {
     "plans": "mdi6.calendar-clock", "collection": "mdi6.alert-octagon",
     "cashdesk": "mdi6.cash-register", "statements": "mdi6.bank-transfer-in",
     "legal": "mdi6.gavel", "complaints": "mdi6.comment-alert",
+    "retention": "mdi6.archive-clock",
     "print": "mdi6.printer", "pdf": "mdi6.file-pdf-box",
     "new": "mdi6.plus-circle", "edit": "mdi6.pencil", "check": "mdi6.clipboard-check",
     "run": "mdi6.play-circle", "cancel": "mdi6.stop-circle", "interest": "mdi6.percent",

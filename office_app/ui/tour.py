@@ -363,11 +363,12 @@ def _close_foreign_modal() -> None:
 
 def _dialog_factories(context: AppContext) -> list[tuple[str, Permission | None,
                                                          Callable[[], QDialog]]]:
-    from office_app.services import customers, network, periods
+    from office_app.services import complaints, customers, network, periods
     from office_app.services.billing import tariffs
     from office_app.ui.about import AboutDialog
     from office_app.ui.billing.invoices_page import NoteDialog
     from office_app.ui.billing.tariffs_page import EndDialog, RateDialog, TariffDialog
+    from office_app.ui.complaints.dialogs import CorrectionDialog
     from office_app.ui.connection import ConnectionDialog
     from office_app.ui.customers.dialogs import CustomerDialog
     from office_app.ui.customers.point_dialogs import PointDialog
@@ -411,6 +412,8 @@ def _dialog_factories(context: AppContext) -> list[tuple[str, Permission | None,
             context, periods.current_period_label(db))),
         ("credit-note", Permission.CORRECT_INVOICES, lambda: NoteDialog(
             context, _first_invoice(context))),
+        ("complaint-correction", Permission.CORRECT_INVOICES, lambda: CorrectionDialog(
+            context, complaints.list_complaints(db, context.operator)[0])),
         ("end-price", Permission.MANAGE_TARIFFS, lambda: EndDialog(
             context, tariffs.list_tariffs(db, context.operator)[0])),
         ("add-user", Permission.MANAGE_USERS, lambda: AddUserDialog(context)),

@@ -44,6 +44,7 @@ class Row:
     open_amount: Decimal
     prints: int
     notes: int
+    warnings: int = 0
 
 
 ROW = Row(1, "BAR-2026-0021", "2026-03", date(2026, 3, 31), "1000021",
