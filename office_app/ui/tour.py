@@ -225,7 +225,6 @@ def _prepare(key: str, tab: QWidget, context: AppContext) -> None:
 
 
 def _open_the_desk(tab: QWidget, context: AppContext) -> None:
-    from office_app.services import customers
     from office_app.ui.cashdesk.widget import CounterWidget
 
     desk = tab if isinstance(tab, CounterWidget) else tab.findChild(CounterWidget)
@@ -236,9 +235,24 @@ def _open_the_desk(tab: QWidget, context: AppContext) -> None:
             desk.opening_float.setText("50")
             desk.open_drawer()
             _settle()
-        desk.scan.setText(customers.get_customer(context.db, context.operator, DEBTOR).code)
+        desk.scan.setText(_debtor_code(context))
         desk.find_payer()
         _settle()
+
+
+def _debtor_code(context: AppContext) -> str:
+    """The code of the first demo customer with something to pay at the counter (the demo's
+    counter year leaves many cards settled), else DEBTOR's."""
+    from office_app.services import customers
+    from office_app.services.cashdesk import counter
+
+    db, operator = context.db, context.operator
+    for customer_id in range(DEBTOR, TOUR_CUSTOMERS + 1):
+        code = customers.get_customer(db, operator, customer_id).code
+        payer = counter.find_payer(db, operator, code).payer
+        if payer is not None and payer.total_due > 0 and len(payer.items) > 1:
+            return code
+    return customers.get_customer(db, operator, DEBTOR).code
 
 
 def _label(button: QAbstractButton) -> str:

@@ -136,7 +136,7 @@ class CounterWidget(QWidget):
         # Open: what is open of the document; Disputed: the part an open complaint disputes
         # (003 III.1g), neither asked for nor settled unless the cashier ticks the invoice.
         self.items.setHorizontalHeaderLabels([_("Pay"), _("Document"), _("Date"),
-                                              _("Due date"), _("Open"), _("Disputed")])
+                                              _("Due date"), _("Unpaid"), _("Disputed")])
         header = self.items.horizontalHeader()
         header.setHighlightSections(False)      # a bold header no longer fits its column
         for column in (0, 2, 3, 4, 5):          # a few rows: sized to what they hold
