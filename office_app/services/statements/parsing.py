@@ -92,6 +92,7 @@ class _Camt:
         self.header: dict[str, str] = {}
         self.entry = 0
         self._paths: dict[str, str] = {}
+        self._steps: dict[str, tuple[str, ...]] = {}
 
     def q(self, path: str) -> str:
         found = self._paths.get(path)
@@ -100,7 +101,14 @@ class _Camt:
         return found
 
     def text(self, element: Element, path: str) -> str:
-        return (element.findtext(self.q(path)) or "").strip()
+        """``element.findtext(path)``, stripped: the text of the first element in document
+        order at that path of child steps ("" if none). Walked with lxml's C child iterator:
+        ElementPath's general machinery was a third of the time of reading 50,000 entries."""
+        steps = self._steps.get(path)
+        if steps is None:
+            steps = self._steps[path] = tuple(self.q(path).split("/"))
+        found = _first(element, steps, 0)
+        return (found.text or "").strip() if found is not None else ""
 
     def run(self, data: bytes) -> None:
         # only the elements we read raise events; the rest is parsed in C and never seen
@@ -236,6 +244,16 @@ class _Camt:
                              "(YYYY-MM-DD). Nothing was imported."),
                           entry=position, value=raw or "—")
         return found
+
+
+def _first(element: Element, steps: tuple[str, ...], at: int) -> Element | None:
+    for child in element.iterchildren(steps[at]):
+        if at + 1 == len(steps):
+            return child
+        found = _first(child, steps, at + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def _to_date(raw: str) -> date | None:
