@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pgbench_db import create_database, drop_database, percentile  # noqa: E402
+from pgbench_db import create_database, drop_database, drop_roles_of, percentile  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from office_app.db import Database, upgrade  # noqa: E402
@@ -216,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         db.dispose()
         if not args.keep:
             drop_database(args.pg_url, name)
+            if not args.template:
+                drop_roles_of(args.pg_url, name)
     return 0
 
 
