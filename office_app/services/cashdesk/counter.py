@@ -269,16 +269,12 @@ def pay(db: Database, operator: Operator, request: PaymentRequest) -> Receipt:
             if existing is not None:
                 return existing
             return _post(s, operator, request, key)
-    except (IntegrityError, _AlreadyPosted):
+    except IntegrityError:
         # Another call with the same key committed first: that one is the payment.
         existing = _posted(db, key)
         if existing is None:
             raise
         return existing
-
-
-class _AlreadyPosted(Exception):
-    """The same payment committed while this call waited for the desk's receipt series."""
 
 
 def _check_key(key: str) -> str:
@@ -348,12 +344,10 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
     chunks = _chunks(card, request.invoice_ids, amount)
     sequence, number = issue_number(s, "receipt", drawer.office_code, day.year, drawer.desk)
     # The series' lock is held now: a retry of this payment from this desk that was ahead of
-    # us has committed, and is visible. Roll back (the number goes back) and return that one.
-    if ledger.by_idempotency_key(s, key) is not None:
-        raise _AlreadyPosted
+    # us has committed, so the first entry's idempotency key is refused by its unique index
+    # (IntegrityError): the transaction rolls back (the number goes back) and ``pay`` returns
+    # that payment. The entries go in with one statement.
     source = drawer_source(drawer.desk, drawer.id, request.means)
-    # The number is fresh from the series and the key was checked under its lock: the entries
-    # go in with one statement (the unique indexes still refuse a document or key twice).
     ids = ledger.post_issued(s, operator.code, [Posting(
         customer.id, "payment", number if k == 1 else f"{number}/{k}", day,
         "", credit=part, invoice_id=invoice_id, source=source,
