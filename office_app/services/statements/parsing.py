@@ -93,6 +93,9 @@ class _Camt:
         self.entry = 0
         self._paths: dict[str, str] = {}
         self._steps: dict[str, tuple[str, ...]] = {}
+        #: The element ``text`` read last and its children by tag (an entry is read field by
+        #: field: its children are listed once).
+        self._children: tuple[Element, dict[str, list[Element]]] | None = None
 
     def q(self, path: str) -> str:
         found = self._paths.get(path)
@@ -107,7 +110,17 @@ class _Camt:
         steps = self._steps.get(path)
         if steps is None:
             steps = self._steps[path] = tuple(self.q(path).split("/"))
-        found = _first(element, steps, 0)
+        cached = self._children
+        if cached is None or cached[0] is not element:
+            children: dict[str, list[Element]] = {}
+            for child in element.iterchildren():
+                children.setdefault(child.tag, []).append(child)
+            cached = self._children = (element, children)
+        found = None
+        for child in cached[1].get(steps[0], ()):
+            found = child if len(steps) == 1 else _first(child, steps, 1)
+            if found is not None:
+                break
         return (found.text or "").strip() if found is not None else ""
 
     def run(self, data: bytes) -> None:
@@ -122,7 +135,7 @@ class _Camt:
                 self._root(element.getroottree())
             parent = element.getparent()
             depth = sum(1 for _ in element.iterancestors())    # Document > BkToCstmr.. > Stmt
-            name = etree.QName(element).localname
+            name = str(element.tag).rpartition("}")[2]       # the local name
             if name == "Ntry" and depth == 3 and parent is not None:
                 self.entry += 1
                 self.lines.extend(self._entry(element, str(self.entry)))
