@@ -72,7 +72,7 @@ def find_references(line: ParsedLine) -> list[Reference]:
 
 
 def _structured(raw: str) -> Reference | None:
-    compact = re.sub(r"[\s-]", "", raw).upper()
+    compact = (raw if raw.isalnum() else re.sub(r"[\s-]", "", raw)).upper()
     if compact.startswith("RF") and len(compact) > 4:
         return Reference(compact[4:], iso11649.is_valid(compact), raw)
     if compact.startswith("97") and len(compact) > 4 and compact.isdigit():
@@ -90,6 +90,9 @@ class Matcher:
         self.office = references.office_digits(office_code)
         self.invoices: dict[str, tuple[int, int, str]] = {}   # number -> id, customer, ref
         self.customers: dict[str, int] = {}                   # code -> id
+        #: What each reference can name (invoice numbers, customer codes): asked for every
+        #: reference twice, by ``prepare`` and by ``match``.
+        self._names: dict[str, tuple[list[str], list[str]]] = {}
 
     def prepare(self, lines: Sequence[ParsedLine],
                 found: Sequence[list[Reference]] | None = None) -> None:
@@ -121,14 +124,27 @@ class Matcher:
             return [values] if values else []
         return _chunks(values)
 
+    def _named(self, reference: str) -> tuple[list[str], list[str]]:
+        found = self._names.get(reference)
+        if found is None:
+            found = self._names[reference] = (self._numbers_of(reference),
+                                              self._codes_of(reference))
+        return found
+
     def _invoice_numbers(self, reference: str) -> list[str]:
+        return self._named(reference)[0]
+
+    def _account_codes(self, reference: str) -> list[str]:
+        return self._named(reference)[1]
+
+    def _numbers_of(self, reference: str) -> list[str]:
         payload = self._payload(reference, references.INVOICE)
         if payload is None:
             return []
         year, sequence = 2000 + int(payload[:2]), int(payload[2:])
         return [format_number("invoice", self.office_code, year, sequence)] if sequence else []
 
-    def _account_codes(self, reference: str) -> list[str]:
+    def _codes_of(self, reference: str) -> list[str]:
         payload = self._payload(reference, references.ACCOUNT)
         if payload is None:
             return []
