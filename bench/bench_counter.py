@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pgbench_db import create_database, drop_database, percentile  # noqa: E402
+from pgbench_db import create_database, drop_database, drop_roles_of, percentile  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from office_app.db import Database, upgrade  # noqa: E402
@@ -74,6 +74,17 @@ def seed(db: Database, customers: int, debtors: int, seed_value: int) -> tuple[f
                     for cid, _code in rows for m in range(MONTHS)]
         ledger.post_many(s, SYSTEM.code, postings, want_ids=False)
     return time.perf_counter() - started, [(cid, code) for cid, code in rows]
+
+
+def seeded_payers(db: Database) -> list:
+    """The customers ``seed`` gave debts (their opening balances), in id order."""
+    with db.unit_of_work() as s:
+        return [tuple(row) for row in s.execute(
+            select(Customer.id, Customer.code).where(Customer.id.in_(
+                select(LedgerEntry.customer_id).where(
+                    LedgerEntry.document_type == "opening_balance",
+                    LedgerEntry.document_number.like("OB-%"))))
+            .order_by(Customer.id)).all()]
 
 
 def counter_latency(db: Database, payers: list, count: int) -> dict[str, list[float]]:
@@ -160,16 +171,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--desk-payments", type=int, default=250)
     parser.add_argument("--pg-url", default=DEFAULT_SERVER)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument("--name", help="the database's name (default: one per process)")
+    parser.add_argument("--seed-only", action="store_true",
+                        help="stop after seeding (with --keep: a template for --template)")
+    parser.add_argument("--template", help="measure on a copy of this database seeded with "
+                                           "--seed-only --keep instead of seeding one")
     args = parser.parse_args(argv)
-    name = f"office_bench_counter_{os.getpid()}"
-    url = create_database(args.pg_url, name)
+    name = args.name or f"office_bench_counter_{os.getpid()}"
+    url = create_database(args.pg_url, name, args.template)
     db = Database(url)
     try:
-        upgrade(db)
-        seconds, payers = seed(db, args.customers, args.debtors, args.seed)
-        print(f"seeded {args.customers:,} customers, {len(payers):,} with {MONTHS} debts each, "
-              f"in {seconds:.1f} s")
+        if args.template:
+            payers = seeded_payers(db)
+            with db.unit_of_work() as s:
+                args.customers = int(s.scalar(select(func.count()).select_from(Customer)) or 0)
+            print(f"copy of {args.template}: {args.customers:,} customers, {len(payers):,} with "
+                  f"debts")
+        else:
+            upgrade(db)
+            seconds, payers = seed(db, args.customers, args.debtors, args.seed)
+            print(f"seeded {args.customers:,} customers, {len(payers):,} with {MONTHS} debts "
+                  f"each, in {seconds:.1f} s")
+        if args.seed_only:
+            return 0
         times = counter_latency(db, payers, args.payments)
         total = times["total"]
         p50, p95 = percentile(total, 0.5) * 1000, percentile(total, 0.95) * 1000
@@ -191,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
         db.dispose()
         if not args.keep:
             drop_database(args.pg_url, name)
+            if not args.template:
+                drop_roles_of(args.pg_url, name)
     return 0
 
 

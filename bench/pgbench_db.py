@@ -23,6 +23,16 @@ def drop_database(server: str, name: str) -> None:
     admin.dispose()
 
 
+def drop_roles_of(server: str, name: str) -> None:
+    """The roles ``upgrade`` made for the database ``name`` (global to the server)."""
+    from office_app.privileges import drop_roles, names_for
+
+    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        drop_roles(conn, names_for(name))
+    engine.dispose()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]

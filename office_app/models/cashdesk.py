@@ -61,6 +61,7 @@ class CashReceipt(AppendOnly, Base):
         Index("uq_cash_receipt_series", "office_code", "year", "desk", "sequence", unique=True),
         Index("ix_cash_receipt_session", "session_id"),
         Index("ix_cash_receipt_day", "document_date"),
+        Index("ix_cash_receipt_entry", "entry_id"),
         CheckConstraint("amount > 0", name="amount"),
         CheckConstraint("means IN ('cash', 'card')", name="means"),
     )

@@ -157,6 +157,21 @@ def post(session: Session, operator: Operator, posting: Posting) -> int:
                                [_row(posting, operator.code, _now())]).scalar_one())
 
 
+def post_issued(session: Session, operator_code: str, postings: Sequence[Posting]) -> list[int]:
+    """Post entries whose numbers the caller has just issued from their series (and whose
+    idempotency keys it has checked under the series' lock) with one INSERT, in the caller's
+    transaction; ids in the order given. The unique indexes still refuse a document or a key
+    posted twice (IntegrityError). The counter posts a payment this way: fewer round trips
+    than ``post`` per entry."""
+    for posting in postings:
+        _check(posting)
+    now = _now()
+    result = session.execute(
+        insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True),
+        [_row(p, operator_code, now) for p in postings])
+    return [int(i) for i in result.scalars()]
+
+
 def by_idempotency_key(session: Session, key: str) -> int | None:
     """The entry posted under ``key``, if any."""
     return session.scalar(select(LedgerEntry.id).where(LedgerEntry.idempotency_key == key))

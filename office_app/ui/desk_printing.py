@@ -27,18 +27,31 @@ class PrintFailed(Exception):
 
 
 def render_pages(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
-    """Every page as an image (safe on a worker thread)."""
+    """Every page as an image (safe on a worker thread). PDFium draws straight into the
+    image's own memory: no second buffer to allocate, clear and copy (at 200 dpi an A4 page is
+    11.6 MB, and those copies were two thirds of the time)."""
+    import ctypes
+
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(pdf)
     images = []
+
+    def into_image(width: int, height: int, format: int,  # noqa: A002 - pypdfium2's name
+                   rev_byteorder: bool = False) -> pdfium.PdfBitmap:
+        rgba = format == pdfium.raw.FPDFBitmap_BGRA
+        image = QImage(width, height, QImage.Format.Format_RGBA8888 if rgba
+                       else QImage.Format.Format_RGB888)
+        images.append(image)
+        stride = image.bytesPerLine()
+        buffer = (ctypes.c_ubyte * (stride * height)).from_buffer(image.bits())
+        return pdfium.PdfBitmap.new_native(width, height, format, rev_byteorder,
+                                           buffer=buffer, stride=stride)
+
     try:
         for index in range(len(document)):
-            bitmap = document[index].render(scale=dpi / 72, rev_byteorder=True)
-            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
-                           QImage.Format.Format_RGB888 if bitmap.n_channels == 3
-                           else QImage.Format.Format_RGBA8888)
-            images.append(image.copy())  # the bitmap's buffer goes with the document
+            document[index].render(scale=dpi / 72, rev_byteorder=True,
+                                   bitmap_maker=into_image).close()
     finally:
         document.close()
     return images

@@ -316,22 +316,21 @@ def pay(db: Database, operator: Operator, request: PaymentRequest) -> Receipt:
     drawer."""
     operator.require(Permission.POST_PAYMENTS)
     key = _check_key(request.idempotency_key)
-    existing = _posted(db, key)
-    if existing is not None:
-        return existing
     try:
         with db.unit_of_work() as s:
+            # A retry of a payment that has committed: that one, before any check of the
+            # request (its drawer may be closed by now). One transaction with the posting:
+            # the check after the series' lock in ``_post`` sees any commit in between.
+            existing = _posted_in(s, key)
+            if existing is not None:
+                return existing
             return _post(s, operator, request, key)
-    except (IntegrityError, _AlreadyPosted):
+    except IntegrityError:
         # Another call with the same key committed first: that one is the payment.
         existing = _posted(db, key)
         if existing is None:
             raise
         return existing
-
-
-class _AlreadyPosted(Exception):
-    """The same payment committed while this call waited for the desk's receipt series."""
 
 
 def _check_key(key: str) -> str:
@@ -343,11 +342,14 @@ def _check_key(key: str) -> str:
 
 def _posted(db: Database, key: str) -> Receipt | None:
     with db.unit_of_work() as s:
-        entry_id = ledger.by_idempotency_key(s, key)
-        if entry_id is None:
-            return None
-        receipt_id = s.scalar(select(CashReceipt.id).where(CashReceipt.entry_id == entry_id))
-        return None if receipt_id is None else receipt_in(s, receipt_id)
+        return _posted_in(s, key)
+
+
+def _posted_in(s: Session, key: str) -> Receipt | None:
+    receipt_id = s.scalar(select(CashReceipt.id).join(
+        LedgerEntry, LedgerEntry.id == CashReceipt.entry_id).where(
+        LedgerEntry.idempotency_key == key))
+    return None if receipt_id is None else receipt_in(s, receipt_id)
 
 
 def _check_request(request: PaymentRequest, customer: Customer) -> tuple[Decimal, Decimal]:
@@ -399,17 +401,16 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
                      complaints.disputed_by_invoice(s, customer.id, day), day)
     sequence, number = issue_number(s, "receipt", drawer.office_code, day.year, drawer.desk)
     # The series' lock is held now: a retry of this payment from this desk that was ahead of
-    # us has committed, and is visible. Roll back (the number goes back) and return that one.
-    if ledger.by_idempotency_key(s, key) is not None:
-        raise _AlreadyPosted
+    # us has committed, so the first entry's idempotency key is refused by its unique index
+    # (IntegrityError): the transaction rolls back (the number goes back) and ``pay`` returns
+    # that payment. The entries go in with one statement.
     source = drawer_source(drawer.desk, drawer.id, request.means)
-    ids = []
-    for k, chunk in enumerate(chunks, start=1):
-        ids.append(ledger.post(s, operator, Posting(
-            customer.id, "payment", number if k == 1 else f"{number}/{k}", day,
-            "", credit=chunk.amount, invoice_id=chunk.invoice_id,
-            origin_entry_id=chunk.entry_id, source=source,
-            idempotency_key=key if k == 1 else None)))
+    ids = ledger.post_issued(s, operator.code, [Posting(
+        customer.id, "payment", number if k == 1 else f"{number}/{k}", day,
+        "", credit=chunk.amount, invoice_id=chunk.invoice_id,
+        origin_entry_id=chunk.entry_id, source=source,
+        idempotency_key=key if k == 1 else None)
+        for k, chunk in enumerate(chunks, start=1)])
     row = CashReceipt(number=number, office_code=drawer.office_code, year=day.year,
                       desk=drawer.desk, sequence=sequence, session_id=drawer.id,
                       customer_id=customer.id, customer_code=customer.code,
@@ -422,11 +423,11 @@ def _post(s: Session, operator: Operator, request: PaymentRequest, key: str) -> 
     new = [EntryData(_LAST + k, customer.id, day, "payment", number, "", ZERO, c.amount, None,
                      c.invoice_id, None, "", None, operator.code, c.entry_id)
            for k, c in enumerate(chunks, start=1)]
-    for line in _settled(card, new):
-        s.add(CashReceiptLine(receipt_id=row.id, document_number=line.document_number,
-                              amount=line.amount))
+    lines = tuple(_settled(card, new))
+    s.add_all([CashReceiptLine(receipt_id=row.id, document_number=line.document_number,
+                               amount=line.amount) for line in lines])
     s.flush()
-    return receipt_in(s, row.id)
+    return _receipt(row, lines)
 
 
 class Chunk(NamedTuple):
@@ -513,6 +514,11 @@ def receipt_in(s: Session, receipt_id: int, duplicate: bool = False) -> Receipt:
     lines = tuple(ReceiptLine(n, a) for n, a in s.execute(
         select(CashReceiptLine.document_number, CashReceiptLine.amount)
         .where(CashReceiptLine.receipt_id == receipt_id).order_by(CashReceiptLine.id)))
+    return _receipt(row, lines, duplicate)
+
+
+def _receipt(row: CashReceipt, lines: tuple[ReceiptLine, ...],
+             duplicate: bool = False) -> Receipt:
     return Receipt(row.id, row.number, row.office_code, row.desk, row.session_id,
                    row.customer_id, row.customer_code, row.customer_name, row.language,
                    row.document_date, row.means, row.amount, row.received, row.change,

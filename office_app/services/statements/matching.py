@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from stdnum import iso11649
 
@@ -70,7 +72,7 @@ def find_references(line: ParsedLine) -> list[Reference]:
 
 
 def _structured(raw: str) -> Reference | None:
-    compact = re.sub(r"[\s-]", "", raw).upper()
+    compact = (raw if raw.isalnum() else re.sub(r"[\s-]", "", raw)).upper()
     if compact.startswith("RF") and len(compact) > 4:
         return Reference(compact[4:], iso11649.is_valid(compact), raw)
     if compact.startswith("97") and len(compact) > 4 and compact.isdigit():
@@ -88,6 +90,9 @@ class Matcher:
         self.office = references.office_digits(office_code)
         self.invoices: dict[str, tuple[int, int, str]] = {}   # number -> id, customer, ref
         self.customers: dict[str, int] = {}                   # code -> id
+        #: What each reference can name (invoice numbers, customer codes): asked for every
+        #: reference twice, by ``prepare`` and by ``match``.
+        self._names: dict[str, tuple[list[str], list[str]]] = {}
 
     def prepare(self, lines: Sequence[ParsedLine],
                 found: Sequence[list[Reference]] | None = None) -> None:
@@ -102,29 +107,51 @@ class Matcher:
                 codes.update(self._account_codes(ref.reference))
             if not refs:
                 codes.update(_CODE.findall(line.text))
-        for chunk in _chunks(sorted(numbers)):
+        for chunk in self._chunks(sorted(numbers)):
             for number, invoice_id, customer_id, quoted in self.session.execute(
                     select(Invoice.number, Invoice.id, Invoice.customer_id,
-                           Invoice.payment_reference).where(Invoice.number.in_(chunk))):
+                           Invoice.payment_reference).where(_one_of(Invoice.number, chunk))):
                 self.invoices[number] = (invoice_id, customer_id, quoted)
-        for chunk in _chunks(sorted(codes)):
+        for chunk in self._chunks(sorted(codes)):
             for code, customer_id in self.session.execute(
-                    select(Customer.code, Customer.id).where(Customer.code.in_(chunk))):
+                    select(Customer.code, Customer.id).where(_one_of(Customer.code, chunk))):
                 self.customers[code] = customer_id
 
+    def _chunks(self, values: Sequence[str]) -> Iterable[Sequence[str]]:
+        """PostgreSQL takes any number as one array parameter (one query, no long IN list to
+        compile and send); SQLite's IN lists stay under its parameter limit."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return [values] if values else []
+        return _chunks(values)
+
+    def _named(self, reference: str) -> tuple[list[str], list[str]]:
+        found = self._names.get(reference)
+        if found is None:
+            found = self._names[reference] = (self._numbers_of(reference),
+                                              self._codes_of(reference))
+        return found
+
     def _invoice_numbers(self, reference: str) -> list[str]:
+        return self._named(reference)[0]
+
+    def _account_codes(self, reference: str) -> list[str]:
+        return self._named(reference)[1]
+
+    def _numbers_of(self, reference: str) -> list[str]:
         payload = self._payload(reference, references.INVOICE)
         if payload is None:
             return []
         year, sequence = 2000 + int(payload[:2]), int(payload[2:])
         return [format_number("invoice", self.office_code, year, sequence)] if sequence else []
 
-    def _account_codes(self, reference: str) -> list[str]:
+    def _codes_of(self, reference: str) -> list[str]:
         payload = self._payload(reference, references.ACCOUNT)
         if payload is None:
             return []
-        # the reference zero-pads the code to nine digits: any shorter code may be meant
-        return [payload[i:] for i in range(9)]
+        # the reference zero-pads the code to nine digits: any shorter code may be meant,
+        # one whose padding is the zeros cut off (what ``_by_reference`` accepts)
+        zeros = len(payload) - len(payload.lstrip("0"))
+        return [payload[i:] for i in range(min(zeros, 8) + 1)]
 
     def _payload(self, reference: str, kind: str) -> str | None:
         rest = reference[len(self.office):]
@@ -159,6 +186,12 @@ class Matcher:
         if len(found) == 1:
             return Match(found.pop(), None, "customer_code")
         return Match(None, None, "", "ambiguous_code" if found else "no_reference")
+
+
+def _one_of(column: Any, values: Sequence[str]) -> Any:
+    if len(values) > 1000:
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(values)
 
 
 def _chunks(values: Sequence[str], size: int = 1000) -> Iterable[Sequence[str]]:

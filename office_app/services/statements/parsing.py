@@ -92,6 +92,10 @@ class _Camt:
         self.header: dict[str, str] = {}
         self.entry = 0
         self._paths: dict[str, str] = {}
+        self._steps: dict[str, tuple[str, ...]] = {}
+        #: The element ``text`` read last and its children by tag (an entry is read field by
+        #: field: its children are listed once).
+        self._children: tuple[Element, dict[str, list[Element]]] | None = None
 
     def q(self, path: str) -> str:
         found = self._paths.get(path)
@@ -100,7 +104,24 @@ class _Camt:
         return found
 
     def text(self, element: Element, path: str) -> str:
-        return (element.findtext(self.q(path)) or "").strip()
+        """``element.findtext(path)``, stripped: the text of the first element in document
+        order at that path of child steps ("" if none). Walked with lxml's C child iterator:
+        ElementPath's general machinery was a third of the time of reading 50,000 entries."""
+        steps = self._steps.get(path)
+        if steps is None:
+            steps = self._steps[path] = tuple(self.q(path).split("/"))
+        cached = self._children
+        if cached is None or cached[0] is not element:
+            children: dict[str, list[Element]] = {}
+            for child in element.iterchildren():
+                children.setdefault(child.tag, []).append(child)
+            cached = self._children = (element, children)
+        found = None
+        for child in cached[1].get(steps[0], ()):
+            found = child if len(steps) == 1 else _first(child, steps, 1)
+            if found is not None:
+                break
+        return (found.text or "").strip() if found is not None else ""
 
     def run(self, data: bytes) -> None:
         # only the elements we read raise events; the rest is parsed in C and never seen
@@ -114,7 +135,7 @@ class _Camt:
                 self._root(element.getroottree())
             parent = element.getparent()
             depth = sum(1 for _ in element.iterancestors())    # Document > BkToCstmr.. > Stmt
-            name = etree.QName(element).localname
+            name = str(element.tag).rpartition("}")[2]       # the local name
             if name == "Ntry" and depth == 3 and parent is not None:
                 self.entry += 1
                 self.lines.extend(self._entry(element, str(self.entry)))
@@ -236,6 +257,16 @@ class _Camt:
                              "(YYYY-MM-DD). Nothing was imported."),
                           entry=position, value=raw or "—")
         return found
+
+
+def _first(element: Element, steps: tuple[str, ...], at: int) -> Element | None:
+    for child in element.iterchildren(steps[at]):
+        if at + 1 == len(steps):
+            return child
+        found = _first(child, steps, at + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def _to_date(raw: str) -> date | None:
