@@ -245,3 +245,18 @@ def test_the_financial_card_previews_and_prints_on_the_desk_printer(
     qtbot.mouseClick(card.preview_button, Qt.MouseButton.LeftButton)
     assert shown == ["Finansijska kartica"]
     assert len(pdfium.PdfDocument(out.read_bytes())) >= 1
+
+
+def test_the_change_to_give_back_is_called_kusur_not_a_modification(
+        qtbot: QtBot, login_as: Callable[..., AppContext], tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from office_app.i18n import set_language
+
+    set_language("sr_Latn")
+    tab = CounterWidget(login_as(Role.CASHIER), printer=DeskPrinter(tmp_path / "p.pdf"),
+                        desk="KASA1")
+    qtbot.addWidget(tab)
+    forms = [f for f in tab.findChildren(QFormLayout) if f.labelForField(tab.change)]
+    label = forms[0].labelForField(tab.change)
+    assert isinstance(label, QLabel) and label.text() == "Kusur"

@@ -159,7 +159,7 @@ class CounterWidget(QWidget):
         form.addRow("", self.errors["amount"])
         form.addRow(_("Received"), self.received)
         form.addRow("", self.errors["received"])
-        form.addRow(_("Change"), self.change)
+        form.addRow(_("Change to give back"), self.change)
         pay_box = QVBoxLayout()
         pay_box.addLayout(form)
         pay_box.addWidget(self.pay_button)
