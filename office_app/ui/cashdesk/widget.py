@@ -328,13 +328,17 @@ class CounterWidget(QWidget):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.items.setItem(row, column, cell)
         self.items.blockSignals(False)
-        self.total.setText(_("Total due: {amount}", amount=_money(payer.total_due)))
+        if payer.total_due:
+            self.total.setText(_("Total due: {amount}", amount=_money(payer.total_due)))
+        else:
+            self.total.setText(_("Nothing is due; an amount paid now stays as a credit on the "
+                                 "financial card."))
         self.means.setCurrentIndex(0)
         self.means.setEnabled(True)
         self.amount.setText(t.number(payer.total_due, 2) if payer.total_due else "")
         self.received.clear()
         self._update_change()
-        self.received.setFocus()
+        (self.received if payer.total_due else self.amount).setFocus()
 
     def chosen_invoices(self) -> tuple[int, ...]:
         chosen = []
