@@ -119,3 +119,27 @@ def test_a_cashier_sees_the_registers_but_not_the_run(
     titles = [tab.pages.tabText(i) for i in range(tab.pages.count())]
     assert titles == ["Warning register", "Order register"]
     assert not tab.warnings.buttons.itemAt(0).widget().isEnabled()   # delivery: no
+
+
+def test_register_numbers_dates_and_codes_are_never_cut(
+        make_tab: Callable[..., CollectionWidget], office: dict) -> None:
+    from office_app.ui.column_sizing import text_fits
+
+    set_language("sq")
+    tab = make_tab()
+    tab.resize(1366, 700)
+    tab.run_page.as_of.set_value(date(2024, 8, 1))
+    tab.run_page.load_preview()
+    assert tab.run_page.preview is not None
+    tab.run_page.approved = {c.customer_id for c in tab.run_page.preview.candidates}
+    tab.run_page.issue()
+    tab.orders.as_of.set_value(date(2024, 8, 14))
+    tab.orders.issue()
+    for page, columns in ((tab.warnings, (0, 1, 2, 6)), (tab.orders, (0, 2, 3))):
+        tab.pages.setCurrentWidget(page)
+        rows = _rows(page.model)
+        assert rows
+        for column in columns:
+            for row in rows:
+                assert text_fits(page.table, row[column], page.table.columnWidth(column)), \
+                    (column, row[column])
