@@ -161,6 +161,11 @@ class ProposalsDialog(BaseDialog):
         configure_view(self.table, self.model, "proposal_candidates")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
         self.table.setMinimumHeight(180)
+        # the debt and the days overdue (the columns the clerk chooses by) in view without
+        # scrolling sideways
+        columns = sum(self.table.columnWidth(n) for n in range(self.model.columnCount()))
+        self.table.setMinimumWidth(min(columns + 2 * self.table.frameWidth()
+                                       + self.table.verticalScrollBar().sizeHint().width(), 1000))
         self.find_button = QPushButton(_("&Find candidates"))
         self.find_button.setObjectName("find")
         self.find_button.clicked.connect(self.find_candidates)
