@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from office_app.errors import N_, FieldError, ValidationError
 from office_app.i18n import _, current
 from office_app.services import enforcement, legal, network
-from office_app.services.customers import find_by_code
 from office_app.services.legal import (
     CLOSING_STAGES,
     EVENT_KINDS,
@@ -31,6 +30,7 @@ from office_app.services.legal import (
     CaseInput,
     CaseRecord,
 )
+from office_app.ui.complaints.dialogs import customer_by_code
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, InputError, NumberField
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view
@@ -49,6 +49,8 @@ def _combo(labels: dict[str, str], keys: tuple[str, ...]) -> QComboBox:
     for key in keys:
         box.addItem(_(labels[key]), key)
     return box
+
+
 
 
 class CaseDialog(BaseDialog):
@@ -80,7 +82,7 @@ class CaseDialog(BaseDialog):
         db, operator = self.context.db, self.context.operator
 
         def work() -> CaseRecord:
-            customer = find_by_code(db, operator, code)
+            customer = customer_by_code(db, operator, code)
             return legal.open_case(db, operator, CaseInput(customer.id, number, court, filed,
                                                            sued, fee, costs))
         return work
