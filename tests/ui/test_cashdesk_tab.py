@@ -285,3 +285,20 @@ def test_scanning_a_paid_invoice_says_nothing_is_due_and_asks_for_an_amount(
     assert tab.payer is not None and tab.payer.total_due == 0
     assert "Ništa nije dospjelo" in tab.total.text()
     assert tab.focusWidget() is tab.amount
+
+
+@pytest.mark.parametrize(("language", "header"), [("sr_Latn", "Neplaćeni iznos"),
+                                                  ("sr_Cyrl", "Неплаћени износ"),
+                                                  ("sq", "Shuma e papaguar")])
+def test_the_open_amount_column_is_not_the_open_button(
+        qtbot: QtBot, login_as: Callable[..., AppContext], tmp_path: Path, language: str,
+        header: str) -> None:
+    # "Open" is also Qt's Open button (Otvori / Hap, a verb); the column is an amount
+    from office_app.i18n import set_language
+
+    set_language(language)
+    tab = CounterWidget(login_as(Role.CASHIER), printer=DeskPrinter(tmp_path / "p.pdf"),
+                        desk="KASA1")
+    qtbot.addWidget(tab)
+    item = tab.items.horizontalHeaderItem(tab.items.columnCount() - 1)
+    assert item is not None and item.text() == header

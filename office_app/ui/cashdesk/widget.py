@@ -118,7 +118,7 @@ class CounterWidget(QWidget):
         self.items = QTableWidget(0, 5)
         self.items.setObjectName("items")
         self.items.setHorizontalHeaderLabels([_("Pay"), _("Document"), _("Date"),
-                                              _("Due date"), _("Open")])
+                                              _("Due date"), _("Open amount")])
         self.items.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -50,7 +50,7 @@ PLAN_COLUMNS = [
     Column(N_("Total to pay"), lambda p: money(p.total), width=10, align_right=True),
     Column(N_("Expected"), lambda p: money(p.expected), width=10, align_right=True),
     Column(N_("Paid"), lambda p: money(p.paid), width=10, align_right=True),
-    Column(N_("Open"), lambda p: money(p.open), width=10, align_right=True),
+    Column(N_("Open amount"), lambda p: money(p.open), width=10, align_right=True),
     Column(N_("On time"), lambda p: str(p.count("paid_on_time")), width=7, align_right=True),
     Column(N_("Late"), lambda p: str(p.count("paid_late")), width=7, align_right=True),
     Column(N_("Missed"), lambda p: str(p.count("missed")), width=7, align_right=True),
