@@ -165,17 +165,18 @@ def _complaints(ctx: DemoContext, rows: Sequence[Any]) -> None:
         disputed = min(total, Decimal("12.40"))
         entered = complaints.register(ctx.db, op, ComplaintInput(
             cid, today - timedelta(days=days), "written" if days % 2 else "electronic",
-            subject, "The customer disputes the amount of the last invoice.", disputed,
+            subject, "Kupac osporava iznos posljednjeg računa.", disputed,
             [invoice_id]))
         if what == "justified":
             complaints.answer(ctx.db, op, entered.id, "justified",
-                              "Reading keyed wrongly; corrected.", today - timedelta(days=days - 6))
+                              "Stanje pogrešno uneseno; ispravljeno.",
+                              today - timedelta(days=days - 6))
             complaints.correct(ctx.db, op, entered.id, invoice_id, "credit",
                                (disputed / Decimal("1.21")).quantize(Decimal("0.01")),
                                today - timedelta(days=days - 6))
         elif what == "rejected":
             complaints.answer(ctx.db, op, entered.id, "rejected",
-                              "Meter checked on site; the reading is right.",
+                              "Brojilo provjereno na licu mjesta; očitano stanje je tačno.",
                               today - timedelta(days=days - 5))
 
 

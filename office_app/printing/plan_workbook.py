@@ -25,7 +25,7 @@ def plan_workbook(states: Sequence[PlanState], summary: CollectionSummary,
     plans_sheet = book.active
     plans_sheet.title = t("Plans")[:31]
     _fill(plans_sheet, [t("Plan"), t("Customer code"), t("Customer"), t("Agreed on"),
-                        t("Status"), t("Total to pay"), t("Expected"), t("Paid"), t("Open"),
+                        t("Status"), t("Total to pay"), t("Expected"), t("Paid"), t("Open amount"),
                         t("On time"), t("Late"), t("Missed")],
           [[p.number, p.customer_code, p.customer_name, p.agreed_on, t(STATUS_LABELS[p.status]),
             p.total, p.expected, p.paid, p.open, p.count("paid_on_time"),

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QThread
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 from office_app import paths
@@ -132,7 +132,11 @@ class Shell(QObject):
             window.discard()
         self.runner.wait(5000)
         self._close_database()
-        QApplication.exit(code)
+        # Before app.exec() (the user quit during start-up) run() returns exit_code itself.
+        # QApplication.exit() outside exec() would leave Qt's "quit now" flag set, and every
+        # later QEventLoop.exec() in the process (modal dialogs, waits) would return at once.
+        if QThread.currentThread().loopLevel() > 0:
+            QApplication.exit(code)
 
     # -- connecting --------------------------------------------------------------------------
     def _connect(self) -> None:

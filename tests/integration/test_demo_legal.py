@@ -27,6 +27,10 @@ def test_the_demo_office_has_a_living_legal_office(db: Database) -> None:
     book = complaints.list_complaints(db, SYSTEM)
     assert sum(bool(c.correction_number) for c in book) == 2
     assert len(complaints.overdue(db, SYSTEM, TODAY)) == 2
+    # what the clerk typed is printed on the customer's copy and the answer letter: local words
+    for c in book:
+        assert c.description and not c.description.startswith("The "), c.description
+        assert " the " not in f" {c.reason} ", c.reason
     ended = [c for c in _customers_n(db)]
     assert any(termination.notice_data(db, SYSTEM, cid).readings for cid in ended)
     with db.unit_of_work() as s:

@@ -254,3 +254,60 @@ def test_the_financial_card_previews_and_prints_on_the_desk_printer(
     qtbot.mouseClick(card.preview_button, Qt.MouseButton.LeftButton)
     assert shown == ["Finansijska kartica"]
     assert len(pdfium.PdfDocument(out.read_bytes())) >= 1
+
+
+def test_the_change_to_give_back_is_called_kusur_not_a_modification(
+        qtbot: QtBot, login_as: Callable[..., AppContext], tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    from office_app.i18n import set_language
+
+    set_language("sr_Latn")
+    tab = CounterWidget(login_as(Role.CASHIER), printer=DeskPrinter(tmp_path / "p.pdf"),
+                        desk="KASA1")
+    qtbot.addWidget(tab)
+    forms = [f for f in tab.findChildren(QFormLayout) if f.labelForField(tab.change)]
+    label = forms[0].labelForField(tab.change)
+    assert isinstance(label, QLabel) and label.text() == "Kusur"
+
+
+def test_scanning_a_paid_invoice_says_nothing_is_due_and_asks_for_an_amount(
+        qtbot: QtBot, login_as: Callable[..., AppContext], office: Office, sqlite_db: Database,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    import office_app.services.cashdesk.counter as counter_service
+    from office_app.i18n import set_language
+    from office_app.models import Invoice
+
+    set_language("sr_Latn")
+    monkeypatch.setattr(counter_service, "date", _Today)
+    tab = _counter(qtbot, login_as(Role.CASHIER), tmp_path / "printer.pdf")
+    _type(qtbot, tab.opening_float, "0")
+    household = office.customers["P-100"]
+    with sqlite_db.unit_of_work() as s:
+        number = s.scalar(select(Invoice.number).where(Invoice.customer_id == household))
+    _type(qtbot, tab.scan, number)
+    _type(qtbot, tab.received, "57,03")
+    assert tab.last_receipt is not None
+    _type(qtbot, tab.scan, number)
+    assert tab.payer is not None and tab.payer.total_due == 0
+    assert "Ništa nije dospjelo" in tab.total.text()
+    assert tab.focusWidget() is tab.amount
+
+
+@pytest.mark.parametrize(("language", "header"), [("sr_Latn", "Neplaćeni iznos"),
+                                                  ("sr_Cyrl", "Неплаћени износ"),
+                                                  ("sq", "Shuma e papaguar")])
+def test_the_open_amount_column_is_not_the_open_button(
+        qtbot: QtBot, login_as: Callable[..., AppContext], tmp_path: Path, language: str,
+        header: str) -> None:
+    # "Open" is also Qt's Open button (Otvori / Hap, a verb); the column is an amount
+    from office_app.i18n import set_language
+
+    set_language(language)
+    tab = CounterWidget(login_as(Role.CASHIER), printer=DeskPrinter(tmp_path / "p.pdf"),
+                        desk="KASA1")
+    qtbot.addWidget(tab)
+    item = tab.items.horizontalHeaderItem(tab.items.columnCount() - 1)
+    assert item is not None and item.text() == header

@@ -190,3 +190,27 @@ def test_the_financial_card_shows_the_warnings_that_chased_each_invoice(
     counts = {page.model.data(page.model.index(r, titles.index("Invoice number"))):
               page.model.data(page.model.index(r, titles.index("Warnings"))) for r in range(3)}
     assert counts == {invoice: "1", **{n: "" for n in counts if n != invoice}}
+
+
+def test_register_numbers_dates_and_codes_are_never_cut(
+        make_tab: Callable[..., CollectionWidget], office: dict) -> None:
+    from office_app.ui.column_sizing import text_fits
+
+    set_language("sq")
+    tab = make_tab()
+    tab.resize(1366, 700)
+    tab.run_page.as_of.set_value(date(2024, 8, 1))
+    tab.run_page.load_preview()
+    assert tab.run_page.preview is not None
+    tab.run_page.approved = {c.customer_id for c in tab.run_page.preview.candidates}
+    tab.run_page.issue()
+    tab.orders.as_of.set_value(date(2024, 8, 14))
+    tab.orders.issue()
+    for page, columns in ((tab.warnings, (0, 1, 2, 6)), (tab.orders, (0, 2, 3))):
+        tab.pages.setCurrentWidget(page)
+        rows = _rows(page.model)
+        assert rows
+        for column in columns:
+            for row in rows:
+                assert text_fits(page.table, row[column], page.table.columnWidth(column)), \
+                    (column, row[column])

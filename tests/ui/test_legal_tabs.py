@@ -218,3 +218,35 @@ def test_a_legal_clerk_cannot_open_the_book(office_db: Database) -> None:
                         CaseInput(1, "x", "y", date.today(), "1"))
 
 
+
+
+@pytest.mark.parametrize("language", ["en", "sr_Cyrl", "sq"])
+def test_the_candidates_to_sue_show_debt_and_days_without_scrolling(
+        qtbot: QtBot, office_db: Database, language: str) -> None:
+    from office_app.ui.legal.dialogs import ProposalsDialog
+
+    set_language(language)
+    dialog = ProposalsDialog(_context(office_db, Role.LEGAL))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    columns = sum(table.columnWidth(n) for n in range(dialog.model.columnCount()))
+    assert table.viewport().width() >= columns
+
+
+def test_a_missing_or_unknown_customer_code_is_named_next_to_its_field(
+        qtbot: QtBot, office_db: Database) -> None:
+    set_language("sq")
+    for dialog in (ComplaintDialog(_context(office_db, Role.CLERK)),
+                   CaseDialog(_context(office_db, Role.LEGAL))):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.submit()
+        assert dialog.error_text("customer_id") == "Shkruani kodin e konsumatorit."
+        assert dialog.general_error.isHidden()
+        dialog.field("customer_id").setText("9999999")  # type: ignore[attr-defined]
+        dialog.submit()
+        assert "9999999" in dialog.error_text("customer_id")
+        assert dialog.general_error.isHidden()
+        assert dialog.isVisible()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QLabel, QWidget
 
 from office_app import __version__, i18n
@@ -452,6 +452,23 @@ def test_closing_the_main_window_quits(qtbot: Any, monkeypatch: pytest.MonkeyPat
     assert shell.window is not None
     shell.window.close()
     assert shell.exit_code == 0 and shell.window is None
+
+
+def test_quitting_before_the_event_loop_leaves_later_event_loops_working(
+        qtbot: Any, monkeypatch: pytest.MonkeyPatch, sqlite_db: Database,
+        specs: list[tabs.TabSpec]) -> None:
+    # The user quits during start-up (before app.exec()); a modal dialog or a wait opened
+    # afterwards in the same process must still run its event loop instead of returning at once.
+    add_user(sqlite_db, Role.CLERK, "mara")
+    shell = logged_in_shell(monkeypatch, sqlite_db, "mara")
+    close_shell(shell)
+    assert shell.exit_code == 0
+    fired: list[int] = []
+    loop = QEventLoop()
+    QTimer.singleShot(0, lambda: fired.append(1))
+    QTimer.singleShot(50, loop.quit)
+    loop.exec()
+    assert fired == [1]
 
 
 def test_status_bar_shows_user_role_database_and_period(

@@ -31,6 +31,13 @@ CHECK_LABELS: dict[str, str] = {
     "numbering": N_("Numbering"),
     "payment_references": N_("Payment references"),
     "posting_seals": N_("Posted documents unchanged"),
+    "cash_desk": N_("Cash desk drawers and receipts"),
+    "statement_postings": N_("Bank and post statements"),
+    "status_I_has_field_record": N_("Disconnections with a field record"),
+    "order_after_expired_warning": N_("Orders after an expired warning"),
+    "dunning_runs_idempotent": N_("Warning and order runs"),
+    "legal_status": N_("Litigation status"),
+    "installment_plans": N_("Installment plans"),
 }
 
 #: progress(done, total, check name about to run or just run)

@@ -136,7 +136,7 @@ class CounterWidget(QWidget):
         # Open: what is open of the document; Disputed: the part an open complaint disputes
         # (003 III.1g), neither asked for nor settled unless the cashier ticks the invoice.
         self.items.setHorizontalHeaderLabels([_("Pay"), _("Document"), _("Date"),
-                                              _("Due date"), _("Unpaid"), _("Disputed")])
+                                              _("Due date"), _("Open amount"), _("Disputed")])
         header = self.items.horizontalHeader()
         header.setHighlightSections(False)      # a bold header no longer fits its column
         for column in (0, 2, 3, 4, 5):          # a few rows: sized to what they hold
@@ -181,7 +181,7 @@ class CounterWidget(QWidget):
         form.addRow("", self.errors["amount"])
         form.addRow(_("Received"), self.received)
         form.addRow("", self.errors["received"])
-        form.addRow(_("Change"), self.change)
+        form.addRow(_("Change to give back"), self.change)
         pay_box = QVBoxLayout()
         pay_box.addLayout(form)
         pay_box.addWidget(self.pay_button)
@@ -410,11 +410,14 @@ class CounterWidget(QWidget):
         self.amount.setText(t.number(payer.total_due, 2) if payer.total_due else "")
         self.received.clear()
         self._update_change()
-        self.received.setFocus()
+        (self.received if payer.total_due else self.amount).setFocus()
 
     def _total_text(self, due: Decimal) -> str:
         disputed = sum((i.disputed for i in self.payer.items), Decimal(0)) if self.payer \
             else Decimal(0)
+        if not due and not disputed:
+            return _("Nothing is due; an amount paid now stays as a credit on the financial "
+                     "card.")
         if not disputed:
             return _("Total due: {amount}", amount=_money(due))
         return _("Total due: {amount}; disputed in an open complaint and not asked for: "

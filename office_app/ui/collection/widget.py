@@ -44,7 +44,13 @@ from office_app.ui.collection.dialogs import (
 from office_app.ui.context import AppContext
 from office_app.ui.documents import Document, DocumentButton, DocumentSource
 from office_app.ui.forms import DateField, InputError, NumberField, show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+from office_app.ui.lazy_table import (
+    Column,
+    ListTableModel,
+    configure_view,
+    sample_date,
+    selected_row,
+)
 
 
 def _money(value: Decimal) -> str:
@@ -210,13 +216,13 @@ class WarningRunPage(QWidget):
 
 
 WARNING_COLUMNS = [
-    Column(N_("Number"), lambda w: w.number, width=18),
-    Column(N_("Date"), lambda w: _date(w.issued_on), width=10),
-    Column(N_("Customer code"), lambda w: w.customer_code, width=9),
+    Column(N_("Number"), lambda w: w.number, width=18, sample="OP-BAR-2026-000000"),
+    Column(N_("Date"), lambda w: _date(w.issued_on), width=10, sample=sample_date),
+    Column(N_("Customer code"), lambda w: w.customer_code, width=9, sample="0000000"),
     Column(N_("Name"), lambda w: w.customer_name, width=26),
     Column(N_("Warning"), lambda w: str(w.level), width=6),
     Column(N_("Debt"), lambda w: _money(w.debt), width=12),
-    Column(N_("Pay by"), lambda w: _date(w.deadline), width=10),
+    Column(N_("Pay by"), lambda w: _date(w.deadline), width=10, sample=sample_date),
     Column(N_("Invoices"), lambda w: ", ".join(i.document_number for i in w.items), width=24),
     Column(N_("Delivered"), lambda w: (_(DELIVERY_LABELS[w.delivery]) + " " + _date(
         w.delivered_on)) if w.delivery else "", width=18),
@@ -309,10 +315,10 @@ ORDER_KIND_LABELS = {"disconnection": N_("Disconnection"), "reconnection": N_("R
 ORDER_STATUS_LABELS = {"issued": N_("to carry out"), "executed": N_("carried out"),
                        "cancelled": N_("cancelled")}
 ORDER_COLUMNS = [
-    Column(N_("Number"), lambda o: o.number, width=17),
+    Column(N_("Number"), lambda o: o.number, width=17, sample="NI-BAR-2026-000000"),
     Column(N_("Kind"), lambda o: _(ORDER_KIND_LABELS[o.kind]), width=14),
-    Column(N_("Date"), lambda o: _date(o.issued_on), width=10),
-    Column(N_("Customer code"), lambda o: o.customer_code, width=9),
+    Column(N_("Date"), lambda o: _date(o.issued_on), width=10, sample=sample_date),
+    Column(N_("Customer code"), lambda o: o.customer_code, width=9, sample="0000000"),
     Column(N_("Name"), lambda o: o.customer_name, width=24),
     Column(N_("Address"), lambda o: o.customer_address, width=24),
     Column(N_("Meter"), lambda o: o.meter_number, width=12),

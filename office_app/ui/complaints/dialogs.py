@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
+from office_app.db import Database
+from office_app.errors import N_, FieldError, NotFound, ValidationError
 from office_app.i18n import _
 from office_app.services import complaints
 from office_app.services.billing import invoices
@@ -21,7 +23,8 @@ from office_app.services.complaints import (
     ComplaintInput,
     ComplaintRecord,
 )
-from office_app.services.customers import find_by_code
+from office_app.services.customers import CustomerRecord, find_by_code
+from office_app.services.permissions import Operator
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, NumberField
 
@@ -42,6 +45,17 @@ def _finish(dialog: BaseDialog, widgets: list[QWidget]) -> None:
     widgets[0].setFocus()
     dialog.resize(max(dialog.width(), 480), dialog.sizeHint().height())
 
+
+
+def customer_by_code(db: Database, operator: Operator, code: str) -> CustomerRecord:
+    """The customer typed in the dialog's "customer_id" field; a wrong or empty code is named
+    next to that field (not in a line above the form)."""
+    if not code.strip():
+        raise ValidationError([FieldError("customer_id", N_("Type the customer's code."))])
+    try:
+        return find_by_code(db, operator, code)
+    except NotFound as exc:
+        raise NotFound(exc.msg_id, "customer_id", **exc.params) from exc
 
 class ComplaintDialog(BaseDialog):
     """A complaint entered in the book: customer, channel, subject, invoices, amount."""
@@ -73,7 +87,7 @@ class ComplaintDialog(BaseDialog):
         db, operator = self.context.db, self.context.operator
 
         def work() -> ComplaintRecord:
-            customer = find_by_code(db, operator, code)
+            customer = customer_by_code(db, operator, code)
             ids = [invoices.find_invoice(db, operator, n).id for n in numbers]
             return complaints.register(db, operator, ComplaintInput(
                 customer.id, received, channel, subject, text,

@@ -38,7 +38,13 @@ from office_app.ui.complaints.dialogs import AnswerDialog, ComplaintDialog, Corr
 from office_app.ui.context import AppContext
 from office_app.ui.documents import Document, DocumentButton
 from office_app.ui.forms import show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+from office_app.ui.lazy_table import (
+    Column,
+    ListTableModel,
+    configure_view,
+    sample_date,
+    selected_row,
+)
 
 OVERDUE = QColor("#fde2e1")
 
@@ -49,17 +55,17 @@ def _day(value: date | None) -> str:
 
 COLUMNS = [
     Column(N_("Number"), lambda c: c.number, width=17, sample="RK-BAR-2026-000000"),
-    Column(N_("Received"), lambda c: _day(c.received_on), width=10),
-    Column(N_("Customer code"), lambda c: c.customer_code, width=9),
-    Column(N_("Name"), lambda c: c.customer_name, width=20),
+    Column(N_("Received"), lambda c: _day(c.received_on), width=10, sample=sample_date),
+    Column(N_("Customer code"), lambda c: c.customer_code, width=9, sample="0000000"),
+    Column(N_("Name"), lambda c: c.customer_name, width=20, stretch=True),
     Column(N_("Channel"), lambda c: _(CHANNEL_LABELS[c.channel]), width=10),
-    Column(N_("Subject"), lambda c: _(SUBJECT_LABELS[c.subject]), width=14),
+    Column(N_("Subject"), lambda c: _(SUBJECT_LABELS[c.subject]), width=22),
     Column(N_("Disputed amount"), lambda c: current().money(c.disputed_amount), width=11,
            align_right=True),
-    Column(N_("Deadline"), lambda c: _day(c.deadline), width=10),
+    Column(N_("Deadline"), lambda c: _day(c.deadline), width=10, sample=sample_date),
     Column(N_("Decision"), lambda c: _(DECISION_LABELS[c.decision]) if c.decision else "",
            width=12),
-    Column(N_("Answered"), lambda c: _day(c.answered_on), width=10),
+    Column(N_("Answered"), lambda c: _day(c.answered_on), width=10, sample=sample_date),
     Column(N_("Correction"), lambda c: c.correction_number, width=17,
            sample="CN-BAR-2026-000000"),
 ]

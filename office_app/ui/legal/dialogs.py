@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from office_app.errors import N_, FieldError, ValidationError
 from office_app.i18n import _, current
 from office_app.services import enforcement, ledger, legal, network
-from office_app.services.customers import find_by_code
 from office_app.services.legal import (
     CLOSING_STAGES,
     EVENT_KINDS,
@@ -34,6 +33,7 @@ from office_app.services.legal import (
     CaseInput,
     CaseRecord,
 )
+from office_app.ui.complaints.dialogs import customer_by_code
 from office_app.ui.context import AppContext
 from office_app.ui.forms import BaseDialog, DateField, InputError, NumberField
 from office_app.ui.lazy_table import Column, ListTableModel, configure_view
@@ -52,6 +52,8 @@ def _combo(labels: dict[str, str], keys: tuple[str, ...]) -> QComboBox:
     for key in keys:
         box.addItem(_(labels[key]), key)
     return box
+
+
 
 
 class CaseDialog(BaseDialog):
@@ -83,7 +85,7 @@ class CaseDialog(BaseDialog):
         db, operator = self.context.db, self.context.operator
 
         def work() -> CaseRecord:
-            customer = find_by_code(db, operator, code)
+            customer = customer_by_code(db, operator, code)
             return legal.open_case(db, operator, CaseInput(customer.id, number, court, filed,
                                                            sued, fee, costs))
         return work
@@ -189,6 +191,11 @@ class ProposalsDialog(BaseDialog):
         configure_view(self.table, self.model, "proposal_candidates")
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
         self.table.setMinimumHeight(180)
+        # the debt and the days overdue (the columns the clerk chooses by) in view without
+        # scrolling sideways
+        columns = sum(self.table.columnWidth(n) for n in range(self.model.columnCount()))
+        self.table.setMinimumWidth(min(columns + 2 * self.table.frameWidth()
+                                       + self.table.verticalScrollBar().sizeHint().width(), 1000))
         self.find_button = QPushButton(_("&Find candidates"))
         self.find_button.setObjectName("find")
         self.find_button.clicked.connect(self.find_candidates)

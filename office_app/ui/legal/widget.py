@@ -37,7 +37,13 @@ from office_app.ui import changes
 from office_app.ui.context import AppContext
 from office_app.ui.documents import Document, DocumentButton, save_document
 from office_app.ui.forms import show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+from office_app.ui.lazy_table import (
+    Column,
+    ListTableModel,
+    configure_view,
+    sample_date,
+    selected_row,
+)
 from office_app.ui.legal.dialogs import (
     AttachDialog,
     CaseDialog,
@@ -62,21 +68,21 @@ def _day(value: date | None) -> str:
 CASE_COLUMNS = [
     Column(N_("Case number"), lambda c: c.case_number, width=14, sample="PI-BAR-2026-000000"),
     Column(N_("Court"), lambda c: c.court, width=20),
-    Column(N_("Customer code"), lambda c: c.customer_code, width=9),
-    Column(N_("Name"), lambda c: c.customer_name, width=22),
-    Column(N_("Date filed"), lambda c: _day(c.filed_on), width=10),
+    Column(N_("Customer code"), lambda c: c.customer_code, width=9, sample="0000000"),
+    Column(N_("Name"), lambda c: c.customer_name, width=22, stretch=True),
+    Column(N_("Date filed"), lambda c: _day(c.filed_on), width=10, sample=sample_date),
     Column(N_("Amount sued"), lambda c: _money(c.amount_sued), width=11, align_right=True),
     Column(N_("Court fee"), lambda c: _money(c.court_fee), width=9, align_right=True),
-    Column(N_("Stage"), lambda c: _(STAGE_LABELS[c.stage]), width=16),
-    Column(N_("Date closed"), lambda c: _day(c.closed_on), width=10),
+    Column(N_("Stage"), lambda c: _(STAGE_LABELS[c.stage]), width=26),
+    Column(N_("Date closed"), lambda c: _day(c.closed_on), width=10, sample=sample_date),
     Column(N_("Outcome"), lambda c: c.outcome, width=24),
 ]
 EVENT_COLUMNS = [
     Column(N_("Case number"), lambda e: e.case_number, width=14, sample="PI-BAR-2026-000000"),
     Column(N_("Event"), lambda e: _(EVENT_LABELS[e.kind]), width=18),
-    Column(N_("Date"), lambda e: _day(e.event_date), width=10),
-    Column(N_("Deadline"), lambda e: _day(e.deadline), width=10),
-    Column(N_("Done"), lambda e: _day(e.done_on), width=10),
+    Column(N_("Date"), lambda e: _day(e.event_date), width=10, sample=sample_date),
+    Column(N_("Deadline"), lambda e: _day(e.deadline), width=10, sample=sample_date),
+    Column(N_("Done"), lambda e: _day(e.done_on), width=10, sample=sample_date),
     Column(N_("Note"), lambda e: e.note, width=30),
 ]
 

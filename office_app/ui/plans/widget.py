@@ -33,19 +33,25 @@ from office_app.ui.billing.common import day, money, open_file
 from office_app.ui.context import AppContext
 from office_app.ui.documents import Document, DocumentButton
 from office_app.ui.forms import DateField, InputError, show_error
-from office_app.ui.lazy_table import Column, ListTableModel, configure_view, selected_row
+from office_app.ui.lazy_table import (
+    Column,
+    ListTableModel,
+    configure_view,
+    sample_date,
+    selected_row,
+)
 from office_app.ui.plans.dialog import PlanDialog
 
 PLAN_COLUMNS = [
     Column(N_("Plan"), lambda p: p.number, width=18, sample="RP-BAR-2026-00000/B"),
-    Column(N_("Customer code"), lambda p: p.customer_code, width=10),
-    Column(N_("Customer"), lambda p: p.customer_name, width=24),
-    Column(N_("Agreed on"), lambda p: day(p.agreed_on), width=10),
-    Column(N_("Status"), lambda p: _(plans.STATUS_LABELS[p.status]), width=10),
+    Column(N_("Customer code"), lambda p: p.customer_code, width=10, sample="0000000"),
+    Column(N_("Customer"), lambda p: p.customer_name, width=24, stretch=True),
+    Column(N_("Agreed on"), lambda p: day(p.agreed_on), width=10, sample=sample_date),
+    Column(N_("Status"), lambda p: _(plans.STATUS_LABELS[p.status]), width=14),
     Column(N_("Total to pay"), lambda p: money(p.total), width=10, align_right=True),
     Column(N_("Expected"), lambda p: money(p.expected), width=10, align_right=True),
     Column(N_("Paid"), lambda p: money(p.paid), width=10, align_right=True),
-    Column(N_("Unpaid"), lambda p: money(p.open), width=10, align_right=True),
+    Column(N_("Open amount"), lambda p: money(p.open), width=10, align_right=True),
     Column(N_("On time"), lambda p: str(p.count("paid_on_time")), width=7, align_right=True),
     Column(N_("Late"), lambda p: str(p.count("paid_late")), width=7, align_right=True),
     Column(N_("Missed"), lambda p: str(p.count("missed")), width=7, align_right=True),
@@ -53,10 +59,10 @@ PLAN_COLUMNS = [
 INSTALLMENT_COLUMNS = [
     Column(N_("Installment"), lambda i: _("Down payment") if i.sequence == 0
            else str(i.sequence), width=12),
-    Column(N_("Due date"), lambda i: day(i.due_date), width=10),
+    Column(N_("Due date"), lambda i: day(i.due_date), width=10, sample=sample_date),
     Column(N_("Amount"), lambda i: money(i.amount), width=10, align_right=True),
     Column(N_("Paid"), lambda i: money(i.paid), width=10, align_right=True),
-    Column(N_("Paid on"), lambda i: day(i.paid_on), width=10),
+    Column(N_("Paid on"), lambda i: day(i.paid_on), width=10, sample=sample_date),
     Column(N_("State"), lambda i: _(plans.STATE_LABELS[i.state]), width=26),
 ]
 
