@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from office_app.db import Database
 from office_app.demo import build_demo
+from office_app.i18n import translator
 from office_app.models import Invoice, InvoiceLine, Meter
 from office_app.services.billing.invoices import print_copy
 from office_app.services.collection import orders, warnings
@@ -31,7 +32,7 @@ def _text(pdf: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
 
 
-def test_the_water_demo_sends_first_and_red_second_reminders_and_audits_clean(
+def test_the_water_demo_sends_first_and_red_second_reminders_bills_m3_and_audits_clean(
         db: Database) -> None:
     build_demo(db, 300, seed=5, today=TODAY, utility="water")
     assert get_office(db).utility == "water"
@@ -47,19 +48,21 @@ def test_the_water_demo_sends_first_and_red_second_reminders_and_audits_clean(
     assert {o.customer_id for o in register if o.kind == "disconnection"} <= {
         w.customer_id for w in seconds}
 
+    t = translator(seconds[0].language)     # printed in the customer's language
     (second_pdf,) = warning_documents(db, SYSTEM, [seconds[0].id]).values()
     assert RED_FILL in _content(second_pdf)
-    assert "without further" in _text(second_pdf)
+    assert t("Second reminder — last notice").upper() in _text(second_pdf)
     first = next(w for w in sent if w.level == 1 and w.language == seconds[0].language)
     (first_pdf,) = warning_documents(db, SYSTEM, [first.id]).values()
     assert RED_FILL not in _content(first_pdf)
+    assert t("First reminder").upper() in _text(first_pdf)
 
     report = run_audit(db, SYSTEM, Scope())
     assert [f"{v.check}: {v.document}" for v in report.violations] == []
+    _water_and_sewage_are_billed_in_cubic_metres(db)
 
 
-def test_the_water_demo_bills_water_and_sewage_in_cubic_metres(db: Database) -> None:
-    build_demo(db, 60, seed=3, today=TODAY, utility="water")
+def _water_and_sewage_are_billed_in_cubic_metres(db: Database) -> None:
     with db.unit_of_work() as s:
         units = {(e, u) for e, u in s.execute(select(InvoiceLine.element, InvoiceLine.unit)
                                               .distinct())}
