@@ -4,11 +4,12 @@ progress.
 
 - Periods: the thirteen months before the demo's "today"; all closed but the last, which is
   open with about three books in four keyed (the rest are left for a clerk to key).
-- Use per point (the water demo: households about 12 m³ a month, more in summer, businesses
-  tens to thousands of m³, no peak load or reactive registers): households around 300 kWh a month (winter heating makes January about twice
+- Use per point: households around 300 kWh a month (winter heating makes January about twice
   July), businesses thousands of kWh on meters behind current transformers (register units =
   kWh / constant), with peak load and reactive energy; building common meters a little.
-  Two-rate meters split about 60/40 between VT and MT.
+  Two-rate meters split about 60/40 between VT and MT. The water demo: households about
+  12 m³ a month (more in summer: gardens, tourists), businesses tens to thousands of m³, one
+  register, no peak load or reactive energy.
 - Readings fall around the end of each month, a zone read on the same day. Some are estimates
   (no access: the previous period's use; the next real reading settles it), a few points
   estimated three periods in a row, some self-readings. A few meters roll over past their
