@@ -56,7 +56,7 @@ DEMO_OFFICE = OfficeInfo(
 WATER_OFFICE = OfficeInfo(
     code="BAR", name="Vodovod i kanalizacija Bar", utility="water",
     address="Bulevar revolucije 2, 85000 Bar", phone="+382 30 311 400",
-    email="kupci.vik@example.com", tax_number="02017555", bank_account="510-0000000012470-58",
+    email="kupci.vik@example.com", tax_number="02017555", bank_account="510-0000000012470-72",
     country="ME", epc_qr=True)
 #: (login, password, role, full name, operator code). The passwords are for the demo only.
 DEMO_USERS = (
