@@ -2,6 +2,7 @@
 four UI languages, saved as PNGs with an index page, for review.
 
     python3 tools/screenshots.py --out DIR [--languages en sq] [--check] [--no-png]
+                                 [--utility water]
 
 Runs offscreen on a 1366×768 screen; with ``--check`` it also lists every text that does not
 fit its widget, every shortcut letter used twice in a dialog and every dialog class of
@@ -64,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="list texts that do not fit; exit 1 if any")
     parser.add_argument("--no-png", action="store_true", help="check only, save nothing")
     parser.add_argument("--customers", type=int, default=40)
+    parser.add_argument("--utility", choices=("electricity", "water"), default="electricity",
+                        help="the demo office's utility (water: m³ meters, water reminders)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     work = Path(tempfile.mkdtemp(prefix="office-tour-"))
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     from office_app.ui.tour import Shot, build_tour_office, dialogs_not_shown, problems, tour
 
     started = time.monotonic()
-    db = build_tour_office(work / "demo.sqlite", args.customers)
+    db = build_tour_office(work / "demo.sqlite", args.customers, args.utility)
     out: Path = args.out
     names: list[str] = []
     found: dict[str, list[str]] = {}

@@ -10,6 +10,7 @@ from office_app.db import SchemaState, schema_status, upgrade
 from office_app.demo import DEFAULT_CUSTOMERS, DEFAULT_SEED, build_demo, existing_customers
 from office_app.demo.register import DEMO_USERS
 from office_app.errors import N_
+from office_app.models.office import UTILITIES
 
 #: The demo is built at office scale at most (the benchmarks use 500,000).
 MAX_CUSTOMERS = 1_000_000
@@ -30,6 +31,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int_range(0, 2**31 - 1), default=DEFAULT_SEED,
                         metavar="S",
                         help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--utility", choices=UTILITIES, default="electricity",
+                        help="the office's utility: electricity (default) or water (water "
+                             "meters in m³, water and sewage tariffs, first and red second "
+                             "reminders)")
     parser.add_argument("--force", action="store_true",
                         help="add the demo to a register that already has customers, after "
                              "them (nothing is deleted or overwritten)")
@@ -64,7 +69,8 @@ def _demo(args: argparse.Namespace) -> int:
                 "empty register. Use an empty database, or --force to add the demo's customers "
                 "after the existing ones."), url=db.display_url, count=already)
     started = time.perf_counter()
-    ctx = build_demo(db, args.customers, args.seed, _ProgressLines(), force=args.force)
+    ctx = build_demo(db, args.customers, args.seed, _ProgressLines(), force=args.force,
+                     utility=args.utility)
     first, last = ctx.created["customer"]
     print(f"Demo office on {db.display_url}: {last - first + 1} customers "
           f"in {time.perf_counter() - started:.1f} s.")

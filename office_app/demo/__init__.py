@@ -42,6 +42,7 @@ from office_app.demo.readings import build_readings
 from office_app.demo.register import build_register
 from office_app.errors import N_, Conflict
 from office_app.models import Customer
+from office_app.models.office import UTILITIES
 
 Step = Callable[[DemoContext], None]
 
@@ -66,22 +67,26 @@ def existing_customers(db: Database) -> int:
 
 def build_demo(db: Database, customers: int = DEFAULT_CUSTOMERS, seed: int = DEFAULT_SEED,
                progress: ProgressFn | None = None, *, force: bool = False,
-               today: date | None = None) -> DemoContext:
+               today: date | None = None, utility: str = "electricity") -> DemoContext:
     """Build the demo office in ``db`` (migrated to the current schema).
 
     Refuses with Conflict when the register already has customers, unless ``force``: then the
     demo's rows are added after the existing ones (nothing is ever deleted, the office header
     and existing users are left as they are). Each step commits on its own; a failing step
     leaves the steps before it in place. Returns the context, with the created id ranges.
+    ``utility`` "water" builds a water and sewage office instead of the electricity one
+    (water meters in m³, water tariffs, first and red second reminders of 004 §32).
     """
     if customers < 1:
         raise ValueError("customers must be at least 1")
+    if utility not in UTILITIES:
+        raise ValueError(f"utility must be one of {', '.join(UTILITIES)}")
     already = existing_customers(db)
     if already and not force:
         raise Conflict(N_("The database already has {count} customers; the demo office is "
                           "built only in an empty register."), count=already)
     ctx = DemoContext(db=db, customers=customers, seed=seed, today=today or date.today(),
-                      fresh=not already, progress=progress or no_progress)
+                      fresh=not already, progress=progress or no_progress, utility=utility)
     for step in STEPS:
         step(ctx)
     return ctx

@@ -1,6 +1,7 @@
 """The billing step: a year of billed periods, so balances, copies and interest can be seen.
 
-- Tariffs for every category and group from the first billed month, with a household price
+- Tariffs for every category and group from the first billed month (the water demo: water and
+  sewage volume per m³, service availability, a flat rate, VAT 7 %), with a household price
   change on the 15th of a month in the middle of the year (its invoices show the proration),
   VAT 21 % and a dated statutory interest rate.
 - Every closed period after the opening month is billed by the real billing run (the same code
@@ -47,6 +48,23 @@ PRICES = [
         ("all", "reconnection", D("15.00")), ("all", "disconnection", D("15.00")))
     for price in [(price * scale).quantize(D("0.00001"))]
 ]
+#: The water demo's first price list (004 §31.2): water and sewage volume per m³, the monthly
+#: availability of each service, a flat rate for a connection without a meter, and the
+#: approved disconnection and reconnection charges.
+WATER_PRICES = [
+    (category, group, element, price)
+    for category, scale in (("household", D("1")), ("commercial", D("2.10")),
+                            ("institutional", D("1.60")))
+    for group, element, price in (
+        ("metered", "water_volume", D("0.6400")), ("metered", "sewage_volume", D("0.3100")),
+        ("all", "availability", D("2.20")), ("all", "sewage_availability", D("1.30")),
+        ("flat", "flat_rate", D("9.50")),
+        ("all", "reconnection", D("20.00")), ("all", "disconnection", D("20.00")))
+    for price in [(price * scale).quantize(D("0.00001"))]
+]
+#: Household water prices from the middle of the year.
+NEW_WATER_HOUSEHOLD = [("household", "metered", "water_volume", D("0.6900")),
+                       ("household", "metered", "sewage_volume", D("0.3300"))]
 #: Household prices from the middle of the year.
 NEW_HOUSEHOLD = [("household", "single", "energy", D("0.1020")),
                  ("household", "two", "energy_vt", D("0.1180")),
@@ -100,14 +118,19 @@ def build_billing(ctx: DemoContext) -> None:
 
 def price_lists(ctx: DemoContext, first: Period, change: Period) -> None:
     op = ctx.operator
-    for category, group, element, price in PRICES:
+    water = ctx.utility == "water"
+    for category, group, element, price in WATER_PRICES if water else PRICES:
         tariffs.add_tariff(ctx.db, op, category, group, element, price, first.start,
-                           source="Odluka RAE 2/2024")
+                           source="Odluka SO Bar o cijenama vode 3/2024" if water
+                           else "Odluka RAE 2/2024")
     switch = date(change.year, change.month, 15)
-    for category, group, element, price in NEW_HOUSEHOLD:
+    for category, group, element, price in NEW_WATER_HOUSEHOLD if water else NEW_HOUSEHOLD:
         tariffs.add_tariff(ctx.db, op, category, group, element, price, switch,
-                           source="Odluka RAE 7/2024")
-    tariffs.add_rate(ctx.db, op, "vat", "21", date(2017, 1, 1), source="Zakon o PDV-u")
+                           source="Odluka SO Bar o cijenama vode 9/2024" if water
+                           else "Odluka RAE 7/2024")
+    # water supply is taxed at the reduced rate of 7 % in Montenegro, electricity at 21 %
+    tariffs.add_rate(ctx.db, op, "vat", "7" if water else "21", date(2017, 1, 1),
+                     source="Zakon o PDV-u")
     tariffs.add_rate(ctx.db, op, "interest", "10.75", date(2015, 1, 1),
                      date(first.year - 1, 12, 31), source="CBCG")
     tariffs.add_rate(ctx.db, op, "interest", "10.25", date(first.year, 1, 1), source="CBCG")

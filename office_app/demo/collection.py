@@ -6,10 +6,11 @@ realistic content. Needs the billing step (the debt comes from its invoices) and
 the plans step (customers with a plan are left out of the warning run); skipped for very
 large demos, where billing is skipped.
 
-The demo office is an electricity office: its warnings are the single warning of 001 Član 5.
-A water office's first and (red) second reminders come from the same run on a water office
-(tests/integration/test_collection.py, ``test_a_water_office_sends_a_first_then_a_second_
-reminder_then_an_order``).
+The electricity demo's warnings are the single warning of 001 Član 5. The water demo
+(``office-app demo --utility water``) follows 004 §32: the run sends first reminders (pay within
+5 working days); once they ran out unpaid, a second run on the day after sends the second
+reminders (printed in red: disconnection follows without further notice) and, to customers
+who fell behind since, first reminders; the orders follow the second reminders' deadlines.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from office_app.services.collection.orders import FieldRecordInput
 
 #: Days before the demo's day of the warning run; its deadline (8 working days) has passed.
 WARNED_DAYS_AGO = 42
+#: The water demo's warning run chases overdue debt from this amount (a month's water bill).
+WATER_MIN_DEBT = D("10.00")
 #: Document numbers of the payment that pays the reconnected customer's debt and fees.
 PAYMENT_PREFIX = "IK-UPL-"
 
@@ -39,12 +42,26 @@ def build_collection(ctx: DemoContext) -> None:
         if s.scalar(select(func.count()).select_from(DebtWarning)):
             return
     warned_on = end - timedelta(days=WARNED_DAYS_AGO)
-    run = warnings.run_warnings(ctx.db, ctx.operator, warnings.WarningCriteria(warned_on))
+    # a water bill is smaller than an electricity one: the water office warns from less
+    min_debt = WATER_MIN_DEBT if ctx.utility == "water" else warnings.DEFAULT_MIN_DEBT
+    run = warnings.run_warnings(ctx.db, ctx.operator,
+                                warnings.WarningCriteria(warned_on, min_debt=min_debt))
     if not run.warning_ids:
         return
     ordered_on = _after_deadlines(ctx, run.warning_ids)
     if ordered_on > end:
         return
+    if ctx.utility == "water":
+        # 004 §32: the first reminders ran out unpaid, so the next run sends the second (red)
+        # ones; orders follow only once those ran out too
+        again = warnings.run_warnings(ctx.db, ctx.operator,
+                                      warnings.WarningCriteria(ordered_on, min_debt=min_debt))
+        seconds = _second_reminders(ctx, again.warning_ids)
+        if not seconds:
+            return
+        ordered_on = _after_deadlines(ctx, seconds)
+        if ordered_on > end:
+            return
     made = orders.run_orders(ctx.db, ctx.operator, ordered_on)
     chosen = _two_customers(ctx, made.order_ids)
     off_on = min(ordered_on + timedelta(days=3), end)
@@ -62,6 +79,13 @@ def _after_deadlines(ctx: DemoContext, warning_ids: tuple[int, ...]) -> date:
                         .where(DebtWarning.id.in_(list(warning_ids))))
     assert last is not None
     return last + timedelta(days=1)
+
+
+def _second_reminders(ctx: DemoContext, warning_ids: tuple[int, ...]) -> tuple[int, ...]:
+    with ctx.db.unit_of_work() as s:
+        return tuple(s.scalars(select(DebtWarning.id).where(
+            DebtWarning.id.in_(list(warning_ids)), DebtWarning.level == 2)
+            .order_by(DebtWarning.id)))
 
 
 def _two_customers(ctx: DemoContext, order_ids: tuple[int, ...]) -> list[int]:

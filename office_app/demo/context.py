@@ -32,6 +32,9 @@ class DemoContext:
     #: then add rows after the existing ones and leave the office's own data alone.
     fresh: bool = True
     progress: ProgressFn = no_progress
+    #: "electricity" (the default demo office) or "water": the office's utility, which
+    #: decides its header, meters (kWh or m³), tariffs and warnings (001 Član 5 or 004 §32).
+    utility: str = "electricity"
     #: The operator code stamped on demo rows (created_by).
     operator: Operator = SYSTEM
     #: (first id, last id) of the rows a step created, by table name, so that later steps work

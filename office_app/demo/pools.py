@@ -132,6 +132,17 @@ TWO_RATE = (
     MeterType("Landis+Gyr E450", True, "5(80)A", "3×230/400V", 6),
     MeterType("Iskra E37T", True, "10(40)A", "3×230/400V", 5, "Iskra MTC-3"),
 )
+#: Water meters (one register in m³; nominal current and voltage are electricity's only).
+WATER_DOMESTIC = (
+    MeterType("Sensus 620", False, "", "", 5),
+    MeterType("Itron Flodis", False, "", "", 5),
+    MeterType("Zenner MNK", False, "", "", 5),
+)
+WATER_OLD = (MeterType("Insa Tip M", False, "", "", 5),)
+WATER_BULK = (
+    MeterType("Sensus WP-Dynamic", False, "", "", 6),
+    MeterType("Zenner WPHD", False, "", "", 6),
+)
 #: Business meters behind current transformers: the constant is the transformers' ratio.
 BUSINESS_TYPES = (
     MeterType("Iskra MT831", True, "5(6)A", "3×230/400V", 6),

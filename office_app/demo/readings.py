@@ -7,7 +7,9 @@ progress.
 - Use per point: households around 300 kWh a month (winter heating makes January about twice
   July), businesses thousands of kWh on meters behind current transformers (register units =
   kWh / constant), with peak load and reactive energy; building common meters a little.
-  Two-rate meters split about 60/40 between VT and MT.
+  Two-rate meters split about 60/40 between VT and MT. The water demo: households about
+  12 m³ a month (more in summer: gardens, tourists), businesses tens to thousands of m³, one
+  register, no peak load or reactive energy.
 - Readings fall around the end of each month, a zone read on the same day. Some are estimates
   (no access: the previous period's use; the next real reading settles it), a few points
   estimated three periods in a row, some self-readings. A few meters roll over past their
@@ -49,6 +51,8 @@ MONTHS = 13
 #: Use of each calendar month relative to the year's average (heating in winter, some air
 #: conditioning in July and August).
 SEASON = (1.45, 1.3, 1.1, 0.9, 0.75, 0.75, 0.9, 0.95, 0.75, 0.85, 1.05, 1.4)
+#: The water demo's: gardens and the tourist season on the coast in summer.
+WATER_SEASON = (0.8, 0.8, 0.85, 0.9, 1.0, 1.2, 1.45, 1.45, 1.15, 0.9, 0.8, 0.8)
 ESTIMATE_SHARE = 0.015
 STREAK_SHARE = 0.002
 SELF_SHARE = 0.03
@@ -206,9 +210,16 @@ class _ReadingsBuilder:
     def _point(self, p: _Point) -> None:
         rng = self.rng
         business = p.holdings[-1][3]
-        monthly = 120.0 if p.common else (
-            min(400_000.0, max(300.0, rng.lognormvariate(math.log(6000), 0.9))) if business
-            else min(2000.0, max(40.0, rng.lognormvariate(math.log(300), 0.45))))
+        water = self.ctx.utility == "water"
+        seasons = WATER_SEASON if water else SEASON
+        if water:   # m³ a month: a household about 12, a business tens to thousands
+            monthly = 15.0 if p.common else (
+                min(4000.0, max(5.0, rng.lognormvariate(math.log(45), 1.0))) if business
+                else min(60.0, max(2.0, rng.lognormvariate(math.log(12), 0.45))))
+        else:
+            monthly = 120.0 if p.common else (
+                min(400_000.0, max(300.0, rng.lognormvariate(math.log(6000), 0.9)))
+                if business else min(2000.0, max(40.0, rng.lognormvariate(math.log(300), 0.45))))
         flat = 0.4 if business else 1.0
         mt_share = rng.uniform(0.25, 0.35) if business else rng.uniform(0.35, 0.45)
         events = self._events(p)
@@ -225,7 +236,7 @@ class _ReadingsBuilder:
             if current is None:
                 continue
             if state.day is not None:
-                season = SEASON[(day - timedelta(days=15)).month - 1]
+                season = seasons[(day - timedelta(days=15)).month - 1]
                 use = monthly * (1 + (season - 1) * flat) * (day - state.day).days / 30.4 \
                     * rng.uniform(0.88, 1.12)
                 self._turn(regs, use, mt_share, current, business)

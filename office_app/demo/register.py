@@ -1,6 +1,10 @@
 """The register step: the office header, a user for every role, zones (trafo reoni), meter
 readers, and customers with their metering points, meters, installations and holdings.
 
+With ``ctx.utility == "water"`` the same customers get water connections instead (20 mm for
+households, 25-50 mm for businesses, 50 mm for a building's common meter) with single-register
+water meters (m³, constant 1, no peak load); everything else below is the same.
+
 The office is an electricity supplier, "Elektrosnabdijevanje Bar": the reading and billing
 rules in the seeds are mostly electricity with two-rate (VT/MT) meters. Households have one
 point with a single- or two-rate meter (constant 1); businesses have two-rate meters, most
@@ -45,6 +49,14 @@ DEMO_OFFICE = OfficeInfo(
     code="BAR", name="Elektrosnabdijevanje Bar", utility="electricity",
     address="Jovana Tomaševića 11, 85000 Bar", phone="+382 30 312 400",
     email="kupci.bar@example.com", tax_number="02683415", bank_account="510-0000000087412-92",
+    country="ME", epc_qr=True)
+#: The header of the water demo (``office-app demo --utility water``): a water and sewage
+#: office of the same town, whose points carry water meters (m³) and whose warnings are the
+#: first and the red second reminder of 004 §32.
+WATER_OFFICE = OfficeInfo(
+    code="BAR", name="Vodovod i kanalizacija Bar", utility="water",
+    address="Bulevar revolucije 2, 85000 Bar", phone="+382 30 311 400",
+    email="kupci.vik@example.com", tax_number="02017555", bank_account="510-0000000012470-72",
     country="ME", epc_qr=True)
 #: (login, password, role, full name, operator code). The passwords are for the demo only.
 DEMO_USERS = (
@@ -101,7 +113,7 @@ def build_register(ctx: DemoContext) -> None:
     with loading(ctx.db) as loader:
         if ctx.fresh:
             with Session(bind=loader.conn) as session:
-                save_office(session, DEMO_OFFICE)
+                save_office(session, WATER_OFFICE if ctx.utility == "water" else DEMO_OFFICE)
                 session.commit()
         _RegisterBuilder(ctx, loader).build()
     if ctx.customers >= DEFER_INDEXES_FROM:
@@ -183,6 +195,8 @@ class _Building:
 class _RegisterBuilder:
     def __init__(self, ctx: DemoContext, loader: Loader) -> None:
         self.ctx, self.loader, self.rng = ctx, loader, ctx.rng("register")
+        #: The diameter of the water connection being written (water demo only).
+        self.diameter = 20
         self.total = ctx.customers
         self.now = datetime.combine(ctx.today, time(7, 0), tzinfo=UTC)
         self.by = ctx.operator.code
@@ -569,13 +583,22 @@ class _RegisterBuilder:
         point_id = self.next_id["metering_point"]
         self.next_id["metering_point"] += 1
         zone.next_code += 10
+        diameter = self._connection(meter_kind) if self.ctx.utility == "water" else None
         self.rows["metering_point"].append((
             point_id, f"{zone.number:03d}{point_id:06d}", kind, address,
-            pools.PLACES[zone.place][0], zone.id, zone.reader_id, zone.next_code, None,
+            pools.PLACES[zone.place][0], zone.id, zone.reader_id, zone.next_code, diameter,
             common_id, self.now, self.by))
         self._install(point_id, meter_kind, d.registered, replaced)
         self._hold(point_id, d.id, d.registered, until)
         return point_id
+
+    def _connection(self, meter_kind: str) -> int:
+        """A water connection's diameter in mm (its meter has the same nominal size)."""
+        if meter_kind == "business":
+            self.diameter = self.rng.choice((25, 25, 32, 40, 50))
+        else:
+            self.diameter = 50 if meter_kind == "common" else 20
+        return self.diameter
 
     def _hold(self, point_id: int, customer_id: int, since: date, until: date | None) -> None:
         self.rows["point_holding"].append((self.next_id["point_holding"], point_id, customer_id,
@@ -608,7 +631,12 @@ class _RegisterBuilder:
 
     def _meter(self, kind: str, installed: date, old: bool = False) -> int:
         rng = self.rng
-        meter_type, constant, peak = self._meter_type(kind, old, installed)
+        size = ""
+        if self.ctx.utility == "water":
+            meter_type, constant, peak = self._water_meter_type(kind, old), Decimal(1), None
+            size = f"DN{self.diameter}"
+        else:
+            meter_type, constant, peak = self._meter_type(kind, old, installed)
         meter_id = self.next_id["meter"]
         self.next_id["meter"] += 1
         produced = installed - timedelta(days=rng.randrange(20, 500))
@@ -618,8 +646,13 @@ class _RegisterBuilder:
             constant, meter_type.digits, meter_type.nominal_current, meter_type.nominal_voltage,
             produced + timedelta(days=rng.randrange(60)),
             str(rng.randrange(10**7, 10**8)) if meter_type.time_switch_type else "",
-            meter_type.time_switch_type, peak, "", f"{seal}, {seal + 1}", self.now, self.by))
+            meter_type.time_switch_type, peak, size, f"{seal}, {seal + 1}", self.now, self.by))
         return meter_id
+
+    def _water_meter_type(self, kind: str, old: bool) -> pools.MeterType:
+        if kind == "business" or kind == "common":
+            return self.rng.choice(pools.WATER_BULK)
+        return self.rng.choice(pools.WATER_OLD if old else pools.WATER_DOMESTIC)
 
     def _meter_type(self, kind: str, old: bool,
                     installed: date) -> tuple[pools.MeterType, Decimal, Decimal | None]:

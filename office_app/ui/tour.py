@@ -66,13 +66,15 @@ class Shot:
     dialog: bool
 
 
-def build_tour_office(path: Path, customers: int = TOUR_CUSTOMERS) -> Database:
-    """A migrated SQLite demo office at ``path`` (the demo's users and data)."""
+def build_tour_office(path: Path, customers: int = TOUR_CUSTOMERS,
+                      utility: str = "electricity") -> Database:
+    """A migrated SQLite demo office at ``path`` (the demo's users and data); ``utility``
+    "water" for the water demo's screens."""
     from office_app.demo import build_demo
 
     db = Database(f"sqlite:///{path}")
     upgrade(db)
-    build_demo(db, customers=customers, today=date(2026, 3, 15))
+    build_demo(db, customers=customers, today=date(2026, 3, 15), utility=utility)
     _issue_collection(db)
     return db
 
