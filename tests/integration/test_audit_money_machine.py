@@ -252,6 +252,8 @@ def money_machine(fresh: Callable[[], Database]) -> type[RuleBasedStateMachine]:
                 else:
                     drawer.card -= receipt.amount
             assert supervision.is_reversed(self.db, SUP, receipt.id)
+            with pytest.raises(Conflict):   # a second click reverses nothing, numbers nothing
+                supervision.reverse_payment(self.db, SUP, receipt.id, "Opet", receipt.day)
 
         @rule(which=st.integers(0, 9), short=st.integers(-500, 500),
               forgotten=st.booleans())
