@@ -14,7 +14,9 @@ plus its cash payments less the payments reversed while it was open (card the sa
 the float); a closed drawer's difference is counted less expected; the day's report totals
 the day's counted payments and lists every receipt once.
 
-``OFFICE_MACHINE_EXAMPLES`` / ``OFFICE_MACHINE_STEPS`` run it deeper locally."""
+``OFFICE_MACHINE_EXAMPLES`` / ``OFFICE_MACHINE_STEPS`` run it deeper locally (with
+``--timeout=0``: a deep run outlasts pytest-timeout's 300 s), e.g.
+``OFFICE_MACHINE_EXAMPLES=15 OFFICE_MACHINE_STEPS=40 pytest --timeout=0 -k sqlite <this file>``."""
 from __future__ import annotations
 
 import itertools
