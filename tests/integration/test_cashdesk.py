@@ -233,3 +233,25 @@ def test_audit_is_clean_after_a_day_and_names_a_tampered_drawer_and_gap(
         found = list(check(s, Scope()))
     assert [v.document for v in found] == [f"drawer {drawer.id}", "01-2024-KASA1"]
     assert found[1].params["count"] == 3 and found[1].params["last"] == 4
+
+
+def test_audit_names_a_drawer_whose_recorded_difference_is_not_counted_less_expected(
+        db: Database, billed: Billed, cashier: Operator) -> None:
+    from sqlalchemy import text
+
+    from office_app.services.integrity import CHECKS, Scope
+
+    drawer = open_drawer(db, cashier)                           # float 50.00
+    pay(db, cashier, drawer.id, billed.customers["P-100"], "57.03")
+    closed = drawers.close_drawer(db, cashier, drawer.id, "105.00", "0")
+    assert closed.difference == D("-2.03")
+    check = CHECKS["cash_desk"]
+    with db.unit_of_work() as s:
+        assert list(check(s, Scope())) == []
+    with db.engine.begin() as conn:  # the shortage hidden behind the application's back
+        conn.execute(text("UPDATE cash_session SET difference = 0 WHERE id = :id"),
+                     {"id": drawer.id})
+    with db.unit_of_work() as s:
+        found = list(check(s, Scope()))
+    assert [(v.document, v.params["difference"], v.params["computed"]) for v in found] == [
+        (f"drawer {drawer.id}", D("0"), D("-2.03"))]

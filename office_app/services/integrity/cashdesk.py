@@ -1,6 +1,8 @@
 """Cash desk invariants: every closed drawer's system totals equal the sum of its ledger
-entries; receipt numbers are gapless per office, year and desk; every receipt's amount is what
-its ledger entries credited; no idempotency key was posted twice."""
+entries, and its recorded difference is what was counted less the float and those totals
+(what the close box showed the cashier); receipt numbers are gapless per office, year and
+desk; every receipt's amount is what its ledger entries credited; no idempotency key was
+posted twice."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -35,6 +37,22 @@ def _drawers(s: Session) -> Iterable[Violation]:
                 "card, but its ledger entries add up to {ledger_cash} and {ledger_card}."),
                 dict(id=row.id, desk=row.desk, cash=row.system_cash, card=row.system_card,
                      ledger_cash=cash, ledger_card=card), document=f"drawer {row.id}")
+        elif row.difference != _difference(row):
+            yield Violation(NAME, N_(
+                "Drawer {id} (desk {desk}) records a difference of {difference}, but what was "
+                "counted less the opening float and the system totals is {computed}."),
+                dict(id=row.id, desk=row.desk, difference=row.difference,
+                     computed=_difference(row)), document=f"drawer {row.id}")
+
+
+def _difference(row: CashSession) -> Decimal | None:
+    """Counted cash less float and system cash, plus counted card less system card."""
+    counted_cash, counted_card = row.counted_cash, row.counted_card
+    system_cash, system_card = row.system_cash, row.system_card
+    if counted_cash is None or counted_card is None or system_cash is None \
+            or system_card is None:
+        return None
+    return (counted_cash - row.opening_float - system_cash) + (counted_card - system_card)
 
 
 def _gaps(s: Session) -> Iterable[Violation]:
