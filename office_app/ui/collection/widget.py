@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 
 from office_app.errors import N_, FieldError, ValidationError
 from office_app.i18n import _, current, tr_error
-from office_app.models.customers import CATEGORIES
 from office_app.services import network
 from office_app.services.collection import documents, orders, warnings
 from office_app.services.collection.orders import OrderRecord
@@ -75,6 +74,8 @@ def _candidate_note(c: WarningCandidate, approved: set[int]) -> str:
     return ""
 
 
+#: The run's category choices, as the CLI's --category (models.customers.CATEGORIES).
+CATEGORIES = tuple(CATEGORY_LABELS)
 #: The run's status choices as the CLI's --status: "active" (no letter), I, T.
 RUN_STATUSES = ("active", "I", "T")
 ERROR_STYLE = "color: #b00020;"
