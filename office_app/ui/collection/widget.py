@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableView,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -96,7 +95,7 @@ class _StayOpenMenu(QMenu):
         super().mouseReleaseEvent(event)
 
 
-class ChoiceButton(QToolButton):
+class ChoiceButton(QPushButton):
     """A drop-down of ticked choices (at least one stays ticked); the button reads what is
     chosen, or ``all_text`` when everything is."""
 
@@ -104,7 +103,6 @@ class ChoiceButton(QToolButton):
         super().__init__(parent)
         self.setObjectName(name)
         self.all_text = all_text
-        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setMenu(_StayOpenMenu(self))
         self._short: dict[str, str] = {}
         self.setText(all_text)
@@ -483,7 +481,9 @@ class OrderRegisterPage(_RegisterPage):
         self.as_of_error.setStyleSheet(ERROR_STYLE)
         self.as_of_error.setWordWrap(True)
         self.as_of_error.hide()
-        self.buttons.addWidget(self.as_of_error)
+        rows = self.layout()             # under the row of buttons, which has no room for it
+        assert isinstance(rows, QVBoxLayout)
+        rows.insertWidget(1, self.as_of_error)
         self.button(_("Issue &orders"), self.issue, Permission.COLLECT_DEBT)
         self.button(_("&Field record…"),
                     lambda: self.dialog(lambda r: FieldRecordDialog(context, r, self)),
