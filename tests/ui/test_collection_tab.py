@@ -254,6 +254,9 @@ def test_the_run_filtered_to_one_zone_previews_and_warns_only_its_customers(
     # back to every zone, households only: the two households, the business is left out
     _tick(page.zones, "Z1")
     assert page.zones.text() == "All zones"
+    network.save_zone(sqlite_db, SYSTEM, "Z3", "Sutomore")
+    tab.refresh()                              # a zone added since: ticked with all the others
+    assert (page.zones.text(), page.zones.chosen()) == ("All zones", ["Z1", "Z2", "Z3"])
     _tick(page.categories, "commercial")
     _tick(page.categories, "institutional")
     page.load_preview()

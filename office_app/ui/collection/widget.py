@@ -239,10 +239,15 @@ class WarningRunPage(QWidget):
         for button in (self.preview_button, self.approve_button, self.issue_button):
             button.setEnabled(may)
         self.zone_ids: dict[str, int] = {}
-        if context.operator.can(Permission.VIEW_CUSTOMERS):
-            db, operator = context.db, context.operator
-            context.runner.run(lambda: network.list_zones(db, operator), self._on_zones_loaded,
-                               lambda exc: show_error(self, exc))
+        self.load_zones()
+
+    def load_zones(self) -> None:
+        """The zones to choose from (again on the tab's refresh: zones added since appear,
+        ticked when every zone was)."""
+        if self.context.operator.can(Permission.VIEW_CUSTOMERS):
+            db, operator = self.context.db, self.context.operator
+            self.context.runner.run(lambda: network.list_zones(db, operator),
+                                    self._on_zones_loaded, lambda exc: show_error(self, exc))
 
     def _on_zones_loaded(self, zones: list[network.ZoneRecord]) -> None:
         keep = None if self.zones.all_chosen() else set(self.zones.chosen())
@@ -627,5 +632,6 @@ class CollectionWidget(QWidget):
         self.warnings.load()
 
     def refresh(self) -> None:
+        self.run_page.load_zones()
         self.warnings.load()
         self.orders.load()
