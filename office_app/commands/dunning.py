@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from office_app.cli import add_db_option, decimal_range, int_range
+from office_app.cli import USAGE, add_db_option, decimal_range, int_range
 from office_app.commands import fail, open_database, write_output
 from office_app.db import Database
 from office_app.errors import N_
@@ -71,7 +71,14 @@ def _criteria(db: Database, args: argparse.Namespace) -> warnings.WarningCriteri
                                     _zones(db, args.zone), tuple(args.category), statuses)
 
 
+def _check_as_of(as_of: date) -> None:
+    """A date after today is a usage error: one line, exit status 2."""
+    for error in warnings.as_of_errors(as_of):
+        fail(error.msg_id, USAGE, **error.params)
+
+
 def _warnings(args: argparse.Namespace) -> int:
+    _check_as_of(args.as_of)
     db = open_database(args)
     criteria = _criteria(db, args)
     if args.dry_run:
@@ -110,6 +117,7 @@ def _print_preview(preview: warnings.WarningPreview, as_json: bool) -> None:
 
 
 def _orders(args: argparse.Namespace) -> int:
+    _check_as_of(args.as_of)
     db = open_database(args)
     if args.dry_run:
         found = orders.preview_orders(db, SYSTEM, args.as_of)

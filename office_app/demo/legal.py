@@ -46,10 +46,12 @@ def build_legal(ctx: DemoContext) -> None:
         if not s.scalar(select(func.count()).select_from(Invoice)):
             return
     _carried_over(ctx)
-    # as the legal clerk does it: candidates whose debt was old enough four months ago
+    # as the legal clerk does it: candidates whose debt was old enough four months ago; a
+    # customer who ended their contract (N) keeps that letter, so filing (which sets T)
+    # refuses them: the clerk skips them
     filed = ctx.today - timedelta(days=120)
-    debtors = [c.customer_id for c in legal.candidates(ctx.db, ctx.operator, "20", 30,
-                                                        filed)][:len(STAGES)]
+    debtors = [c.customer_id for c in legal.candidates(ctx.db, ctx.operator, "20", 30, filed)
+               if c.status != "N"][:len(STAGES)]
     ctx.progress("legal office", 0, 3)
     _cases(ctx, debtors, filed)
     ctx.progress("legal office", 1, 3)

@@ -2,7 +2,7 @@
 reconnection, with statuses, ledger entries, charges and the refusals of bad input."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -366,3 +366,27 @@ def test_a_water_office_sends_a_first_then_a_second_reminder_then_an_order(
     assert "deadline" in not_yet.value.msg_id
     assert [(o.customer_id, o.meter_number) for o in orders.preview_orders(
         db, supervisor, date(2024, 6, 15))] == [(customer, "V-1")]
+
+
+def test_runs_dated_after_today_are_refused_and_write_nothing(
+        db: Database, supervisor: Operator, office: dict) -> None:
+    tomorrow = date.today() + timedelta(days=1)
+    warning_id = warnings.run_warnings(db, supervisor, _criteria()).warning_ids[0]
+    refused = [
+        lambda: warnings.preview_warnings(db, supervisor, WarningCriteria(tomorrow)),
+        lambda: warnings.run_warnings(db, supervisor, WarningCriteria(tomorrow)),
+        lambda: warnings.run_warnings(db, supervisor, WarningCriteria(tomorrow), dry_run=True),
+        lambda: orders.preview_orders(db, supervisor, tomorrow),
+        lambda: orders.run_orders(db, supervisor, tomorrow),
+        lambda: orders.run_orders(db, supervisor, tomorrow, dry_run=True),
+        lambda: orders.issue_order(db, supervisor, warning_id, tomorrow),
+    ]
+    for attempt in refused:
+        with pytest.raises(ValidationError) as bad:
+            attempt()
+        assert [e.field for e in bad.value.errors] == ["as_of"]
+        assert bad.value.errors[0].params == {"today": date.today().strftime("%d.%m.%Y")}
+    assert len(warnings.warning_register(db, supervisor)) == 3
+    assert orders.order_register(db, supervisor) == []
+    assert warnings.as_of_errors(date(2024, 8, 2), today=date(2024, 8, 1))[0].field == "as_of"
+    assert warnings.as_of_errors(date(2024, 8, 1), today=date(2024, 8, 1)) == []

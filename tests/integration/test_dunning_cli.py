@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -64,3 +64,19 @@ def test_bad_input(office_db: Database, capsys: pytest.CaptureFixture[str]) -> N
     assert "Zone ZZ9 does not exist" in capsys.readouterr().err
     assert main(["dunning", "warnings", "--as-of", "2024-08-01", "--min-days", "-2",
                  "--db", url]) == 2
+
+
+def test_a_run_dated_after_today_is_refused(office_db: Database,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    url = office_db.url
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    capsys.readouterr()
+    for command in ("warnings", "orders"):
+        assert main(["dunning", command, "--as-of", tomorrow, "--db", url]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1
+        assert "Date: the run's date cannot be after today" in err
+        assert main(["dunning", command, "--as-of", tomorrow, "--dry-run", "--db", url]) == 2
+        assert "cannot be after today" in capsys.readouterr().err
+    assert main(["dunning", "warnings", "--as-of", date.today().isoformat(), "--dry-run",
+                 "--db", url]) == 0

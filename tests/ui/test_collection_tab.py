@@ -214,3 +214,82 @@ def test_register_numbers_dates_and_codes_are_never_cut(
             for row in rows:
                 assert text_fits(page.table, row[column], page.table.columnWidth(column)), \
                     (column, row[column])
+
+
+def _tick(button: Any, key: str) -> None:
+    """Click a choice in the button's drop-down list, as the user does."""
+    next(a for a in button.choice_actions() if a.data() == key).trigger()
+
+
+def test_the_run_filtered_to_one_zone_previews_and_warns_only_its_customers(
+        make_tab: Callable[..., CollectionWidget], office: dict, sqlite_db: Database,
+        message_boxes: Any) -> None:
+    from sqlalchemy import update
+
+    from office_app.models import MeteringPoint
+    from office_app.services import network
+    z2 = network.save_zone(sqlite_db, SYSTEM, "Z2", "Šušanj")
+    with sqlite_db.unit_of_work() as s:
+        s.execute(update(MeteringPoint).where(MeteringPoint.number == "P-300")
+                  .values(zone_id=z2.id))
+    tab = make_tab()
+    page = tab.run_page
+    assert (page.zones.text(), page.categories.text(), page.statuses.text()) == (
+        "All zones", "All categories", "Active")
+    assert [a.text() for a in page.statuses.choice_actions()] == [
+        "Active", "I = disconnected", "T = sued"]
+    page.as_of.set_value(date(2024, 8, 1))
+    _tick(page.zones, "Z1")                    # untick Z1: Z2 only
+    assert page.zones.text() == "Z2"
+    _tick(page.zones, "Z2")                    # the last one stays ticked
+    assert page.zones.chosen() == ["Z2"]
+    page.load_preview()
+    assert [r[0] for r in _rows(page.model)] == ["0000003"]
+    assert "1 warnings to issue" in page.status.text()
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    page.issue()
+    assert message_boxes.texts("question")[-1].startswith("1 warnings will be issued")
+    assert [r[2] for r in _rows(tab.warnings.model)] == ["0000003"]
+
+    # back to every zone, households only: the two households, the business is left out
+    _tick(page.zones, "Z1")
+    assert page.zones.text() == "All zones"
+    network.save_zone(sqlite_db, SYSTEM, "Z3", "Sutomore")
+    tab.refresh()                              # a zone added since: ticked with all the others
+    assert (page.zones.text(), page.zones.chosen()) == ("All zones", ["Z1", "Z2", "Z3"])
+    _tick(page.categories, "commercial")
+    _tick(page.categories, "institutional")
+    page.load_preview()
+    assert {r[0] for r in _rows(page.model)} == {"0000001", "0000002"}
+    # a customer marked I is left out of the active-only default until I is ticked
+    with sqlite_db.unit_of_work() as s:
+        row = s.get(Customer, office["P-100"])
+        assert row is not None
+        row.status = "I"
+    page.load_preview()
+    assert {r[0] for r in _rows(page.model)} == {"0000002"}
+    _tick(page.statuses, "I")
+    assert page.statuses.text() == "Active, I"
+    page.load_preview()
+    assert {r[0] for r in _rows(page.model)} == {"0000001", "0000002"}
+    assert message_boxes.texts("warning") == []
+
+
+def test_a_run_dated_after_today_shows_the_error_next_to_the_date(
+        make_tab: Callable[..., CollectionWidget], office: dict, message_boxes: Any) -> None:
+    from datetime import timedelta
+    tab = make_tab()
+    page = tab.run_page
+    page.as_of.set_value(date.today() + timedelta(days=1))
+    page.load_preview()
+    assert page.as_of_error.isVisible()
+    assert page.as_of_error.text().startswith("Date: the run's date cannot be after today")
+    assert page.model.rowCount() == 0
+    page.as_of.set_value(date(2024, 8, 1))
+    page.load_preview()
+    assert page.as_of_error.isHidden()
+    assert page.model.rowCount() == 3
+    tab.orders.as_of.set_value(date.today() + timedelta(days=1))
+    tab.orders.issue()
+    assert tab.orders.as_of_error.text().startswith("Date: the run's date cannot be after")
+    assert message_boxes.texts("warning") == message_boxes.texts("question") == []

@@ -47,7 +47,7 @@ from office_app.services.billing.pricing import MissingTariff, PriceBook, money
 from office_app.services.billing.tariffs import price_book
 from office_app.services.bulk_insert import one_of
 from office_app.services.collection import hooks
-from office_app.services.collection.warnings import PAYMENT_TYPES
+from office_app.services.collection.warnings import PAYMENT_TYPES, check_as_of
 from office_app.services.customer_status import StatusOrigin
 from office_app.services.ledger import ZERO
 from office_app.services.numbering import next_number
@@ -194,6 +194,7 @@ def _address(c: Customer) -> str:
 def preview_orders(db: Database, operator: Operator, as_of: date) -> list[OrderCandidate]:
     """The orders the run for ``as_of`` would issue."""
     operator.require(Permission.COLLECT_DEBT)
+    check_as_of(as_of)
     with db.unit_of_work() as s:
         return _candidates(s, as_of)
 
@@ -223,6 +224,7 @@ def run_orders(db: Database, operator: Operator, as_of: date, dry_run: bool = Fa
     it issues nothing twice). ``cancelled`` is asked between batches; a cancelled run is
     resumed by the next run for the date."""
     operator.require(Permission.COLLECT_DEBT)
+    check_as_of(as_of)
     if dry_run:
         return OrderRunResult(None, as_of, len(preview_orders(db, operator, as_of)), 0, (),
                               True)
@@ -260,6 +262,7 @@ def issue_order(db: Database, operator: Operator, warning_id: int, as_of: date) 
     """Issue the disconnection order(s) of one warning by hand. Refuses a warning whose
     deadline has not passed, one already paid, or one already ordered."""
     operator.require(Permission.COLLECT_DEBT)
+    check_as_of(as_of)
     with db.unit_of_work() as s:
         warning = s.get(DebtWarning, warning_id)
         if warning is None:

@@ -154,9 +154,25 @@ def check_criteria(criteria: WarningCriteria) -> None:
             "Category: choose household, commercial or institutional.")))
     if any(s is not None and s not in STATUSES for s in criteria.statuses):
         errors.append(FieldError("statuses", N_("Status: use I, T or N, or none.")))
-    if criteria.as_of > date.today() + timedelta(days=31):
-        errors.append(FieldError("as_of", N_(
-            "Date: the run's date cannot be more than a month ahead.")))
+    errors += as_of_errors(criteria.as_of)
+    if errors:
+        raise ValidationError(errors)
+
+
+def as_of_errors(as_of: date, today: date | None = None) -> list[FieldError]:
+    """A run's date must not be after today: a warning or an order dated ahead would chase a
+    debt not yet overdue, and the field record of such an order is refused until that day."""
+    today = today or date.today()
+    if as_of <= today:
+        return []
+    return [FieldError("as_of", N_(
+        "Date: the run's date cannot be after today ({today}); choose today or an earlier day."),
+        {"today": today.strftime("%d.%m.%Y")})]
+
+
+def check_as_of(as_of: date) -> None:
+    """Raise ValidationError on field ``as_of`` when the run's date is after today."""
+    errors = as_of_errors(as_of)
     if errors:
         raise ValidationError(errors)
 
@@ -584,6 +600,7 @@ def record_delivery(db: Database, operator: Operator, warning_id: int, delivery:
 
 
 __all__ = ["ChasedItem", "WarningCandidate", "WarningCriteria", "WarningPreview",
-           "WarningQuery", "WarningRecord", "WarningRunResult", "check_criteria",
+           "WarningQuery", "WarningRecord", "WarningRunResult", "as_of_errors", "check_as_of",
+           "check_criteria",
            "get_warnings", "issue_warning", "overdue_items", "preview_warnings",
            "record_delivery", "run_warnings", "warning_register"]

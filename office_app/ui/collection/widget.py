@@ -3,16 +3,18 @@ vulnerable customers, issue), the warning register (delivery, printing), and the
 register (order run, the crew's field records, cancellation, reconnection, printing)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -22,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from office_app.errors import N_
-from office_app.i18n import _, current
+from office_app.errors import N_, FieldError, ValidationError
+from office_app.i18n import _, current, tr_error
+from office_app.services import network
 from office_app.services.collection import documents, orders, warnings
 from office_app.services.collection.orders import OrderRecord
 from office_app.services.collection.warnings import (
@@ -42,8 +45,9 @@ from office_app.ui.collection.dialogs import (
     FieldRecordDialog,
 )
 from office_app.ui.context import AppContext
+from office_app.ui.customers.labels import CATEGORY_LABELS, STATUS_MEANINGS
 from office_app.ui.documents import Document, DocumentButton, DocumentSource
-from office_app.ui.forms import DateField, InputError, NumberField, show_error
+from office_app.ui.forms import INVALID_STYLE, DateField, InputError, NumberField, show_error
 from office_app.ui.lazy_table import (
     Column,
     ListTableModel,
@@ -69,6 +73,88 @@ def _candidate_note(c: WarningCandidate, approved: set[int]) -> str:
     return ""
 
 
+#: The run's category choices, as the CLI's --category (models.customers.CATEGORIES).
+CATEGORIES = tuple(CATEGORY_LABELS)
+#: The run's status choices as the CLI's --status: "active" (no letter), I, T.
+RUN_STATUSES = ("active", "I", "T")
+ERROR_STYLE = "color: #b00020;"
+
+
+def _status_label(status: str) -> str:
+    return _("Active") if status == "active" else _(STATUS_MEANINGS[status])
+
+
+class _StayOpenMenu(QMenu):
+    """A menu of check boxes that stays open while they are ticked."""
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        action = self.activeAction()
+        if action is not None and action.isEnabled() and action.isCheckable():
+            action.trigger()
+            return
+        super().mouseReleaseEvent(event)
+
+
+class ChoiceButton(QPushButton):
+    """A drop-down of ticked choices (at least one stays ticked); the button reads what is
+    chosen, or ``all_text`` when everything is."""
+
+    def __init__(self, name: str, all_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.all_text = all_text
+        self.setMenu(_StayOpenMenu(self))
+        self._short: dict[str, str] = {}
+        self.setText(all_text)
+
+    def set_choices(self, choices: Sequence[tuple[str, str, str]], chosen: Sequence[str]) -> None:
+        """``choices``: (key, label in the list, short label on the button)."""
+        menu = self.menu()
+        menu.clear()
+        self._short = {key: short for key, _label, short in choices}
+        for key, label, _short in choices:
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(key in chosen)
+            action.setData(key)
+            action.toggled.connect(lambda on, a=action: self._toggled(a, on))
+        self._show()
+
+    def choice_actions(self) -> list[QAction]:
+        return [a for a in self.menu().actions() if a.isCheckable()]
+
+    def chosen(self) -> list[str]:
+        return [str(a.data()) for a in self.choice_actions() if a.isChecked()]
+
+    def all_chosen(self) -> bool:
+        return all(a.isChecked() for a in self.choice_actions())
+
+    def set_chosen(self, keys: Sequence[str]) -> None:
+        if not any(a.data() in keys for a in self.choice_actions()):
+            return
+        for a in self.choice_actions():
+            a.setChecked(a.data() in keys)
+        for a in self.choice_actions():      # the guard may have kept one ticked
+            a.setChecked(a.data() in keys)
+
+    def _toggled(self, action: QAction, on: bool) -> None:
+        if not on and not self.chosen():
+            action.setChecked(True)
+            return
+        self._show()
+
+    def _show(self) -> None:
+        chosen = self.chosen()
+        if self.all_chosen() and len(chosen) > 1:
+            self.setText(self.all_text)
+        elif len(chosen) <= 2:
+            self.setText(", ".join(self._short[k] for k in chosen))
+        else:
+            self.setText(_("{count} of {total}", count=len(chosen),
+                           total=len(self.choice_actions())))
+        self.setToolTip("\n".join(a.text() for a in self.choice_actions() if a.isChecked()))
+
+
 class WarningRunPage(QWidget):
     """Criteria, a preview of who would be warned, and the run."""
 
@@ -87,6 +173,18 @@ class WarningRunPage(QWidget):
         self.min_days = QSpinBox()
         self.min_days.setRange(0, 3650)
         self.min_days.setValue(warnings.DEFAULT_MIN_DAYS)
+        self.as_of_error = QLabel()
+        self.as_of_error.setObjectName("as_of_error")
+        self.as_of_error.setStyleSheet(ERROR_STYLE)
+        self.as_of_error.setWordWrap(True)
+        self.as_of_error.hide()
+        self.zones = ChoiceButton("zones", _("All zones"))
+        self.categories = ChoiceButton("categories", _("All categories"))
+        self.categories.set_choices([(c, _(CATEGORY_LABELS[c]), _(CATEGORY_LABELS[c]))
+                                     for c in CATEGORIES], CATEGORIES)
+        self.statuses = ChoiceButton("statuses", "")
+        self.statuses.set_choices([(s, _status_label(s), _("Active") if s == "active" else s)
+                                   for s in RUN_STATUSES], ["active"])
         self.preview_button = QPushButton(_("&Preview"))
         self.preview_button.clicked.connect(self.load_preview)
         self.approve_button = QPushButton(_("&Approve selected for issue"))
@@ -112,8 +210,16 @@ class WarningRunPage(QWidget):
                               (_("Overdue days"), self.min_days)):
             criteria.addWidget(QLabel(label))
             criteria.addWidget(widget)
-        criteria.addWidget(self.preview_button)
+            if widget is self.as_of:
+                criteria.addWidget(self.as_of_error)
         criteria.addStretch(1)
+        filters = QHBoxLayout()
+        for label, choice in ((_("Zones"), self.zones), (_("Category"), self.categories),
+                              (_("Status"), self.statuses)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(choice)
+        filters.addWidget(self.preview_button)
+        filters.addStretch(1)
         actions = QHBoxLayout()
         actions.addWidget(self.approve_button)
         actions.addWidget(self.issue_button)
@@ -126,21 +232,60 @@ class WarningRunPage(QWidget):
         actions.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(criteria)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         may = context.operator.can(Permission.COLLECT_DEBT)
         for button in (self.preview_button, self.approve_button, self.issue_button):
             button.setEnabled(may)
+        self.zone_ids: dict[str, int] = {}
+        self.load_zones()
+
+    def load_zones(self) -> None:
+        """The zones to choose from (again on the tab's refresh: zones added since appear,
+        ticked when every zone was)."""
+        if self.context.operator.can(Permission.VIEW_CUSTOMERS):
+            db, operator = self.context.db, self.context.operator
+            self.context.runner.run(lambda: network.list_zones(db, operator),
+                                    self._on_zones_loaded, lambda exc: show_error(self, exc))
+
+    def _on_zones_loaded(self, zones: list[network.ZoneRecord]) -> None:
+        keep = None if self.zones.all_chosen() else set(self.zones.chosen())
+        self.zone_ids = {z.code: z.id for z in zones}
+        self.zones.set_choices([(z.code, f"{z.code} {z.name}", z.code) for z in zones],
+                               [z.code for z in zones if keep is None or z.code in keep])
 
     def criteria(self) -> WarningCriteria | None:
+        """The criteria as typed and chosen; None (after showing why) when a field is wrong.
+        Every zone or category ticked means no filter (zones added later are included)."""
+        self._field_error(None)
         try:
             as_of = self.as_of.value() or date.today()
             min_debt = self.min_debt.value()
         except InputError as exc:
-            show_error(self, exc)
+            if exc.error.field == "as_of":
+                self._field_error(exc.error)
+            else:
+                show_error(self, exc)
             return None
+        zone_ids = () if self.zones.all_chosen() else tuple(
+            self.zone_ids[code] for code in self.zones.chosen())
+        categories = () if self.categories.all_chosen() else tuple(self.categories.chosen())
+        statuses = tuple(None if s == "active" else s for s in self.statuses.chosen())
         return WarningCriteria(as_of, min_debt if min_debt is not None else Decimal(0),
-                               self.min_days.value())
+                               self.min_days.value(), zone_ids, categories, statuses)
+
+    def _field_error(self, error: FieldError | None) -> None:
+        """Show the date's error next to the date field (None: clear it)."""
+        self.as_of_error.setVisible(error is not None)
+        self.as_of_error.setText(tr_error(error) if error is not None else "")
+        self.as_of.setStyleSheet(INVALID_STYLE if error is not None else "")
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError) and any(e.field == "as_of" for e in exc.errors):
+            self._field_error(next(e for e in exc.errors if e.field == "as_of"))
+            return
+        show_error(self, exc)
 
     def load_preview(self) -> None:
         criteria = self.criteria()
@@ -148,7 +293,7 @@ class WarningRunPage(QWidget):
             return
         db, operator = self.context.db, self.context.operator
         self.context.runner.run(lambda: warnings.preview_warnings(db, operator, criteria),
-                                self._on_preview_loaded, lambda exc: show_error(self, exc))
+                                self._on_preview_loaded, self._on_failed)
 
     def _on_preview_loaded(self, preview: WarningPreview) -> None:
         self.preview = preview
@@ -191,10 +336,10 @@ class WarningRunPage(QWidget):
                     QMessageBox.StandardButton.Yes:
                 self.context.runner.run(
                     lambda: warnings.run_warnings(db, operator, criteria, approved),
-                    self._on_issued, lambda exc: show_error(self, exc))
+                    self._on_issued, self._on_failed)
 
         self.context.runner.run(lambda: warnings.preview_warnings(db, operator, criteria),
-                                confirm, lambda exc: show_error(self, exc))
+                                confirm, self._on_failed)
 
     def issued_document(self) -> Document | None:
         """Every warning of the last run, two copies each, in its customer's language."""
@@ -336,6 +481,14 @@ class OrderRegisterPage(_RegisterPage):
         self.as_of.set_value(date.today())
         self.buttons.addWidget(QLabel(_("Date")))
         self.buttons.addWidget(self.as_of)
+        self.as_of_error = QLabel()
+        self.as_of_error.setObjectName("as_of_error")
+        self.as_of_error.setStyleSheet(ERROR_STYLE)
+        self.as_of_error.setWordWrap(True)
+        self.as_of_error.hide()
+        rows = self.layout()             # under the row of buttons, which has no room for it
+        assert isinstance(rows, QVBoxLayout)
+        rows.insertWidget(1, self.as_of_error)
         self.button(_("Issue &orders"), self.issue, Permission.COLLECT_DEBT)
         self.button(_("&Field record…"),
                     lambda: self.dialog(lambda r: FieldRecordDialog(context, r, self)),
@@ -361,11 +514,24 @@ class OrderRegisterPage(_RegisterPage):
         db, operator = self.context.db, self.context.operator
         return lambda: orders.order_register(db, operator)
 
+    def _field_error(self, error: FieldError | None) -> None:
+        """Show the date's error next to the date field (None: clear it)."""
+        self.as_of_error.setVisible(error is not None)
+        self.as_of_error.setText(tr_error(error) if error is not None else "")
+        self.as_of.setStyleSheet(INVALID_STYLE if error is not None else "")
+
+    def _on_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError) and any(e.field == "as_of" for e in exc.errors):
+            self._field_error(next(e for e in exc.errors if e.field == "as_of"))
+            return
+        show_error(self, exc)
+
     def issue(self) -> None:
+        self._field_error(None)
         try:
             as_of = self.as_of.value() or date.today()
         except InputError as exc:
-            show_error(self, exc)
+            self._field_error(exc.error)
             return
         db, operator = self.context.db, self.context.operator
 
@@ -387,10 +553,10 @@ class OrderRegisterPage(_RegisterPage):
             if QMessageBox.question(self, _("Issue orders"), text) == \
                     QMessageBox.StandardButton.Yes:
                 self.context.runner.run(lambda: orders.run_orders(db, operator, as_of), done,
-                                        lambda exc: show_error(self, exc))
+                                        self._on_failed)
 
         self.context.runner.run(lambda: orders.preview_orders(db, operator, as_of), confirm,
-                                lambda exc: show_error(self, exc))
+                                self._on_failed)
 
     def reconnect(self) -> None:
         record: OrderRecord | None = self.current()
@@ -466,5 +632,6 @@ class CollectionWidget(QWidget):
         self.warnings.load()
 
     def refresh(self) -> None:
+        self.run_page.load_zones()
         self.warnings.load()
         self.orders.load()
