@@ -480,7 +480,8 @@ class Candidate:
 def candidates(db: Database, operator: Operator, min_debt: Decimal | str, older_than: int,
                on: date, zone_id: int | None = None) -> list[Candidate]:
     """Customers to sue: owing at least ``min_debt`` with a debt overdue for more than
-    ``older_than`` days on ``on``, not already sued (no open case). Disconnected customers
+    ``older_than`` days on ``on``, not already sued (no open case), contract not ended
+    (``N``). Disconnected customers
     (``I``: warnings and disconnection did not bring payment) come first, then by debt."""
     operator.require(Permission.MANAGE_LEGAL)
     floor = money_value(min_debt, "min_debt")
@@ -502,6 +503,8 @@ def _owing(s: Session, floor: Decimal, zone_id: int | None) -> list[int]:
     ids = set(s.scalars(stmt))
     sued = set(s.scalars(select(LegalCase.customer_id).where(LegalCase.closed_on.is_(None))))
     ids -= sued
+    # A contract that ended (N) keeps its status for good: a case could not set T on it.
+    ids -= set(s.scalars(select(Customer.id).where(Customer.status == "N")))
     if zone_id is not None:
         ids &= set(s.scalars(select(PointHolding.customer_id)
                              .join(MeteringPoint, MeteringPoint.id == PointHolding.point_id)

@@ -178,6 +178,7 @@ def test_candidates_are_old_enough_debts_not_yet_sued(
     debtor(db, clerk, "Kaluđerović", "40.00", date(2024, 1, 25))          # too small
     older = debtor(db, clerk, "Šćekić", "300.00", date(2024, 2, 25))
     sued = debtor(db, clerk, "Lazarević", "700.00", date(2024, 1, 25))
+    debtor(db, clerk, "Radović", "800.00", date(2024, 1, 25), status="N")   # contract ended
     legal.open_case(db, lawyer, _case(sued))
     found = legal.candidates(db, lawyer, "100", 90, on)
     assert [(c.customer_id, c.debt, c.status) for c in found] == [

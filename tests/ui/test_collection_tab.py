@@ -293,3 +293,53 @@ def test_a_run_dated_after_today_shows_the_error_next_to_the_date(
     tab.orders.issue()
     assert tab.orders.as_of_error.text().startswith("Date: the run's date cannot be after")
     assert message_boxes.texts("warning") == message_boxes.texts("question") == []
+
+
+def test_the_warning_run_shows_the_runners_window_and_cancel_stops_it(
+        sqlite_db: Database, office: dict, qtbot: QtBot, message_boxes: Any) -> None:
+    """Issue 13: a warning run over a whole office is a long job: it runs in the runner's
+    titled window with Cancel, and a cancelled run issues nothing; run again, it goes on."""
+    import sqlite3
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from office_app.ui.operations import OperationRunner
+
+    base = _context(sqlite_db, Role.SUPERVISOR)
+    runner = OperationRunner()
+    tab = create_tab(AppContext(base.db, base.operator, base.user, runner))
+    assert isinstance(tab, CollectionWidget)
+    qtbot.addWidget(tab)
+    tab.show()
+    page = tab.run_page
+    page.as_of.set_value(date(2024, 8, 1))
+
+    def window() -> QProgressDialog | None:
+        found = [w for w in page.findChildren(QProgressDialog) if w.isVisible()]
+        return found[0] if found else None
+
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    # another desk's write transaction holds the run at its start until Cancel is pressed
+    blocker = sqlite3.connect(str(sqlite_db.engine.url.database), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")     # the preview still reads; the run must wait
+    try:
+        page.issue()
+        qtbot.waitUntil(lambda: window() is not None, timeout=15000)
+        assert message_boxes.texts("question")
+        shown = window()
+        assert shown is not None and shown.windowTitle() == "Issue warnings"
+        [cancel] = shown.findChildren(QPushButton)
+        cancel.click()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    qtbot.waitUntil(lambda: "cancelled" in page.status.text(), timeout=15000)
+    assert runner.wait()
+    assert page.status.text().startswith("0 warnings issued")
+    # run again for the date: the warnings are issued
+    page.issue()
+    qtbot.waitUntil(lambda: page.status.text().startswith(("1 ", "2 ", "3 ")), timeout=15000)
+    assert "cancelled" not in page.status.text()
+    # the page reloads its preview after a run: let that finish before the tab goes
+    qtbot.waitUntil(lambda: runner.wait() and not runner._running, timeout=15000)
+    qtbot.wait(100)

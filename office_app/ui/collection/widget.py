@@ -334,9 +334,14 @@ class WarningRunPage(QWidget):
                      review=waiting)
             if QMessageBox.question(self, _("Issue warnings"), text) == \
                     QMessageBox.StandardButton.Yes:
-                self.context.runner.run(
-                    lambda: warnings.run_warnings(db, operator, criteria, approved),
-                    self._on_issued, self._on_failed)
+                # The runner's window: count, time left and Cancel; a cancelled run stops
+                # between committed batches and goes on when it is run again for the date.
+                self.context.runner.run_job(
+                    lambda job: warnings.run_warnings(db, operator, criteria, approved,
+                                                      progress=job.show,
+                                                      cancelled=job.cancelled),
+                    self._on_issued, self._on_failed, parent=self,
+                    title=_("Issue warnings"), label=_("Issuing the warnings…"))
 
         self.context.runner.run(lambda: warnings.preview_warnings(db, operator, criteria),
                                 confirm, self._on_failed)
@@ -355,6 +360,8 @@ class WarningRunPage(QWidget):
         self.issued_ids, self.issued_on = result.warning_ids, result.as_of
         self.last_run = _("{issued} warnings issued, {before} issued before",
                           issued=result.issued, before=result.already_issued)
+        if result.cancelled:
+            self.last_run += " · " + _("cancelled: run it again for the same date to go on")
         self.status.setText(self.last_run)
         self.sig_issued.emit()
         self.load_preview()
@@ -537,8 +544,11 @@ class OrderRegisterPage(_RegisterPage):
 
         def done(result: orders.OrderRunResult) -> None:
             self.issued_ids, self.issued_on = result.order_ids, result.as_of
-            self.status.setText(_("{issued} orders issued, {before} issued before",
-                                  issued=result.issued, before=result.already_issued))
+            text = _("{issued} orders issued, {before} issued before",
+                     issued=result.issued, before=result.already_issued)
+            if result.cancelled:
+                text += " · " + _("cancelled: run it again for the same date to go on")
+            self.status.setText(text)
             self.load()
 
         def confirm(candidates: list[orders.OrderCandidate]) -> None:
@@ -552,8 +562,11 @@ class OrderRegisterPage(_RegisterPage):
                          c.warning_id: c for c in candidates}.values()), Decimal(0)), 2))
             if QMessageBox.question(self, _("Issue orders"), text) == \
                     QMessageBox.StandardButton.Yes:
-                self.context.runner.run(lambda: orders.run_orders(db, operator, as_of), done,
-                                        self._on_failed)
+                self.context.runner.run_job(
+                    lambda job: orders.run_orders(db, operator, as_of, progress=job.show,
+                                                  cancelled=job.cancelled),
+                    done, self._on_failed, parent=self, title=_("Issue orders"),
+                    label=_("Issuing the orders…"))
 
         self.context.runner.run(lambda: orders.preview_orders(db, operator, as_of), confirm,
                                 self._on_failed)
