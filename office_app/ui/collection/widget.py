@@ -155,6 +155,22 @@ class ChoiceButton(QPushButton):
         self.setToolTip("\n".join(a.text() for a in self.choice_actions() if a.isChecked()))
 
 
+def _show_date_error(field: QWidget, label: QLabel, error: FieldError | None) -> None:
+    """A run's date error next to its date field (None: clear it)."""
+    label.setVisible(error is not None)
+    label.setText(tr_error(error) if error is not None else "")
+    field.setStyleSheet(INVALID_STYLE if error is not None else "")
+
+
+def _date_error_or_box(page: QWidget, field: QWidget, label: QLabel,
+                       exc: BaseException) -> None:
+    """A refused run date goes next to its field; anything else to the error box."""
+    if isinstance(exc, ValidationError) and any(e.field == "as_of" for e in exc.errors):
+        _show_date_error(field, label, next(e for e in exc.errors if e.field == "as_of"))
+        return
+    show_error(page, exc)
+
+
 class WarningRunPage(QWidget):
     """Criteria, a preview of who would be warned, and the run."""
 
@@ -276,16 +292,10 @@ class WarningRunPage(QWidget):
                                self.min_days.value(), zone_ids, categories, statuses)
 
     def _field_error(self, error: FieldError | None) -> None:
-        """Show the date's error next to the date field (None: clear it)."""
-        self.as_of_error.setVisible(error is not None)
-        self.as_of_error.setText(tr_error(error) if error is not None else "")
-        self.as_of.setStyleSheet(INVALID_STYLE if error is not None else "")
+        _show_date_error(self.as_of, self.as_of_error, error)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError) and any(e.field == "as_of" for e in exc.errors):
-            self._field_error(next(e for e in exc.errors if e.field == "as_of"))
-            return
-        show_error(self, exc)
+        _date_error_or_box(self, self.as_of, self.as_of_error, exc)
 
     def load_preview(self) -> None:
         criteria = self.criteria()
@@ -522,16 +532,10 @@ class OrderRegisterPage(_RegisterPage):
         return lambda: orders.order_register(db, operator)
 
     def _field_error(self, error: FieldError | None) -> None:
-        """Show the date's error next to the date field (None: clear it)."""
-        self.as_of_error.setVisible(error is not None)
-        self.as_of_error.setText(tr_error(error) if error is not None else "")
-        self.as_of.setStyleSheet(INVALID_STYLE if error is not None else "")
+        _show_date_error(self.as_of, self.as_of_error, error)
 
     def _on_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError) and any(e.field == "as_of" for e in exc.errors):
-            self._field_error(next(e for e in exc.errors if e.field == "as_of"))
-            return
-        show_error(self, exc)
+        _date_error_or_box(self, self.as_of, self.as_of_error, exc)
 
     def issue(self) -> None:
         self._field_error(None)
